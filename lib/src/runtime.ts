@@ -1,0 +1,215 @@
+// Runtime: choose the best TensorFlow.js backend that is present here, and say which in one line.
+import * as tf from "@tensorflow/tfjs";
+
+export { tf };
+
+/** The backends rnnlab knows, in the order they are tried. */
+export type BackendKind = "tfjs-node-gpu" | "webgpu" | "tfjs-node" | "wasm" | "cpu";
+export const BACKEND_ORDER: BackendKind[] = ["tfjs-node-gpu", "webgpu", "tfjs-node", "wasm", "cpu"];
+
+/** The tf backend name each kind registers. */
+const TF_NAME: Record<BackendKind, string> = {
+  "tfjs-node-gpu": "tensorflow",
+  "tfjs-node": "tensorflow",
+  webgpu: "webgpu",
+  wasm: "wasm",
+  cpu: "cpu",
+};
+
+export interface BackendAttempt {
+  kind: BackendKind;
+  ok: boolean;
+  /** One line: why it was skipped, or what was loaded. */
+  reason: string;
+}
+
+export interface RuntimeInfo {
+  backend: BackendKind;
+  tfBackend: string;
+  versions: Record<string, string>;
+  attempts: BackendAttempt[];
+  /** The one line shown to the user. */
+  line: string;
+}
+
+/** How to load one backend; throws with a short reason when it is not usable here. */
+export type BackendLoader = (kind: BackendKind) => Promise<string | void>;
+
+export interface ChooseOptions {
+  /** Force one backend (also RNNLAB_BACKEND). A forced backend that fails is an error, not a fallback. */
+  force?: string;
+  /** Which kinds to try; defaults to BACKEND_ORDER. */
+  order?: BackendKind[];
+  /** Injected for tests; defaults to loading the real packages. */
+  load?: BackendLoader;
+}
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const line = msg.split("\n").find((l) => l.trim() !== "") ?? "failed";
+  return line.length > 160 ? line.slice(0, 157) + "..." : line;
+}
+
+function moduleMissing(e: unknown, pkg: string): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === "MODULE_NOT_FOUND" && String(err.message).includes(`'${pkg}'`);
+}
+
+function pkgVersion(pkg: string): string | undefined {
+  try {
+    return require(`${pkg}/package.json`).version;
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadNative(pkg: string): Promise<string> {
+  // libtensorflow's C++ start-up logging is noise in a notebook.
+  if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = "2";
+  try {
+    require(pkg);
+  } catch (e) {
+    if (moduleMissing(e, pkg)) throw new Error(`${pkg} is not installed`);
+    throw new Error(`${pkg} is installed but did not load (${firstLine(e)})`);
+  }
+  if (!(await tf.setBackend("tensorflow"))) throw new Error(`${pkg} loaded but its backend did not initialise`);
+  if (pkg.endsWith("-gpu")) {
+    const gpus = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+    if (gpus === false) throw new Error(`${pkg} found no CUDA GPU`);
+  }
+  return `${pkg} ${pkgVersion(pkg) ?? "?"}`;
+}
+
+async function loadWebgpu(): Promise<string> {
+  let dawn: { create: (opts: string[]) => unknown; globals: Record<string, unknown> };
+  try {
+    dawn = require("webgpu");
+  } catch (e) {
+    if (moduleMissing(e, "webgpu")) throw new Error("the 'webgpu' package (Dawn for Node) is not installed");
+    throw new Error(`webgpu did not load (${firstLine(e)})`);
+  }
+  const g = globalThis as Record<string, unknown>;
+  Object.assign(g, dawn.globals);
+  if (!g.navigator) g.navigator = {};
+  (g.navigator as Record<string, unknown>).gpu = dawn.create([]);
+  const gpu = (g.navigator as { gpu: { requestAdapter: () => Promise<unknown> } }).gpu;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new Error("Dawn found no GPU adapter");
+  try {
+    require("@tensorflow/tfjs-backend-webgpu");
+  } catch (e) {
+    throw new Error(`@tensorflow/tfjs-backend-webgpu did not load (${firstLine(e)})`);
+  }
+  if (!(await tf.setBackend("webgpu"))) throw new Error("the webgpu backend did not initialise");
+  const info = (adapter as { info?: { vendor?: string; architecture?: string; device?: string; description?: string } })
+    .info;
+  const name = info ? [info.vendor, info.architecture, info.device || info.description].filter(Boolean).join(" ") : "";
+  return `webgpu on ${name || "a GPU adapter"}`;
+}
+
+async function loadWasm(): Promise<string> {
+  try {
+    require("@tensorflow/tfjs-backend-wasm");
+  } catch (e) {
+    throw new Error(`@tensorflow/tfjs-backend-wasm did not load (${firstLine(e)})`);
+  }
+  if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not initialise");
+  return `@tensorflow/tfjs-backend-wasm ${pkgVersion("@tensorflow/tfjs-backend-wasm") ?? "?"}`;
+}
+
+/** Loads the real package behind a backend kind. */
+export const defaultLoader: BackendLoader = async (kind) => {
+  switch (kind) {
+    case "tfjs-node-gpu":
+      return loadNative("@tensorflow/tfjs-node-gpu");
+    case "tfjs-node":
+      return loadNative("@tensorflow/tfjs-node");
+    case "webgpu":
+      return loadWebgpu();
+    case "wasm":
+      return loadWasm();
+    case "cpu":
+      if (!(await tf.setBackend("cpu"))) throw new Error("the cpu backend did not initialise");
+      return "@tensorflow/tfjs-backend-cpu (plain JavaScript)";
+  }
+};
+
+function parseForced(force: string): BackendKind {
+  const f = force.trim().toLowerCase();
+  const alias: Record<string, BackendKind> = { node: "tfjs-node", tensorflow: "tfjs-node", gpu: "tfjs-node-gpu", "node-gpu": "tfjs-node-gpu" };
+  const kind = (alias[f] ?? f) as BackendKind;
+  if (!BACKEND_ORDER.includes(kind)) {
+    throw new Error(`RNNLAB_BACKEND='${force}' is not a backend rnnlab knows; expected one of ${BACKEND_ORDER.join(", ")}`);
+  }
+  return kind;
+}
+
+/**
+ * Tries each backend in order and keeps the first that works. Every skipped backend gets a one-line reason.
+ * Pure in its inputs (the loader is injected), so the choice logic is tested without the packages.
+ */
+export async function chooseBackend(opts: ChooseOptions = {}): Promise<{ chosen: BackendKind; attempts: BackendAttempt[] }> {
+  const load = opts.load ?? defaultLoader;
+  const force = opts.force ?? process.env.RNNLAB_BACKEND;
+  const attempts: BackendAttempt[] = [];
+  if (force) {
+    const kind = parseForced(force);
+    try {
+      const what = await load(kind);
+      attempts.push({ kind, ok: true, reason: `${what || kind} (forced by RNNLAB_BACKEND)` });
+      return { chosen: kind, attempts };
+    } catch (e) {
+      throw new Error(`backend '${kind}' was asked for (RNNLAB_BACKEND) but cannot be used: ${firstLine(e)}`);
+    }
+  }
+  for (const kind of opts.order ?? BACKEND_ORDER) {
+    try {
+      const what = await load(kind);
+      attempts.push({ kind, ok: true, reason: what || kind });
+      return { chosen: kind, attempts };
+    } catch (e) {
+      attempts.push({ kind, ok: false, reason: firstLine(e) });
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could be used: ${attempts.map((a) => `${a.kind}: ${a.reason}`).join("; ")}`);
+}
+
+let current: RuntimeInfo | undefined;
+
+export interface InitOptions extends ChooseOptions {
+  /** Print the chosen backend line (default true). */
+  verbose?: boolean;
+}
+
+/**
+ * Picks and activates the backend; call once at the top of a notebook. Prints one line saying what was chosen,
+ * and one line for each backend that was skipped, with its reason. Calling it again returns the same choice.
+ */
+export async function initRuntime(opts: InitOptions = {}): Promise<RuntimeInfo> {
+  const wanted = opts.force ?? process.env.RNNLAB_BACKEND;
+  if (current && (!wanted || parseForced(wanted) === current.backend) && !opts.load) {
+    return current;
+  }
+  // TensorFlow.js's "install tfjs-node" banner says nothing the line below doesn't.
+  tf.env().set("PROD", true);
+  const { chosen, attempts } = await chooseBackend(opts);
+  await tf.ready();
+  const versions: Record<string, string> = {
+    node: process.versions.node,
+    tfjs: tf.version.tfjs,
+  };
+  const chosenAttempt = attempts[attempts.length - 1];
+  const skipped = attempts.filter((a) => !a.ok);
+  const line = `rnnlab backend: ${chosen} — ${chosenAttempt.reason}; tfjs ${tf.version.tfjs}, node ${process.versions.node}`;
+  current = { backend: chosen, tfBackend: TF_NAME[chosen], versions, attempts, line };
+  if (opts.verbose ?? true) {
+    console.log(line);
+    for (const s of skipped) console.log(`  skipped ${s.kind}: ${s.reason}`);
+  }
+  return current;
+}
+
+/** What initRuntime chose, or undefined before it ran. */
+export function runtimeInfo(): RuntimeInfo | undefined {
+  return current;
+}
