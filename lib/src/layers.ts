@@ -1,1 +1,522 @@
-export {};
+// Fast recurrent layers: SimpleRNN, LSTM and GRU whose backward pass is written by hand over the whole sequence.
+//
+// Same weights as tf.layers (kernel [in, G*u], recurrentKernel [u, G*u], bias [G*u]; LSTM gates i,f,c,o; GRU z,r,h
+// with the reset gate applied before the recurrent matmul, as tfjs 4.22 does), so getWeights/setWeights move
+// weights between them. What makes them fast on the wasm backend:
+//  - the input projection x·W + b for all steps is one matMul, and the weight gradients are one matMul each
+//    over all steps (not one per step);
+//  - every matMul in the backward pass gets an explicitly transposed operand: wasm's transposed-operand matMul is
+//    10-30x slower than a transpose followed by a plain matMul;
+//  - per-step tensors are read from and written to plain JS buffers: a slice in tfjs-backend-wasm copies its whole
+//    input first, so unstacking a [T*B, 4u] tensor costs T full copies;
+//  - the gate derivatives are computed once for all steps before the backward loop, leaving ~7 small ops a step.
+import * as tf from "@tensorflow/tfjs";
+
+type Tensor = tf.Tensor;
+type Tensor2D = tf.Tensor2D;
+
+/** True on backends where dataSync is a cheap memory copy (wasm, cpu, tfjs-node), not a GPU read-back. */
+function hostMemoryBackend(): boolean {
+  const b = tf.getBackend();
+  return b === "wasm" || b === "cpu" || b === "tensorflow";
+}
+
+/**
+ * T tensors of shape [B, N], one per time step, collected into one [T*B, N] tensor (rows t*B..t*B+B-1 = step t).
+ * On host-memory backends the steps are copied into one JS buffer; elsewhere they are concatenated.
+ */
+class StepStack {
+  private buf?: Float32Array;
+  private list: Tensor2D[] = [];
+  constructor(private steps: number, private rows: number, private cols: number) {
+    if (hostMemoryBackend()) this.buf = new Float32Array(steps * rows * cols);
+  }
+  set(t: number, x: Tensor): void {
+    if (this.buf) this.buf.set(x.dataSync() as Float32Array, t * this.rows * this.cols);
+    else this.list[t] = x as Tensor2D;
+  }
+  /** Steps [from, to) as one [(to-from)*B, N] tensor. */
+  tensor(from = 0, to = this.steps): Tensor2D {
+    const n = to - from;
+    if (this.buf) {
+      const size = this.rows * this.cols;
+      return tf.tensor2d(this.buf.subarray(from * size, to * size), [n * this.rows, this.cols]);
+    }
+    return tf.concat(this.list.slice(from, to), 0) as Tensor2D;
+  }
+}
+
+/** Splits a time-major [T*B, N] tensor into T tensors of shape [B, N]. */
+function splitSteps(x: Tensor, steps: number): Tensor2D[] {
+  const [rows, cols] = x.shape as [number, number];
+  const b = rows / steps;
+  if (hostMemoryBackend()) {
+    const v = x.dataSync() as Float32Array;
+    const out: Tensor2D[] = [];
+    for (let t = 0; t < steps; t++) out.push(tf.tensor2d(v.subarray(t * b * cols, (t + 1) * b * cols), [b, cols]));
+    return out;
+  }
+  return tf.split(x as Tensor2D, steps, 0) as Tensor2D[];
+}
+
+/** An activation and its derivative written in terms of its output y = f(x). */
+interface Activation {
+  name: string;
+  apply: (x: Tensor) => Tensor;
+  gradFromOutput: (y: Tensor) => Tensor;
+}
+
+const ACTIVATIONS: Record<string, Activation> = {
+  tanh: { name: "tanh", apply: (x) => tf.tanh(x), gradFromOutput: (y) => tf.sub(1, tf.square(y)) },
+  sigmoid: { name: "sigmoid", apply: (x) => tf.sigmoid(x), gradFromOutput: (y) => tf.sub(y, tf.square(y)) },
+  hardSigmoid: {
+    name: "hardSigmoid",
+    // Keras/tfjs: clip(0.2 x + 0.5, 0, 1); slope 0.2 strictly inside the ramp.
+    apply: (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1),
+    gradFromOutput: (y) => tf.mul(tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 1)), "float32"), 0.2),
+  },
+  relu: { name: "relu", apply: (x) => tf.relu(x), gradFromOutput: (y) => tf.step(y) },
+  linear: { name: "linear", apply: (x) => x, gradFromOutput: (y) => tf.onesLike(y) },
+};
+
+function activation(name: string | undefined, fallback: string, where: string): Activation {
+  const a = ACTIVATIONS[name ?? fallback];
+  if (!a) throw new Error(`rnnlab ${where}: activation '${name}' is not supported; expected one of ${Object.keys(ACTIVATIONS).join(", ")}`);
+  return a;
+}
+
+/** x [B, T, I] -> time-major rows [T*B, I] and their transpose [I, T*B]. */
+function timeMajor(x: Tensor): { x2: Tensor2D; x2t: Tensor2D } {
+  const [b, t, i] = x.shape;
+  const x2 = tf.reshape(tf.transpose(x, [1, 0, 2]), [t * b, i]) as Tensor2D;
+  const x2t = tf.reshape(tf.transpose(x, [2, 1, 0]), [i, t * b]) as Tensor2D;
+  return { x2, x2t };
+}
+
+/** dy of the layer output -> T per-step gradients [B, u] (null where the output does not depend on that step). */
+function stepGrads(dy: Tensor, steps: number, returnSequences: boolean): (Tensor2D | null)[] {
+  if (!returnSequences) return Array.from({ length: steps }, (_, t) => (t === steps - 1 ? (dy as Tensor2D) : null));
+  const [b, t, u] = dy.shape;
+  return splitSteps(tf.reshape(tf.transpose(dy, [1, 0, 2]), [t * b, u]), steps);
+}
+
+/** The gradients every cell shares once dZ (pre-activation gradients, [T*B, G*u]) is known. */
+function inputGrads(dZ: Tensor2D, x2t: Tensor2D, kernel: Tensor2D, xShape: number[]): { dx: Tensor; dW: Tensor; db: Tensor } {
+  const [b, t, i] = xShape;
+  const dW = tf.matMul(x2t, dZ);
+  const db = tf.sum(dZ, 0);
+  const dx2 = tf.matMul(dZ, tf.transpose(kernel));
+  const dx = tf.transpose(tf.reshape(dx2, [t, b, i]), [1, 0, 2]);
+  return { dx, dW, db };
+}
+
+function output(hs: StepStack, last: Tensor, steps: number, batch: number, units: number, returnSequences: boolean): Tensor {
+  if (!returnSequences) return last;
+  return tf.transpose(tf.reshape(hs.tensor(1, steps + 1), [steps, batch, units]), [1, 0, 2]);
+}
+
+export interface RecurrentOpOptions {
+  units: number;
+  returnSequences: boolean;
+  activation: Activation;
+  recurrentActivation: Activation;
+}
+
+/** SimpleRNN over a whole sequence: h_t = act(x_t W + h_{t-1} U + b). x [B,T,I] -> [B,T,u] or [B,u]. */
+export function simpleRnnOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
+  const { units: u, returnSequences, activation: act } = opts;
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [x, W, U, b] = args as [Tensor, Tensor2D, Tensor2D, Tensor];
+    const save = args[4] as (ts: Tensor[]) => void;
+    const [batch, steps] = x.shape;
+    const { x2, x2t } = timeMajor(x);
+    const p = splitSteps(tf.fused.matMul({ a: x2, b: W, bias: b }), steps);
+    const hs = new StepStack(steps + 1, batch, u);
+    let h: Tensor2D = tf.zeros([batch, u]);
+    hs.set(0, h);
+    for (let t = 0; t < steps; t++) {
+      h = act.apply(tf.add(p[t], tf.matMul(h, U))) as Tensor2D;
+      hs.set(t + 1, h);
+    }
+    const hAll = hs.tensor();
+    save([x2t, W, U, hAll]);
+    return {
+      value: output(hs, h, steps, batch, u, returnSequences),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [x2t, W, U, hAll] = saved as Tensor2D[];
+        const hPrev = tf.slice(hAll, [0, 0], [steps * batch, u]);
+        const hOut = tf.slice(hAll, [batch, 0], [steps * batch, u]);
+        const deriv = splitSteps(act.gradFromOutput(hOut), steps);
+        const dys = stepGrads(dy, steps, returnSequences);
+        const Ut = tf.transpose(U) as Tensor2D;
+        const dZs = new StepStack(steps, batch, u);
+        let dh: Tensor2D | null = null;
+        for (let t = steps - 1; t >= 0; t--) {
+          const g = dh && dys[t] ? tf.add(dh, dys[t]!) : (dh ?? dys[t]!);
+          const dz = tf.mul(g, deriv[t]);
+          dZs.set(t, dz);
+          if (t > 0) dh = tf.matMul(dz, Ut) as Tensor2D;
+        }
+        const dZ = dZs.tensor();
+        const { dx, dW, db } = inputGrads(dZ, x2t, W, x.shape);
+        const dU = tf.matMul(tf.transpose(hPrev), dZ);
+        return [dx, dW, dU, db];
+      },
+    };
+  });
+  return op(x, kernel, recurrentKernel, bias);
+}
+
+/** LSTM over a whole sequence, gates i,f,c,o as tf.layers orders them. x [B,T,I] -> [B,T,u] or [B,u]. */
+export function lstmOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
+  const { units: u, returnSequences, activation: act, recurrentActivation: rec } = opts;
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [x, W, U, b] = args as [Tensor, Tensor2D, Tensor2D, Tensor];
+    const save = args[4] as (ts: Tensor[]) => void;
+    const [batch, steps] = x.shape;
+    const { x2, x2t } = timeMajor(x);
+    const p = splitSteps(tf.fused.matMul({ a: x2, b: W, bias: b }), steps);
+    const hs = new StepStack(steps + 1, batch, u);
+    const cs = new StepStack(steps + 1, batch, u);
+    const gatesAll = new StepStack(steps, batch, 4 * u); // activated i, f, g, o
+    const tcs = new StepStack(steps, batch, u);
+    let h: Tensor2D = tf.zeros([batch, u]);
+    let c: Tensor = h;
+    hs.set(0, h);
+    cs.set(0, c);
+    for (let t = 0; t < steps; t++) {
+      const z = tf.add(p[t], tf.matMul(h, U));
+      const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+      const i = rec.apply(zi);
+      const f = rec.apply(zf);
+      const g = act.apply(zg);
+      const o = rec.apply(zo);
+      c = tf.add(tf.mul(f, c), tf.mul(i, g));
+      const tc = act.apply(c);
+      h = tf.mul(o, tc) as Tensor2D;
+      hs.set(t + 1, h);
+      cs.set(t + 1, c);
+      tcs.set(t, tc);
+      gatesAll.set(t, tf.concat([i, f, g, o], 1));
+    }
+    save([x2t, W, U, hs.tensor(0, steps), cs.tensor(0, steps), gatesAll.tensor(), tcs.tensor()]);
+    return {
+      value: output(hs, h, steps, batch, u, returnSequences),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [x2t, W, U, hPrev, cPrev, gates, tc] = saved as Tensor2D[];
+        const [I, F, G, O] = tf.split(gates, 4, 1);
+        // dc_t = dc_{t+1} f_{t+1} + dh_t * o (1 - tanh(c)^2); dz = [dc g i', dc c_prev f', dc i g', dh tanh(c) o'].
+        const dcFromDh = splitSteps(tf.mul(O, act.gradFromOutput(tc)), steps);
+        const q = splitSteps(
+          tf.concat(
+            [
+              tf.mul(G, rec.gradFromOutput(I)),
+              tf.mul(cPrev, rec.gradFromOutput(F)),
+              tf.mul(I, act.gradFromOutput(G)),
+              tf.mul(tc, rec.gradFromOutput(O)),
+            ],
+            1,
+          ),
+          steps,
+        );
+        const fs = splitSteps(F, steps);
+        const dys = stepGrads(dy, steps, returnSequences);
+        const Ut = tf.transpose(U) as Tensor2D;
+        const dZs = new StepStack(steps, batch, 4 * u);
+        let dh: Tensor2D | null = null;
+        let dcNext: Tensor | null = null;
+        for (let t = steps - 1; t >= 0; t--) {
+          const g = dh && dys[t] ? tf.add(dh, dys[t]!) : (dh ?? dys[t]!);
+          const dcHere = tf.mul(g, dcFromDh[t]);
+          const dc: Tensor = dcNext ? tf.add(dcNext, dcHere) : dcHere;
+          const dz = tf.mul(tf.concat([dc, dc, dc, g], 1), q[t]);
+          dZs.set(t, dz);
+          if (t > 0) {
+            dh = tf.matMul(dz, Ut) as Tensor2D;
+            dcNext = tf.mul(dc, fs[t]);
+          }
+        }
+        const dZ = dZs.tensor();
+        const { dx, dW, db } = inputGrads(dZ, x2t, W, x.shape);
+        const dU = tf.matMul(tf.transpose(hPrev), dZ);
+        return [dx, dW, dU, db];
+      },
+    };
+  });
+  return op(x, kernel, recurrentKernel, bias);
+}
+
+/**
+ * GRU over a whole sequence as tfjs 4.22 computes it (reset gate before the recurrent matmul, gates z,r,h):
+ * z = σ(x Wz + h Uz + bz), r = σ(x Wr + h Ur + br), hh = tanh(x Wh + (r*h) Uh + bh), h' = z*h + (1-z)*hh.
+ */
+export function gruOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
+  const { units: u, returnSequences, activation: act, recurrentActivation: rec } = opts;
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [x, W, U, b] = args as [Tensor, Tensor2D, Tensor2D, Tensor];
+    const save = args[4] as (ts: Tensor[]) => void;
+    const [batch, steps] = x.shape;
+    const { x2, x2t } = timeMajor(x);
+    const pAll = tf.fused.matMul({ a: x2, b: W, bias: b });
+    const [pzrAll, phAll] = tf.split(pAll, [2 * u, u], 1);
+    const pzr = splitSteps(pzrAll, steps);
+    const ph = splitSteps(phAll, steps);
+    const [Uzr, Uh] = tf.split(U, [2 * u, u], 1);
+    const hs = new StepStack(steps + 1, batch, u);
+    const zs = new StepStack(steps, batch, u);
+    const rs = new StepStack(steps, batch, u);
+    const hhs = new StepStack(steps, batch, u);
+    const rhs = new StepStack(steps, batch, u);
+    let h: Tensor2D = tf.zeros([batch, u]);
+    hs.set(0, h);
+    for (let t = 0; t < steps; t++) {
+      const zr = rec.apply(tf.add(pzr[t], tf.matMul(h, Uzr)));
+      const [z, r] = tf.split(zr, 2, 1);
+      const rh = tf.mul(r, h);
+      const hh = act.apply(tf.add(ph[t], tf.matMul(rh, Uh)));
+      h = tf.add(hh, tf.mul(z, tf.sub(h, hh))) as Tensor2D;
+      hs.set(t + 1, h);
+      zs.set(t, z);
+      rs.set(t, r);
+      hhs.set(t, hh);
+      rhs.set(t, rh);
+    }
+    save([x2t, W, U, hs.tensor(0, steps), zs.tensor(), rs.tensor(), hhs.tensor(), rhs.tensor()]);
+    return {
+      value: output(hs, h, steps, batch, u, returnSequences),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [x2t, W, U, hPrev, Z, R, HH, RH] = saved as Tensor2D[];
+        const [Uzr, Uh] = tf.split(U, [2 * u, u], 1);
+        const UzrT = tf.transpose(Uzr) as Tensor2D;
+        const UhT = tf.transpose(Uh) as Tensor2D;
+        // Per unit of dh: dz_h = (1-z) act'(hh); dz_z = (h_prev - hh) z'; dz_r = d(r*h) h_prev r'.
+        const aH = splitSteps(tf.mul(tf.sub(1, Z), act.gradFromOutput(HH)), steps);
+        const aZ = splitSteps(tf.mul(tf.sub(hPrev, HH), rec.gradFromOutput(Z)), steps);
+        const aR = splitSteps(tf.mul(hPrev, rec.gradFromOutput(R)), steps);
+        const zSteps = splitSteps(Z, steps);
+        const rSteps = splitSteps(R, steps);
+        const dys = stepGrads(dy, steps, returnSequences);
+        const dZzr = new StepStack(steps, batch, 2 * u);
+        const dZh = new StepStack(steps, batch, u);
+        let dh: Tensor2D | null = null;
+        for (let t = steps - 1; t >= 0; t--) {
+          const g = dh && dys[t] ? tf.add(dh, dys[t]!) : (dh ?? dys[t]!);
+          const dzh = tf.mul(g, aH[t]);
+          const dRh = tf.matMul(dzh, UhT);
+          const dzzr = tf.concat([tf.mul(g, aZ[t]), tf.mul(dRh, aR[t])], 1);
+          dZzr.set(t, dzzr);
+          dZh.set(t, dzh);
+          if (t > 0) {
+            dh = tf.addN([tf.mul(g, zSteps[t]), tf.mul(dRh, rSteps[t]), tf.matMul(dzzr, UzrT)]) as Tensor2D;
+          }
+        }
+        const dzzrAll = dZzr.tensor();
+        const dzhAll = dZh.tensor();
+        const dZ = tf.concat([dzzrAll, dzhAll], 1) as Tensor2D;
+        const { dx, dW, db } = inputGrads(dZ, x2t, W, x.shape);
+        const dU = tf.concat([tf.matMul(tf.transpose(hPrev), dzzrAll), tf.matMul(tf.transpose(RH), dzhAll)], 1);
+        return [dx, dW, dU, db];
+      },
+    };
+  });
+  return op(x, kernel, recurrentKernel, bias);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Layers
+
+type Initializer = ReturnType<typeof tf.initializers.zeros>;
+
+type InitializerName = "glorotNormal" | "glorotUniform" | "orthogonal" | "zeros" | "ones" | "heNormal" | "heUniform" | "leCunNormal";
+
+function initializer(name: InitializerName, where: string): Initializer {
+  switch (name) {
+    case "glorotNormal":
+      return tf.initializers.glorotNormal({});
+    case "glorotUniform":
+      return tf.initializers.glorotUniform({});
+    case "orthogonal":
+      return tf.initializers.orthogonal({});
+    case "zeros":
+      return tf.initializers.zeros();
+    case "ones":
+      return tf.initializers.ones();
+    case "heNormal":
+      return tf.initializers.heNormal({});
+    case "heUniform":
+      return tf.initializers.heUniform({});
+    case "leCunNormal":
+      return tf.initializers.leCunNormal({});
+    default:
+      throw new Error(`rnnlab ${where}: initializer '${name}' is not supported`);
+  }
+}
+
+export interface FastRecurrentArgs {
+  units: number;
+  /** Output every step ([B, T, u]) instead of the last ([B, u]); needed to stack another recurrent layer on top. */
+  returnSequences?: boolean;
+  /** Output activation: 'tanh' (default), or for SimpleRNN also 'relu', 'sigmoid', 'linear'. */
+  activation?: string;
+  /** Gate activation for LSTM and GRU: 'sigmoid' (default here, as Keras 2.3+ and PyTorch) or 'hardSigmoid' (tfjs's default). */
+  recurrentActivation?: string;
+  /** Fraction of input features dropped in training; one mask per sequence, shared by all steps (as tf.layers). */
+  dropout?: number;
+  /** Not supported by the fast layers (0 only); use the stock layers for recurrent dropout. */
+  recurrentDropout?: number;
+  useBias?: boolean;
+  /** LSTM only: initialise the forget-gate bias to 1 (Keras's default; tfjs's default is false). */
+  unitForgetBias?: boolean;
+  kernelInitializer?: InitializerName;
+  recurrentInitializer?: InitializerName;
+  biasInitializer?: InitializerName;
+  inputShape?: number[];
+  batchInputShape?: number[];
+  name?: string;
+  trainable?: boolean;
+  // Fields tf.layers writes into a layer config, accepted (and ignored) so configs round-trip.
+  [key: string]: unknown;
+}
+
+type Op = typeof simpleRnnOp;
+
+/** What SimpleRNN, LSTM and GRU share: weights in tf.layers's layout and a whole-sequence op with its own gradient. */
+abstract class FastRecurrent extends tf.layers.Layer {
+  readonly units: number;
+  readonly returnSequences: boolean;
+  readonly dropout: number;
+  readonly useBias: boolean;
+  readonly activationName: string;
+  readonly recurrentActivationName: string;
+  readonly kernelInitializer: InitializerName;
+  readonly recurrentInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  protected kernel?: tf.LayerVariable;
+  protected recurrentKernel?: tf.LayerVariable;
+  protected bias?: tf.LayerVariable;
+  protected abstract readonly gates: number;
+  protected abstract readonly op: Op;
+
+  constructor(args: FastRecurrentArgs) {
+    super(args as unknown as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    const where = this.constructor.name;
+    if (!Number.isInteger(args.units) || args.units <= 0) throw new Error(`rnnlab ${where}: units must be a positive integer, got ${args.units}`);
+    if (args.recurrentDropout) {
+      throw new Error(`rnnlab ${where}: recurrentDropout=${args.recurrentDropout} is not supported by the fast layers; use impl:'stock' (tf.layers) for it`);
+    }
+    this.units = args.units;
+    this.returnSequences = args.returnSequences ?? false;
+    this.dropout = Math.min(1, Math.max(0, args.dropout ?? 0));
+    this.useBias = args.useBias ?? true;
+    this.activationName = activation(args.activation, "tanh", where).name;
+    this.recurrentActivationName = activation(args.recurrentActivation, "sigmoid", where).name;
+    this.kernelInitializer = args.kernelInitializer ?? "glorotNormal";
+    this.recurrentInitializer = args.recurrentInitializer ?? "orthogonal";
+    this.biasInitializer = args.biasInitializer ?? "zeros";
+    this.inputSpec = [{ ndim: 3 } as tf.InputSpec];
+  }
+
+  protected biasInit(where: string): Initializer {
+    return initializer(this.biasInitializer, where);
+  }
+
+  build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const inDim = shape[shape.length - 1];
+    const where = this.getClassName();
+    if (inDim == null) throw new Error(`rnnlab ${where}: the last input dimension must be known, got shape [${shape}]`);
+    const g = this.gates * this.units;
+    this.kernel = this.addWeight("kernel", [inDim, g], "float32", initializer(this.kernelInitializer, where));
+    this.recurrentKernel = this.addWeight("recurrent_kernel", [this.units, g], "float32", initializer(this.recurrentInitializer, where));
+    if (this.useBias) this.bias = this.addWeight("bias", [g], "float32", this.biasInit(where));
+    this.built = true;
+  }
+
+  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return this.returnSequences ? [shape[0], shape[1], this.units] : [shape[0], this.units];
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call(inputs: Tensor | Tensor[], kwargs: any): Tensor {
+    return tf.tidy(() => {
+      let x = Array.isArray(inputs) ? inputs[0] : inputs;
+      if (x.rank !== 3) throw new Error(`rnnlab ${this.getClassName()} '${this.name}': expected input [batch, steps, features], got [${x.shape}]`);
+      if (kwargs?.training && this.dropout > 0 && this.dropout < 1) {
+        const [b, , i] = x.shape;
+        x = tf.mul(x, tf.dropout(tf.ones([b, 1, i]), this.dropout));
+      }
+      const bias = this.bias ? this.bias.read() : tf.zeros([this.gates * this.units]);
+      return this.op(x, this.kernel!.read(), this.recurrentKernel!.read(), bias, {
+        units: this.units,
+        returnSequences: this.returnSequences,
+        activation: ACTIVATIONS[this.activationName],
+        recurrentActivation: ACTIVATIONS[this.recurrentActivationName],
+      });
+    });
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      returnSequences: this.returnSequences,
+      activation: this.activationName,
+      recurrentActivation: this.recurrentActivationName,
+      dropout: this.dropout,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      recurrentInitializer: this.recurrentInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+  }
+}
+
+/** Fully-connected RNN, h_t = tanh(x_t W + h_{t-1} U + b); a drop-in for tf.layers.simpleRNN. */
+export class FastSimpleRNN extends FastRecurrent {
+  static className = "RnnlabSimpleRNN";
+  protected readonly gates = 1;
+  protected readonly op = simpleRnnOp;
+}
+
+/** Long short-term memory, gates i,f,c,o; a drop-in for tf.layers.lstm (with recurrentActivation 'sigmoid'). */
+export class FastLSTM extends FastRecurrent {
+  static className = "RnnlabLSTM";
+  protected readonly gates = 4;
+  protected readonly op = lstmOp;
+  readonly unitForgetBias: boolean;
+  constructor(args: FastRecurrentArgs) {
+    super(args);
+    this.unitForgetBias = args.unitForgetBias ?? false;
+  }
+  protected biasInit(where: string): Initializer {
+    if (!this.unitForgetBias) return super.biasInit(where);
+    const u = this.units;
+    const base = super.biasInit(where);
+    // [i, f, c, o]: the forget block starts at 1 so early training does not forget everything.
+    return {
+      apply: (shape: number[]) => tf.tidy(() => tf.concat([base.apply([u]), tf.ones([u]), base.apply([2 * u])])),
+      getClassName: () => "UnitForgetBias",
+      getConfig: () => ({}),
+    } as unknown as Initializer;
+  }
+  getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), unitForgetBias: this.unitForgetBias };
+  }
+}
+
+/** Gated recurrent unit, gates z,r,h, reset before the recurrent matmul; a drop-in for tf.layers.gru. */
+export class FastGRU extends FastRecurrent {
+  static className = "RnnlabGRU";
+  protected readonly gates = 3;
+  protected readonly op = gruOp;
+}
+
+for (const cls of [FastSimpleRNN, FastLSTM, FastGRU]) tf.serialization.registerClass(cls);
+
+/** fastLayers.lstm({units: 128}) reads like tf.layers.lstm. */
+export const fastLayers = {
+  simpleRNN: (args: FastRecurrentArgs) => new FastSimpleRNN(args),
+  lstm: (args: FastRecurrentArgs) => new FastLSTM(args),
+  gru: (args: FastRecurrentArgs) => new FastGRU(args),
+};

@@ -1,0 +1,169 @@
+// The fast recurrent layers must compute what tf.layers computes: same outputs, same gradients, same weights.
+const assert = require("assert");
+const { tf, initRuntime, seedEverything, FastSimpleRNN, FastLSTM, FastGRU, fastLayers } = require("rnnlab");
+
+const TOL = 1e-4;
+
+function maxAbsDiff(a, b) {
+  assert.deepStrictEqual(a.shape, b.shape, `shapes differ: [${a.shape}] vs [${b.shape}]`);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
+
+const KINDS = {
+  simpleRnn: { fast: FastSimpleRNN, stock: (a) => tf.layers.simpleRNN(a) },
+  lstm: { fast: FastLSTM, stock: (a) => tf.layers.lstm(a) },
+  gru: { fast: FastGRU, stock: (a) => tf.layers.gru(a) },
+};
+
+/** A fast and a stock model with the same stack of layers and the same (random) weights. */
+function twinModels(kind, { layers = 1, units = 6, inputShape = [5, 4], returnSequences = false, recurrentActivation = "sigmoid" }) {
+  const build = (make) => {
+    const m = tf.sequential();
+    for (let l = 0; l < layers; l++) {
+      const last = l === layers - 1;
+      m.add(
+        make({
+          units,
+          returnSequences: last ? returnSequences : true,
+          recurrentActivation,
+          biasInitializer: "glorotUniform",
+          ...(l === 0 ? { inputShape } : {}),
+        }),
+      );
+    }
+    return m;
+  };
+  const fast = build((a) => new KINDS[kind].fast(a));
+  const stock = build(KINDS[kind].stock);
+  // Random biases too, so a wrong gate order shows up.
+  stock.setWeights(fast.getWeights());
+  return { fast, stock };
+}
+
+/** Output and the gradients of sum(output * r) with respect to the input and every weight. */
+function outputAndGrads(model, x, r) {
+  const xv = tf.variable(x);
+  const vars = model.trainableWeights.map((w) => w.read());
+  const f = () => tf.sum(tf.mul(model.apply(xv), r));
+  const { grads } = tf.variableGrads(f, [xv, ...vars]);
+  const out = model.predict(x);
+  const res = { out, dx: grads[xv.name], dw: vars.map((v) => grads[v.name]) };
+  xv.dispose();
+  return res;
+}
+
+describe("fast recurrent layers (lib/src/layers.ts)", function () {
+  this.timeout(30000);
+  before(async () => {
+    await initRuntime({ force: "wasm", verbose: false });
+    seedEverything(7);
+  });
+
+  for (const kind of Object.keys(KINDS)) {
+    for (const returnSequences of [false, true]) {
+      for (const layers of [1, 2]) {
+        it(`${kind}: ${layers} layer(s), returnSequences=${returnSequences}: outputs and gradients equal tf.layers`, () => {
+          const { fast, stock } = twinModels(kind, { layers, returnSequences });
+          const x = tf.randomNormal([3, 5, 4]);
+          const outShape = returnSequences ? [3, 5, 6] : [3, 6];
+          const r = tf.randomNormal(outShape);
+          const a = outputAndGrads(fast, x, r);
+          const b = outputAndGrads(stock, x, r);
+          assert.deepStrictEqual(a.out.shape, outShape);
+          assert.ok(maxAbsDiff(a.out, b.out) < TOL, `output differs by ${maxAbsDiff(a.out, b.out)}`);
+          assert.ok(maxAbsDiff(a.dx, b.dx) < TOL, `d input differs by ${maxAbsDiff(a.dx, b.dx)}`);
+          assert.strictEqual(a.dw.length, 3 * layers);
+          a.dw.forEach((g, i) => {
+            const d = maxAbsDiff(g, b.dw[i]);
+            assert.ok(d < TOL, `d ${fast.trainableWeights[i].originalName} differs by ${d}`);
+          });
+          tf.dispose([x, r, a.out, a.dx, b.out, b.dx, ...a.dw, ...b.dw]);
+          fast.dispose();
+          stock.dispose();
+        });
+      }
+    }
+  }
+
+  it("lstm with tfjs's hardSigmoid gates still equals tf.layers", () => {
+    const { fast, stock } = twinModels("lstm", { returnSequences: true, recurrentActivation: "hardSigmoid" });
+    const x = tf.randomNormal([2, 5, 4]);
+    const r = tf.randomNormal([2, 5, 6]);
+    const a = outputAndGrads(fast, x, r);
+    const b = outputAndGrads(stock, x, r);
+    assert.ok(maxAbsDiff(a.out, b.out) < TOL);
+    assert.ok(maxAbsDiff(a.dx, b.dx) < TOL);
+    a.dw.forEach((g, i) => assert.ok(maxAbsDiff(g, b.dw[i]) < TOL, `weight ${i}`));
+  });
+
+  it("the weights have tf.layers's shapes: kernel [in, G*u], recurrentKernel [u, G*u], bias [G*u]", () => {
+    for (const [kind, G] of [["simpleRnn", 1], ["lstm", 4], ["gru", 3]]) {
+      const m = tf.sequential({ layers: [new KINDS[kind].fast({ units: 8, inputShape: [28, 28] })] });
+      assert.deepStrictEqual(m.getWeights().map((w) => w.shape), [[28, G * 8], [8, G * 8], [G * 8]], kind);
+    }
+  });
+
+  it("fit does not leak tensors, and the loss goes down", async () => {
+    const model = tf.sequential({
+      layers: [
+        fastLayers.lstm({ units: 8, returnSequences: true, inputShape: [6, 3], dropout: 0.2 }),
+        fastLayers.gru({ units: 8, returnSequences: true }),
+        fastLayers.simpleRNN({ units: 8 }),
+        tf.layers.dense({ units: 2, activation: "softmax" }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: "sparseCategoricalCrossentropy" });
+    const x = tf.randomNormal([32, 6, 3]);
+    const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, [1, 2]), 0), "float32"));
+    const h1 = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+    const before = tf.memory().numTensors;
+    const h2 = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+    assert.strictEqual(tf.memory().numTensors, before, "tensor count grew across a second fit");
+    assert.ok(h2.history.loss[2] < h1.history.loss[0], `loss did not go down: ${h1.history.loss[0]} -> ${h2.history.loss[2]}`);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it("dropout changes training outputs only, and predict does not leak", () => {
+    const layer = new FastLSTM({ units: 4, dropout: 0.5, inputShape: [5, 3] });
+    const model = tf.sequential({ layers: [layer] });
+    const x = tf.randomNormal([4, 5, 3]);
+    const p1 = model.predict(x);
+    const before = tf.memory().numTensors;
+    const p2 = model.predict(x);
+    assert.strictEqual(tf.memory().numTensors, before + 1);
+    assert.strictEqual(maxAbsDiff(p1, p2), 0);
+    const t = tf.tidy(() => layer.apply(x, { training: true }));
+    assert.ok(maxAbsDiff(t, p1) > 1e-3, "dropout had no effect in training");
+  });
+
+  it("a model with the fast layers saves and loads back with equal outputs", async () => {
+    const model = tf.sequential({
+      layers: [
+        new FastLSTM({ units: 5, returnSequences: true, inputShape: [4, 3], unitForgetBias: true }),
+        new FastGRU({ units: 5, returnSequences: true }),
+        new FastSimpleRNN({ units: 5, activation: "relu" }),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    let artifacts;
+    await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    assert.deepStrictEqual(loaded.layers.map((l) => l.getClassName()), ["RnnlabLSTM", "RnnlabGRU", "RnnlabSimpleRNN", "Dense"]);
+    assert.strictEqual(loaded.layers[0].unitForgetBias, true);
+    assert.strictEqual(loaded.layers[2].activationName, "relu");
+    const x = tf.randomNormal([2, 4, 3]);
+    assert.strictEqual(maxAbsDiff(model.predict(x), loaded.predict(x)), 0);
+  });
+
+  it("unitForgetBias starts the forget gate's bias at 1", () => {
+    const m = tf.sequential({ layers: [new FastLSTM({ units: 3, unitForgetBias: true, inputShape: [2, 2] })] });
+    assert.deepStrictEqual(Array.from(m.getWeights()[2].dataSync()), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it("says what is wrong with unsupported options", () => {
+    assert.throws(() => new FastLSTM({ units: 4, recurrentDropout: 0.2 }), /recurrentDropout=0.2 is not supported.*impl:'stock'/);
+    assert.throws(() => new FastGRU({ units: 4, activation: "softsign" }), /activation 'softsign' is not supported/);
+    assert.throws(() => new FastSimpleRNN({ units: 0 }), /units must be a positive integer/);
+  });
+});
