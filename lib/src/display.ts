@@ -1,1 +1,118 @@
-export {};
+// Display: show rich output in a tslab notebook, and fall back to plain text (and files) in a Node script.
+
+type Bytes = Uint8Array;
+
+/** A Jupyter MIME bundle: several representations of one output; the front end picks the richest it can show. */
+export type MimeBundle = Record<string, string>;
+
+type WriteDisplayData = (data: { data: MimeBundle; metadata: object; transient: { display_id?: string } }, update: boolean) => void;
+
+function kernelWriter(): WriteDisplayData | null {
+  try {
+    // The kernel runs the project's own tslab, so this resolves to the very module it loaded. tslab's public
+    // display sends one MIME type per output; its writer sends a whole bundle (text/plain beside an image), so
+    // a console, an HTML export and GitHub each get a form they can show.
+    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: WriteDisplayData | null };
+    return jupyter.lastWriteDisplayData ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** True inside a running tslab kernel, where rich output (images, updating displays) works. */
+export function inNotebook(): boolean {
+  return kernelWriter() !== null;
+}
+
+let displayCounter = 0;
+
+/** Sends a bundle to the notebook (returns true), or does nothing outside one (returns false). */
+export function publish(bundle: MimeBundle, displayId?: string, update = false): boolean {
+  const write = kernelWriter();
+  if (!write) return false;
+  write({ data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, update);
+  return true;
+}
+
+/** A place in the notebook that can be overwritten: live progress uses it. */
+export interface LiveOutput {
+  update(text: string, html?: string): void;
+}
+
+/** One output updated in place in a notebook; outside, each update is a plain line on stdout. */
+export function liveOutput(): LiveOutput {
+  if (inNotebook()) {
+    const id = `rnnlab-${process.pid}-${++displayCounter}`;
+    let shown = false;
+    return {
+      update(text: string, html?: string) {
+        const bundle: MimeBundle = { "text/plain": text };
+        if (html) bundle["text/html"] = html;
+        publish(bundle, id, shown);
+        shown = true;
+      },
+    };
+  }
+  return {
+    update(text: string) {
+      console.log(text);
+    },
+  };
+}
+
+/** Shows a PNG image inline in a notebook (with alt text for consoles); outside one, prints the text. */
+export function showPng(png: Bytes, altText: string): void {
+  const b64 = Buffer.from(png).toString("base64");
+  if (!publish({ "image/png": b64, "text/plain": altText })) console.log(altText);
+}
+
+/** Shows HTML in a notebook, or the plain-text form outside. */
+export function showHtml(html: string, text: string): void {
+  if (!publish({ "text/html": html, "text/plain": text })) console.log(text);
+}
+
+/** Shows Markdown in a notebook, or the same text outside. */
+export function showMarkdown(md: string): void {
+  if (!publish({ "text/markdown": md, "text/plain": md })) console.log(md);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function formatCell(v: unknown, digits: number): string {
+  if (typeof v === "number") {
+    if (Number.isInteger(v)) return String(v);
+    return v.toFixed(digits);
+  }
+  return String(v ?? "");
+}
+
+/** Renders rows as an aligned plain-text table (used outside notebooks and in tests). */
+export function textTable(rows: Record<string, unknown>[], digits = 4): string {
+  if (rows.length === 0) return "(no rows)";
+  const cols = Object.keys(rows[0]);
+  const cells = rows.map((r) => cols.map((c) => formatCell(r[c], digits)));
+  const width = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padStart(width[i])).join("  ");
+  return [line(cols), line(width.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+}
+
+/** Renders rows as an HTML table. */
+export function htmlTable(rows: Record<string, unknown>[], digits = 4): string {
+  if (rows.length === 0) return "<p>(no rows)</p>";
+  const cols = Object.keys(rows[0]);
+  const head = cols.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+  const body = rows
+    .map((r) => `<tr>${cols.map((c) => `<td style="text-align:right">${escapeHtml(formatCell(r[c], digits))}</td>`).join("")}</tr>`)
+    .join("");
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** Shows a table of rows (objects with the same keys): HTML in a notebook, aligned text elsewhere. */
+export function showTable(rows: Record<string, unknown>[], opts: { digits?: number; title?: string } = {}): void {
+  const digits = opts.digits ?? 4;
+  const title = opts.title ? `${opts.title}\n` : "";
+  const htmlTitle = opts.title ? `<p><b>${escapeHtml(opts.title)}</b></p>` : "";
+  showHtml(htmlTitle + htmlTable(rows, digits), title + textTable(rows, digits));
+}

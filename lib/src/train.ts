@@ -1,1 +1,209 @@
-export {};
+// Training: one trainer reused by every lesson — checks the data, shows live progress, stops on NaN with a clear
+// message, returns the per-epoch numbers, and leaves no tensors behind.
+import * as tf from "@tensorflow/tfjs";
+import { TrainingProgress } from "./progress";
+import { plotTrainingCurves, Figure } from "./plot";
+
+export type Tensors = tf.Tensor | tf.Tensor[];
+
+export interface FitOptions {
+  /** Shown in the progress line and in curve legends. */
+  name?: string;
+  epochs?: number;
+  batchSize?: number;
+  validationData?: [tf.Tensor, tf.Tensor];
+  validationSplit?: number;
+  shuffle?: boolean;
+  /** Stop when the monitored validation number has not improved for this many epochs, and restore the best weights. */
+  earlyStopping?: { patience: number; monitor?: string; mode?: "min" | "max" };
+  /** Draw training curves when done (default false: lessons usually compare several runs in one figure). */
+  plot?: boolean;
+  /** Show live progress (default true). */
+  verbose?: boolean;
+  /** Extra tf callbacks. */
+  callbacks?: tf.CustomCallbackArgs;
+}
+
+export interface FitResult {
+  name: string;
+  /** Per-epoch numbers: loss, acc, val_loss, val_acc, ... */
+  history: Record<string, number[]>;
+  epochs: number;
+  seconds: number;
+  /** Training samples per second over the whole run (validation included in the time). */
+  samplesPerSecond: number;
+  /** The epoch (1-based) whose weights the model holds at the end (the best one under early stopping). */
+  bestEpoch?: number;
+  figure?: Figure;
+}
+
+/** Throws a clear error if a tensor holds NaN or Infinity: such values must never flow silently into training. */
+export function assertFinite(t: tf.Tensor, what: string): void {
+  const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(t.toFloat())).any().dataSync()[0]);
+  if (bad) {
+    const data = t.dataSync();
+    let index = -1;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        index = i;
+        break;
+      }
+    }
+    const per = t.shape.slice(1).reduce((a, b) => a * b, 1) || 1;
+    throw new Error(
+      `${what}: value ${data[index]} at sample ${Math.floor(index / per)} (flat index ${index}) of a tensor shaped [${t.shape}]; training needs finite numbers`,
+    );
+  }
+}
+
+function firstDim(t: Tensors): number {
+  return (Array.isArray(t) ? t[0] : t).shape[0];
+}
+
+/** Trains a compiled tf.LayersModel with live progress; returns its per-epoch numbers. */
+export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: FitOptions = {}): Promise<FitResult> {
+  const name = opts.name ?? model.name;
+  const epochs = opts.epochs ?? 1;
+  const batchSize = opts.batchSize ?? 32;
+  const xs = Array.isArray(x) ? x : [x];
+  const ys = Array.isArray(y) ? y : [y];
+  xs.forEach((t, i) => assertFinite(t, `fit(${name}): inputs${xs.length > 1 ? `[${i}]` : ""}`));
+  ys.forEach((t, i) => assertFinite(t, `fit(${name}): targets${ys.length > 1 ? `[${i}]` : ""}`));
+  if (firstDim(x) !== firstDim(y)) {
+    throw new Error(`fit(${name}): ${firstDim(x)} input samples but ${firstDim(y)} targets`);
+  }
+  if (opts.validationData) {
+    assertFinite(opts.validationData[0], `fit(${name}): validation inputs`);
+    assertFinite(opts.validationData[1], `fit(${name}): validation targets`);
+  }
+  const n = firstDim(x);
+  const nTrain = opts.validationSplit ? Math.floor(n * (1 - opts.validationSplit)) : n;
+  const progress = opts.verbose === false ? undefined : new TrainingProgress({ name, epochs, batchesPerEpoch: Math.ceil(nTrain / batchSize) });
+
+  const es = opts.earlyStopping;
+  const monitor = es?.monitor ?? "val_loss";
+  const mode = es?.mode ?? (monitor.includes("acc") ? "max" : "min");
+  let best = mode === "min" ? Infinity : -Infinity;
+  let bestEpoch: number | undefined;
+  let bestWeights: tf.Tensor[] | undefined;
+  let waited = 0;
+  let nanAt: string | undefined;
+
+  const started = Date.now();
+  const history: Record<string, number[]> = {};
+  const user = opts.callbacks ?? {};
+  try {
+    await model.fit(x, y, {
+      epochs,
+      batchSize,
+      validationData: opts.validationData,
+      validationSplit: opts.validationSplit,
+      shuffle: opts.shuffle ?? true,
+      verbose: 0,
+      callbacks: {
+        onEpochBegin: async (epoch, logs) => {
+          progress?.epochStart(epoch);
+          await user.onEpochBegin?.(epoch, logs);
+        },
+        onBatchEnd: async (batch, logs) => {
+          const loss = logs?.loss;
+          if (loss !== undefined && !Number.isFinite(loss)) {
+            nanAt = `batch ${batch + 1}`;
+            model.stopTraining = true;
+          }
+          progress?.batchEnd(batch, logs as Record<string, number>);
+          await user.onBatchEnd?.(batch, logs);
+        },
+        onEpochEnd: async (epoch, logs = {}) => {
+          for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v as number);
+          progress?.epochEnd(epoch, logs as Record<string, number>);
+          if (nanAt) {
+            nanAt = `epoch ${epoch + 1}, ${nanAt}`;
+            return;
+          }
+          if (es) {
+            const v = logs[monitor];
+            if (v === undefined) {
+              throw new Error(`fit(${name}): early stopping watches '${monitor}' but the epoch logs hold ${Object.keys(logs).join(", ")}`);
+            }
+            const better = mode === "min" ? v < best : v > best;
+            if (better) {
+              best = v;
+              bestEpoch = epoch + 1;
+              waited = 0;
+              bestWeights?.forEach((t) => t.dispose());
+              bestWeights = model.getWeights().map((w) => w.clone());
+            } else if (++waited >= es.patience) {
+              model.stopTraining = true;
+            }
+          }
+          await user.onEpochEnd?.(epoch, logs);
+        },
+      },
+    });
+    if (nanAt) {
+      throw new Error(
+        `fit(${name}): the loss became NaN or infinite at ${nanAt}; training stopped. Lower the learning rate, or check the inputs' scale.`,
+      );
+    }
+    if (bestWeights && bestEpoch !== undefined) model.setWeights(bestWeights);
+  } finally {
+    bestWeights?.forEach((t) => t.dispose());
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const epochsRun = (history.loss ?? []).length;
+  const result: FitResult = {
+    name,
+    history,
+    epochs: epochsRun,
+    seconds,
+    samplesPerSecond: (nTrain * epochsRun) / Math.max(seconds, 1e-9),
+    bestEpoch: es ? bestEpoch : undefined,
+  };
+  progress?.finish(
+    `${Math.round(result.samplesPerSecond)} samples/s` + (es && bestEpoch ? `; kept the weights of epoch ${bestEpoch} (best ${monitor} ${best.toFixed(4)})` : ""),
+  );
+  if (opts.plot) result.figure = await plotTrainingCurves(history, { title: `${name}: training curves` });
+  return result;
+}
+
+/** Predicted class per sample (argmax of the model's output), computed in batches, as plain numbers. */
+export function predictClasses(model: tf.LayersModel, x: tf.Tensor, batchSize = 256): Int32Array {
+  const out = new Int32Array(x.shape[0]);
+  for (let start = 0; start < x.shape[0]; start += batchSize) {
+    const size = Math.min(batchSize, x.shape[0] - start);
+    const cls = tf.tidy(() => {
+      const part = x.slice(start, size);
+      const p = model.predict(part) as tf.Tensor;
+      return p.shape[p.shape.length - 1] === 1 ? p.reshape([-1]).greater(0.5).toInt() : p.argMax(-1);
+    });
+    out.set(cls.dataSync() as Int32Array, start);
+    cls.dispose();
+  }
+  return out;
+}
+
+/** Class probabilities per sample, computed in batches, as a plain [n][k] array. */
+export function predictProbabilities(model: tf.LayersModel, x: tf.Tensor, batchSize = 256): number[][] {
+  const rows: number[][] = [];
+  for (let start = 0; start < x.shape[0]; start += batchSize) {
+    const size = Math.min(batchSize, x.shape[0] - start);
+    const p = tf.tidy(() => model.predict(x.slice(start, size)) as tf.Tensor);
+    rows.push(...(p.arraySync() as number[][]));
+    p.dispose();
+  }
+  return rows;
+}
+
+/** Loss and metrics of a compiled model on data, as named numbers. */
+export function evaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batchSize = 256): Record<string, number> {
+  const out = model.evaluate(x, y, { batchSize, verbose: 0 });
+  const list = Array.isArray(out) ? out : [out];
+  const names = model.metricsNames;
+  const result: Record<string, number> = {};
+  list.forEach((t, i) => {
+    result[names[i] ?? `m${i}`] = t.dataSync()[0];
+    t.dispose();
+  });
+  return result;
+}

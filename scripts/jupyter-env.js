@@ -1,0 +1,95 @@
+// Shared by the setup, runner and lab scripts: where the project's kernelspec lives, and which Python has Jupyter.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const os = require("os");
+const { spawnSync } = require("child_process");
+
+const ROOT = path.resolve(__dirname, "..");
+const KERNEL_NAME = "tslab";
+const PROJECT_JUPYTER_PATH = path.join(ROOT, "build", "jupyter");
+const APT_PACKAGES = ["jupyter-nbconvert", "python3-nbclient", "jupyter-notebook"];
+const PIP_ALTERNATIVE = "python3 -m pip install --user jupyterlab nbclient nbconvert";
+
+/** The kernelspec that runs this project's own tslab with this Node. */
+function kernelSpec() {
+  return {
+    argv: [process.execPath, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (rnnlab)",
+    language: "typescript",
+    metadata: { rnnlab_root: ROOT },
+  };
+}
+
+/** The user's Jupyter data folder, as Jupyter computes it on Linux/macOS. */
+function userDataDir() {
+  if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
+  if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Jupyter");
+  const xdg = process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share");
+  return path.join(xdg, "jupyter");
+}
+
+function writeKernelSpec(dataDir) {
+  const dir = path.join(dataDir, "kernels", KERNEL_NAME);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  return dir;
+}
+
+/** Environment for Jupyter processes: the project's kernelspec comes first, whatever else is installed. */
+function jupyterEnv(extra = {}) {
+  const parts = [PROJECT_JUPYTER_PATH];
+  if (process.env.JUPYTER_PATH) parts.push(process.env.JUPYTER_PATH);
+  return { ...process.env, JUPYTER_PATH: parts.join(path.delimiter), ...extra };
+}
+
+function works(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return r.status === 0;
+}
+
+/** A Python that can import nbclient and nbconvert, or null. RNNLAB_PYTHON overrides the search. */
+function findJupyterPython() {
+  const candidates = [];
+  if (process.env.RNNLAB_PYTHON) candidates.push(process.env.RNNLAB_PYTHON);
+  // The interpreter behind the `jupyter` command on PATH, then the system's.
+  const which = spawnSync("sh", ["-c", "command -v jupyter"], { encoding: "utf8" });
+  if (which.status === 0) {
+    try {
+      const first = fs.readFileSync(which.stdout.trim(), "utf8").split("\n")[0];
+      if (first.startsWith("#!")) candidates.push(first.slice(2).trim().split(/\s+/).pop());
+    } catch {
+      /* not a script */
+    }
+  }
+  candidates.push("/usr/bin/python3", "python3", "python");
+  for (const py of candidates) {
+    if (py && works(py, ["-c", "import nbclient, nbconvert, nbformat"])) return py;
+  }
+  return null;
+}
+
+function missingJupyterMessage() {
+  return [
+    "Jupyter (nbclient + nbconvert) was not found in any Python here.",
+    "Install it with one of:",
+    `  npm run install-jupyter          # as root on Debian/Ubuntu: apt-get install ${APT_PACKAGES.join(" ")}`,
+    `  sudo apt-get install ${APT_PACKAGES.join(" ")}`,
+    `  ${PIP_ALTERNATIVE}`,
+    "or point RNNLAB_PYTHON at a Python that has them.",
+  ].join("\n");
+}
+
+module.exports = {
+  ROOT,
+  KERNEL_NAME,
+  PROJECT_JUPYTER_PATH,
+  APT_PACKAGES,
+  PIP_ALTERNATIVE,
+  kernelSpec,
+  userDataDir,
+  writeKernelSpec,
+  jupyterEnv,
+  findJupyterPython,
+  missingJupyterMessage,
+};

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// `npm run notebooks [-- --quick] [-- notebooks/03_x.ipynb ...]`: executes every notebooks/NN_*.ipynb in order
+// with the project's tslab kernel, through Jupyter's own executor (nbclient, in run_notebooks.py).
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const env = require("./jupyter-env");
+
+function usage() {
+  console.log(`usage: npm run notebooks [-- [--quick] [--out DIR] [--timeout S] [--keep-going] [NOTEBOOK ...]]
+  --quick       smaller data and fewer epochs (sets RNNLAB_PROFILE=quick)
+  --out DIR     where executed notebooks and HTML go (default build/notebooks[-quick])
+  --timeout S   per-cell limit in seconds (default 3600)
+  --keep-going  run the remaining notebooks after a failure`);
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const pass = [];
+  const notebooks = [];
+  let quick = process.env.RNNLAB_PROFILE === "quick";
+  let out;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--help" || a === "-h") return usage();
+    if (a === "--quick") quick = true;
+    else if (a === "--out") out = args[++i];
+    else if (a === "--timeout") pass.push("--timeout", args[++i]);
+    else if (a === "--keep-going") pass.push("--keep-going");
+    else if (a.startsWith("-")) {
+      console.error(`run-notebooks: unknown option ${a}`);
+      usage();
+      process.exit(2);
+    } else notebooks.push(a);
+  }
+  if (notebooks.length === 0) {
+    const dir = path.join(env.ROOT, "notebooks");
+    for (const f of fs.readdirSync(dir).sort()) if (/^\d\d_.*\.ipynb$/.test(f)) notebooks.push(path.join("notebooks", f));
+  }
+  if (notebooks.length === 0) {
+    console.error("run-notebooks: no notebooks/NN_*.ipynb found");
+    process.exit(1);
+  }
+  for (const nb of notebooks) {
+    if (!fs.existsSync(nb)) {
+      console.error(`run-notebooks: ${nb} does not exist`);
+      process.exit(1);
+    }
+  }
+  const py = env.findJupyterPython();
+  if (!py) {
+    console.error(env.missingJupyterMessage());
+    process.exit(1);
+  }
+  if (!fs.existsSync(path.join(env.PROJECT_JUPYTER_PATH, "kernels", env.KERNEL_NAME, "kernel.json"))) {
+    env.writeKernelSpec(env.PROJECT_JUPYTER_PATH);
+  }
+  out = out ?? path.join(env.ROOT, "build", quick ? "notebooks-quick" : "notebooks");
+  console.log(`profile: ${quick ? "quick" : "full"}; kernel: ${env.KERNEL_NAME} (this project's tslab); python: ${py}`);
+  const r = spawnSync(py, [path.join(__dirname, "run_notebooks.py"), "--out", out, ...pass, ...notebooks], {
+    stdio: "inherit",
+    env: env.jupyterEnv({ RNNLAB_PROFILE: quick ? "quick" : "full", RNNLAB_FIGURES: path.join(out, "figures") }),
+  });
+  process.exit(r.status ?? 1);
+}
+
+main();

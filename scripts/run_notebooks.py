@@ -1,0 +1,114 @@
+"""Executes notebooks with Jupyter's own executor (nbclient) and writes each executed notebook and its HTML.
+
+Called by run-notebooks.js, which finds a Python that has nbclient and sets JUPYTER_PATH so that the kernel
+named "tslab" is this project's. Prints a table (notebook, seconds, cells, status) and exits non-zero naming
+the notebook, the cell and the error when a cell fails.
+"""
+import argparse
+import os
+import re
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+
+
+def describe_failure(nb, index):
+    """One line naming the failed cell and its error, from the error output or tslab's stderr."""
+    cell = nb.cells[index]
+    code_no = sum(1 for c in nb.cells[: index + 1] if c.cell_type == "code")
+    src = cell.source.strip().splitlines()
+    where = f"cell {index + 1} (code cell {code_no}, first line {src[0][:70]!r})" if src else f"cell {index + 1}"
+    message = ""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            message = f"{out.get('ename', '')}: {out.get('evalue', '')}"
+            break
+    if not message:
+        # tslab reports a failed cell on stderr: a TypeScript diagnostic ("1:7 - Type ... ") or a stack trace.
+        lines = [
+            l.strip()
+            for out in cell.get("outputs", [])
+            if out.get("output_type") == "stream" and out.get("name") == "stderr"
+            for l in "".join(out.get("text", "")).splitlines()
+            if l.strip()
+        ]
+        thrown = [l for l in lines if re.match(r"^[A-Za-z]*(Error|Exception)\b.*:", l)]
+        message = (thrown or lines or ["(no error text)"])[0]
+    return f"{where}: {message}"
+
+
+def run_one(path, out_dir, timeout, kernel):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name=kernel,
+        timeout=timeout,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
+    )
+    started = time.time()
+    status, detail = "ok", ""
+    index = -1
+    try:
+        # nbclient's own loop (setup_kernel + execute_cell), so the failing cell's index is known.
+        with client.setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+    except CellTimeoutError as e:
+        status, detail = "TIMEOUT", f"cell {index + 1} ran past {timeout} s"
+    except CellExecutionError:
+        status, detail = "FAILED", describe_failure(nb, index)
+    except DeadKernelError as e:
+        status, detail = "FAILED", f"the kernel died in cell {index + 1}: {e}"
+    except Exception as e:  # the kernel could not start, etc.
+        text = str(e).strip().splitlines()
+        status, detail = "FAILED", f"{type(e).__name__}: {text[0] if text else ''}"
+    seconds = time.time() - started
+    cells = sum(1 for c in nb.cells if c.cell_type == "code")
+    base = os.path.splitext(os.path.basename(path))[0]
+    os.makedirs(out_dir, exist_ok=True)
+    nbformat.write(nb, os.path.join(out_dir, base + ".ipynb"))
+    try:
+        html, _ = HTMLExporter().from_notebook_node(nb)
+        with open(os.path.join(out_dir, base + ".html"), "w", encoding="utf-8") as f:
+            f.write(html)
+    except Exception as e:  # the HTML is a convenience; the executed notebook is already written
+        print(f"warning: HTML export of {path} failed: {e}", file=sys.stderr)
+    return {"notebook": path, "seconds": seconds, "cells": cells, "status": status, "detail": detail}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("notebooks", nargs="+")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--timeout", type=int, default=3600)
+    ap.add_argument("--kernel", default="tslab")
+    ap.add_argument("--keep-going", action="store_true")
+    args = ap.parse_args()
+
+    results = []
+    for path in args.notebooks:
+        print(f"running {path} ...", flush=True)
+        r = run_one(path, args.out, args.timeout, args.kernel)
+        print(f"  {r['status']} in {r['seconds']:.1f} s" + (f": {r['detail']}" if r["detail"] else ""), flush=True)
+        results.append(r)
+        if r["status"] != "ok" and not args.keep_going:
+            break
+
+    width = max(len("notebook"), *(len(r["notebook"]) for r in results))
+    print()
+    print(f"{'notebook':<{width}}  {'seconds':>8}  {'cells':>5}  status")
+    for r in results:
+        print(f"{r['notebook']:<{width}}  {r['seconds']:>8.1f}  {r['cells']:>5}  {r['status']}")
+    print(f"\nexecuted notebooks and HTML: {args.out}")
+    failed = [r for r in results if r["status"] != "ok"]
+    for r in failed:
+        print(f"\nFAILED {r['notebook']}: {r['detail']}", file=sys.stderr)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"use strict";
+// Every notebook runs, in the quick profile, through the same runner as `npm run notebooks`.
+const assert = require("assert");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const { parseCells, buildNotebook } = require("../scripts/build-notebooks.js");
+
+const ROOT = path.resolve(__dirname, "..");
+const RUNNER = path.join(ROOT, "scripts", "run-notebooks.js");
+
+function runNotebooks(args, env = {}) {
+  const r = spawnSync(process.execPath, [RUNNER, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+
+function writeNotebook(dir, name, source) {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, JSON.stringify(buildNotebook(name, parseCells(source, name)), null, 1));
+  return file;
+}
+
+function outputsOf(nb) {
+  return nb.cells.filter((c) => c.cell_type === "code").flatMap((c) => c.outputs);
+}
+
+function streamText(nb) {
+  return outputsOf(nb)
+    .filter((o) => o.output_type === "stream")
+    .map((o) => [].concat(o.text).join(""))
+    .join("");
+}
+
+describe("notebooks", function () {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-nb-"));
+
+  it("are in sync with their sources in notebooks/src", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build-notebooks.js"), "--check"], { encoding: "utf8" });
+    assert.strictEqual(r.status, 0, r.stderr);
+  });
+
+  it("name the tslab kernel and carry no outputs in the repository", () => {
+    for (const f of fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"))) {
+      const nb = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", f), "utf8"));
+      assert.strictEqual(nb.metadata.kernelspec.name, "tslab", f);
+      assert.match(f, /^\d\d_[a-z0-9_]+\.ipynb$/);
+      assert.strictEqual(outputsOf(nb).length, 0, `${f} has outputs committed`);
+    }
+  });
+
+  it("the runner fails loudly on a deliberately broken cell, naming notebook, cell and error", function () {
+    this.timeout(120000);
+    const broken = writeNotebook(tmp, "01_broken.ipynb", '// %%\nconsole.log("fine");\n// %%\nconst n: number = 1;\nthrow new Error("deliberately broken " + n);\n// %%\nconsole.log("never");\n');
+    const typo = writeNotebook(tmp, "02_typo.ipynb", '// %%\nconst s: number = "not a number";\n');
+    const r = runNotebooks(["--keep-going", "--out", path.join(tmp, "out"), broken, typo]);
+    assert.strictEqual(r.status, 1, r.out);
+    assert.match(r.out, /FAILED .*01_broken\.ipynb: cell 2 \(code cell 2, first line 'const n: number = 1;'\): Error: deliberately broken 1/);
+    assert.match(r.out, /FAILED .*02_typo\.ipynb: cell 1 .*Type 'string' is not assignable to type 'number'/);
+    assert.match(r.out, /notebook\s+seconds\s+cells\s+status/);
+    const executed = JSON.parse(fs.readFileSync(path.join(tmp, "out", "01_broken.ipynb"), "utf8"));
+    assert.ok(!streamText(executed).includes("never"), "cells after the failure must not run");
+    assert.ok(fs.existsSync(path.join(tmp, "out", "01_broken.html")));
+  });
+
+  const notebooks = fs
+    .readdirSync(path.join(ROOT, "notebooks"))
+    .filter((f) => /^\d\d_.*\.ipynb$/.test(f))
+    .sort();
+  const outDir = path.join(ROOT, "build", "notebooks-test");
+
+  for (const f of notebooks) {
+    it(`${f} runs in the quick profile`, function () {
+      this.timeout(20 * 60 * 1000);
+      const r = runNotebooks(["--out", outDir, path.join("notebooks", f)], { RNNLAB_PROFILE: "quick" });
+      assert.strictEqual(r.status, 0, r.out);
+      const executed = JSON.parse(fs.readFileSync(path.join(outDir, f), "utf8"));
+      const outs = outputsOf(executed);
+      assert.ok(!outs.some((o) => o.output_type === "error"), "an error output");
+      // Figures are images inside the notebook file, not scripts.
+      const figures = outs.filter((o) => o.data && o.data["image/png"]);
+      assert.ok(figures.length >= 1, `${f} shows no figure`);
+      for (const o of outs) {
+        if (!o.data) continue;
+        assert.ok(!o.data["application/javascript"] && !o.data["text/javascript"], `${f} has a script output`);
+      }
+    });
+  }
+
+  it("00_setup names the backend that the library chooses on this machine", async function () {
+    const rl = require("rnnlab");
+    const { chosen } = await rl.chooseBackend();
+    const executed = JSON.parse(fs.readFileSync(path.join(outDir, "00_setup.ipynb"), "utf8"));
+    const text = streamText(executed);
+    assert.match(text, new RegExp(`rnnlab backend: ${chosen} — `));
+    assert.match(text, /tslab \d+\.\d+\.\d+, TypeScript \d+\.\d+\.\d+, Node\.js v\d+/);
+    assert.match(text, /predictions: Int32Array\(4\) \[ 0, 1, 1, 0 \]/);
+  });
+});

@@ -1,0 +1,89 @@
+"use strict";
+const assert = require("assert");
+const rl = require("rnnlab");
+const tf = rl.tf;
+
+function xorModel() {
+  const m = tf.sequential({
+    layers: [tf.layers.dense({ units: 8, inputShape: [2], activation: "tanh" }), tf.layers.dense({ units: 1, activation: "sigmoid" })],
+  });
+  m.compile({ optimizer: tf.train.adam(0.05), loss: "binaryCrossentropy", metrics: ["accuracy"] });
+  return m;
+}
+
+describe("train: fit", () => {
+  let x, y;
+  before(async () => {
+    await rl.initRuntime({ force: "cpu", verbose: false });
+    x = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    y = tf.tensor2d([[0], [1], [1], [0]]);
+  });
+  after(() => tf.dispose([x, y]));
+
+  it("returns per-epoch numbers and learns XOR", async () => {
+    rl.seedEverything(3);
+    const m = xorModel();
+    const r = await rl.fit(m, x, y, { epochs: 150, batchSize: 4, verbose: false });
+    assert.strictEqual(r.epochs, 150);
+    assert.strictEqual(r.history.loss.length, 150);
+    assert.ok(r.history.loss[149] < r.history.loss[0] * 0.5, `loss ${r.history.loss[0]} -> ${r.history.loss[149]}`);
+    assert.deepStrictEqual(Array.from(rl.predictClasses(m, x)), [0, 1, 1, 0]);
+    m.dispose();
+  });
+
+  it("does not leak tensors: a second and third fit leave the count unchanged", async () => {
+    const m = xorModel();
+    await rl.fit(m, x, y, { epochs: 2, batchSize: 2, verbose: false }); // creates the optimizer's slots once
+    const after1 = tf.memory().numTensors;
+    await rl.fit(m, x, y, { epochs: 2, batchSize: 2, verbose: false, validationData: [x, y] });
+    const after2 = tf.memory().numTensors;
+    await rl.fit(m, x, y, { epochs: 3, batchSize: 2, verbose: false, earlyStopping: { patience: 1 }, validationData: [x, y] });
+    assert.strictEqual(after2, after1);
+    assert.strictEqual(tf.memory().numTensors, after1);
+    m.dispose();
+  });
+
+  it("rejects NaN inputs with the place named, before training", async () => {
+    const m = xorModel();
+    const bad = tf.tensor2d([[0, 0], [0, 1], [1, NaN], [1, 1]]);
+    await assert.rejects(rl.fit(m, bad, y, { verbose: false }), /inputs: value NaN at sample 2 \(flat index 5\) of a tensor shaped \[4,2\]/);
+    bad.dispose();
+    m.dispose();
+  });
+
+  it("stops with a clear error when the loss turns NaN", async () => {
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+    m.compile({ optimizer: tf.train.sgd(1e30), loss: "meanSquaredError" });
+    const big = tf.tensor2d([[1e20, 1e20], [1, 1]]);
+    const t = tf.tensor2d([[1e20], [1]]);
+    await assert.rejects(rl.fit(m, big, t, { epochs: 5, batchSize: 1, verbose: false }), /loss became NaN or infinite at epoch \d+, batch \d+/);
+    tf.dispose([big, t]);
+    m.dispose();
+  });
+
+  it("early stopping restores the best epoch's weights", async () => {
+    rl.seedEverything(1);
+    const m = xorModel();
+    const r = await rl.fit(m, x, y, { epochs: 30, batchSize: 4, verbose: false, validationData: [x, y], earlyStopping: { patience: 3 } });
+    const best = Math.min(...r.history.val_loss);
+    assert.strictEqual(r.history.val_loss[r.bestEpoch - 1], best);
+    const now = rl.evaluate(m, x, y).loss;
+    assert.ok(Math.abs(now - best) < 1e-5, `restored loss ${now} vs best ${best}`);
+    m.dispose();
+  });
+});
+
+describe("metrics", () => {
+  it("accuracy, confusion matrix, balance and majority baseline", () => {
+    const t = [0, 1, 1, 2, 2, 2];
+    const p = [0, 1, 2, 2, 2, 0];
+    assert.strictEqual(rl.accuracy(t, p), 4 / 6);
+    assert.deepStrictEqual(rl.confusionMatrix(t, p, 3), [[1, 0, 0], [0, 1, 1], [1, 0, 2]]);
+    assert.deepStrictEqual(rl.classBalance(t).counts, [1, 2, 3]);
+    assert.deepStrictEqual(rl.majorityBaseline(t, [2, 2, 0, 1]), { cls: 2, accuracy: 0.5 });
+    assert.throws(() => rl.accuracy([1], [1, 2]), /1 true labels but 2 predictions/);
+    assert.throws(() => rl.confusionMatrix([0, 5], [0, 1], 3), /sample 1 has label 5/);
+    const pr = rl.precisionRecall([1, 1, 0, 0], [1, 0, 1, 0], 1);
+    assert.deepStrictEqual(pr, { precision: 0.5, recall: 0.5, f1: 0.5 });
+  });
+});
