@@ -1,1 +1,134 @@
-export {};
+// Model builders the lessons call: one function per model in the lecture, the fast recurrent layers by default.
+//
+// Labels are class indices (0..k-1) and the loss is sparseCategoricalCrossentropy, which tfjs 4.22 supports (with
+// 'accuracy' resolved to sparse categorical accuracy), so no one-hot copy of the labels is needed.
+import * as tf from "@tensorflow/tfjs";
+import { fastLayers, FastRecurrentArgs } from "./layers";
+
+/** The recurrent cells of the lecture. */
+export type RnnCell = "simpleRnn" | "lstm" | "gru";
+/** 'rnnlab': the fast layers of lib/src/layers.ts; 'stock': tf.layers (with logistic gates, as the lecture). */
+export type RnnImpl = "rnnlab" | "stock";
+
+const CELLS: RnnCell[] = ["simpleRnn", "lstm", "gru"];
+
+/** One recurrent layer of the given cell; both implementations default the gates to the logistic sigmoid. */
+export function recurrentLayer(cell: RnnCell, args: FastRecurrentArgs, impl: RnnImpl = "rnnlab"): tf.layers.Layer {
+  if (!CELLS.includes(cell)) throw new Error(`recurrentLayer: cell '${cell}' is not one of ${CELLS.join(", ")}`);
+  if (impl !== "rnnlab" && impl !== "stock") throw new Error(`recurrentLayer: impl '${impl}' is not 'rnnlab' or 'stock'`);
+  const a = { ...args };
+  if (cell !== "simpleRnn") a.recurrentActivation = a.recurrentActivation ?? "sigmoid";
+  if (impl === "rnnlab") return fastLayers[cell === "simpleRnn" ? "simpleRNN" : cell](a);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const stockArgs = a as any;
+  if (cell === "simpleRnn") return tf.layers.simpleRNN(stockArgs);
+  return cell === "lstm" ? tf.layers.lstm(stockArgs) : tf.layers.gru(stockArgs);
+}
+
+export interface CompileOptions {
+  /** Adam's learning rate (default 1e-3, the lecture's). */
+  learningRate?: number;
+  /** Leave the model uncompiled (default false). */
+  compile?: boolean;
+}
+
+function compileClassifier(model: tf.Sequential, opts: CompileOptions): tf.Sequential {
+  if (opts.compile === false) return model;
+  model.compile({
+    optimizer: tf.train.adam(opts.learningRate ?? 1e-3),
+    loss: "sparseCategoricalCrossentropy",
+    metrics: ["accuracy"],
+  });
+  return model;
+}
+
+export interface RnnClassifierOptions extends CompileOptions {
+  cell: RnnCell;
+  units: number;
+  /** Stacked recurrent layers (default 1); all but the last return sequences. */
+  layers?: number;
+  /** [steps, features]; MNIST rows as steps: [28, 28] (default). */
+  inputShape?: [number, number];
+  numClasses?: number;
+  /** A Dropout layer of this rate after each recurrent layer (default 0: none). */
+  dropout?: number;
+  /** A hidden Dense(relu) layer of this many units before the output (default none). */
+  dense?: number;
+  impl?: RnnImpl;
+}
+
+/** Recurrent layer(s) -> [Dense(relu)] -> Dense(numClasses, softmax), compiled with Adam and sparse cross-entropy. */
+export function buildRnnClassifier(opts: RnnClassifierOptions): tf.Sequential {
+  const { cell, units, layers = 1, inputShape = [28, 28], numClasses = 10, dropout = 0, dense, impl = "rnnlab" } = opts;
+  if (!Number.isInteger(layers) || layers < 1) throw new Error(`buildRnnClassifier: layers must be a positive integer, got ${layers}`);
+  const model = tf.sequential();
+  for (let l = 0; l < layers; l++) {
+    model.add(recurrentLayer(cell, { units, returnSequences: l < layers - 1, ...(l === 0 ? { inputShape } : {}) }, impl));
+    if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
+  }
+  if (dense) model.add(tf.layers.dense({ units: dense, activation: "relu" }));
+  model.add(tf.layers.dense({ units: numClasses, activation: "softmax" }));
+  return compileClassifier(model, opts);
+}
+
+/**
+ * The lecture's MNIST lab: LSTM(128, returnSequences) -> Dropout .2 -> LSTM(128) -> Dropout .1 -> Dense(32, relu)
+ * -> Dropout .2 -> Dense(10, softmax), Adam 1e-3, sparse categorical cross-entropy.
+ */
+export function buildLectureMnistLstm(opts: CompileOptions & { impl?: RnnImpl; units?: number } = {}): tf.Sequential {
+  const { impl = "rnnlab", units = 128 } = opts;
+  const model = tf.sequential();
+  model.add(recurrentLayer("lstm", { units, returnSequences: true, inputShape: [28, 28] }, impl));
+  model.add(tf.layers.dropout({ rate: 0.2 }));
+  model.add(recurrentLayer("lstm", { units }, impl));
+  model.add(tf.layers.dropout({ rate: 0.1 }));
+  model.add(tf.layers.dense({ units: 32, activation: "relu" }));
+  model.add(tf.layers.dropout({ rate: 0.2 }));
+  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  return compileClassifier(model, opts);
+}
+
+export interface SequenceModelOptions extends CompileOptions {
+  /** [steps, features] of one input window. */
+  inputShape: [number, number];
+  cell?: RnnCell;
+  /** Units of each recurrent layer; its length is the number of layers (default [128, 128, 128]). */
+  units?: number[];
+  /** Dropout after each recurrent layer: one rate for all, or one per layer (default [0.2, 0.1, 0.2]). */
+  dropout?: number | number[];
+  /** BatchNormalization after each recurrent layer's dropout (default true). */
+  batchNorm?: boolean;
+  /** Hidden Dense(relu) units (default 32; 0 for none), followed by Dropout 0.2. */
+  dense?: number;
+  numClasses?: number;
+  impl?: RnnImpl;
+}
+
+/**
+ * The bitcoin lesson's classifier: stacked recurrent layers, each followed by Dropout and BatchNormalization,
+ * then Dense(32, relu) -> Dropout .2 -> Dense(numClasses = 2, softmax) for "up" / "down".
+ */
+export function buildSequenceModel(opts: SequenceModelOptions): tf.Sequential {
+  const { inputShape, cell = "lstm", units = [128, 128, 128], batchNorm = true, dense = 32, numClasses = 2, impl = "rnnlab" } = opts;
+  if (!Array.isArray(inputShape) || inputShape.length !== 2) {
+    throw new Error(`buildSequenceModel: inputShape must be [steps, features], got ${JSON.stringify(inputShape)}`);
+  }
+  if (units.length === 0) throw new Error("buildSequenceModel: units must name at least one recurrent layer");
+  const d = opts.dropout;
+  const rates: number[] = Array.isArray(d) ? d : units.map((_, i) => d ?? [0.2, 0.1, 0.2][i % 3]);
+  if (rates.length !== units.length) {
+    throw new Error(`buildSequenceModel: ${rates.length} dropout rates for ${units.length} recurrent layers; give one per layer or a single number`);
+  }
+  const model = tf.sequential();
+  units.forEach((u, l) => {
+    model.add(recurrentLayer(cell, { units: u, returnSequences: l < units.length - 1, ...(l === 0 ? { inputShape } : {}) }, impl));
+    if (rates[l] > 0) model.add(tf.layers.dropout({ rate: rates[l] }));
+    if (batchNorm) model.add(tf.layers.batchNormalization());
+  });
+  if (dense) {
+    model.add(tf.layers.dense({ units: dense, activation: "relu" }));
+    model.add(tf.layers.dropout({ rate: 0.2 }));
+  }
+  model.add(tf.layers.dense({ units: numClasses, activation: "softmax" }));
+  return compileClassifier(model, opts);
+}
