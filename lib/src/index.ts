@@ -13,3 +13,4 @@ export * from "./metrics";
 export * from "./mnist";
 export * from "./candles";
 export * from "./features";
+export * from "./basics";
