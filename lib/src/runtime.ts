@@ -70,6 +70,9 @@ async function loadNative(pkg: string): Promise<string> {
     require(pkg);
   } catch (e) {
     if (moduleMissing(e, pkg)) throw new Error(`${pkg} is not installed`);
+    if (/native addon module/.test(String((e as Error)?.message))) {
+      throw new Error(`${pkg} is installed without its native addon (its install step could not download libtensorflow)`);
+    }
     throw new Error(`${pkg} is installed but did not load (${firstLine(e)})`);
   }
   if (!(await tf.setBackend("tensorflow"))) throw new Error(`${pkg} loaded but its backend did not initialise`);
@@ -80,31 +83,54 @@ async function loadNative(pkg: string): Promise<string> {
   return `${pkg} ${pkgVersion(pkg) ?? "?"}`;
 }
 
-async function loadWebgpu(): Promise<string> {
-  let dawn: { create: (opts: string[]) => unknown; globals: Record<string, unknown> };
+/** Dawn's Node binding: the `webgpu` package's index is ESM-only, so load its CommonJS native module directly. */
+function loadDawn(): { create: (opts: string[]) => unknown; globals: Record<string, unknown> } {
+  let dir: string;
   try {
-    dawn = require("webgpu");
-  } catch (e) {
-    if (moduleMissing(e, "webgpu")) throw new Error("the 'webgpu' package (Dawn for Node) is not installed");
-    throw new Error(`webgpu did not load (${firstLine(e)})`);
+    dir = require("path").dirname(require.resolve("webgpu/package.json"));
+  } catch {
+    throw new Error("the 'webgpu' package (Dawn for Node) is not installed");
   }
+  const arch = process.platform === "darwin" ? "universal" : process.arch;
+  const file = require("path").join(dir, "dist", `${process.platform}-${arch}`, "dawn.node");
+  if (!require("fs").existsSync(file)) throw new Error(`webgpu has no prebuilt Dawn for ${process.platform}-${arch}`);
+  try {
+    return require(file);
+  } catch (e) {
+    throw new Error(`Dawn did not load (${firstLine(e)})`);
+  }
+}
+
+/** On Linux Dawn reaches an NVIDIA/AMD GPU through Vulkan; without the loader it would only print a warning. */
+function vulkanLoaderPresent(): boolean {
+  if (process.platform !== "linux") return true;
+  const fs = require("fs") as typeof import("fs");
+  const dirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/usr/local/lib"];
+  for (const extra of (process.env.LD_LIBRARY_PATH ?? "").split(":")) if (extra) dirs.push(extra);
+  return dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`));
+}
+
+async function loadWebgpu(): Promise<string> {
+  const dawn = loadDawn();
+  if (!vulkanLoaderPresent()) throw new Error("no Vulkan loader (libvulkan.so.1), so Dawn cannot reach a GPU");
   const g = globalThis as Record<string, unknown>;
   Object.assign(g, dawn.globals);
-  if (!g.navigator) g.navigator = {};
-  (g.navigator as Record<string, unknown>).gpu = dawn.create([]);
-  const gpu = (g.navigator as { gpu: { requestAdapter: () => Promise<unknown> } }).gpu;
-  const adapter = await gpu.requestAdapter();
+  const gpu = dawn.create([]) as { requestAdapter: (o?: object) => Promise<unknown> };
+  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) throw new Error("Dawn found no GPU adapter");
+  const info = (adapter as { info?: { vendor?: string; architecture?: string; device?: string; description?: string } }).info;
+  const name = info ? [info.vendor, info.architecture, info.device || info.description].filter(Boolean).join(" ") : "";
+  if (/swiftshader|llvmpipe|lavapipe|software/i.test(name)) throw new Error(`Dawn found only a software adapter (${name})`);
+  if (!g.navigator) g.navigator = {};
+  (g.navigator as Record<string, unknown>).gpu = gpu;
   try {
     require("@tensorflow/tfjs-backend-webgpu");
   } catch (e) {
+    if (moduleMissing(e, "@tensorflow/tfjs-backend-webgpu")) throw new Error("@tensorflow/tfjs-backend-webgpu is not installed");
     throw new Error(`@tensorflow/tfjs-backend-webgpu did not load (${firstLine(e)})`);
   }
   if (!(await tf.setBackend("webgpu"))) throw new Error("the webgpu backend did not initialise");
-  const info = (adapter as { info?: { vendor?: string; architecture?: string; device?: string; description?: string } })
-    .info;
-  const name = info ? [info.vendor, info.architecture, info.device || info.description].filter(Boolean).join(" ") : "";
-  return `webgpu on ${name || "a GPU adapter"}`;
+  return `@tensorflow/tfjs-backend-webgpu ${pkgVersion("@tensorflow/tfjs-backend-webgpu") ?? "?"} on ${name || "a GPU adapter"} (Dawn ${pkgVersion("webgpu") ?? "?"})`;
 }
 
 async function loadWasm(): Promise<string> {
