@@ -1,0 +1,137 @@
+// Benchmark: training and inference samples/s of SimpleRNN, LSTM and GRU on MNIST shapes (28 steps x 28 features,
+// batch 128, Adam), tf.layers ("stock") against rnnlab's fast layers on the same backend, and PyTorch on the same
+// CPU and thread count when python3 has torch. Medians of several repetitions after a warm-up.
+//
+//   npm run bench                 # full run (a few minutes)
+//   node scripts/bench-rnn.js --quick        # smoke run: fewer repetitions, 32 units only
+//   RNNLAB_BACKEND=cpu node scripts/bench-rnn.js   # another backend
+const os = require("os");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const { tf, initRuntime, seedEverything, buildRnnClassifier } = require("rnnlab");
+
+const args = process.argv.slice(2);
+const QUICK = args.includes("--quick");
+const BATCH = 128;
+const STEPS = 28;
+const FEATURES = 28;
+const CLASSES = 10;
+const CELLS = ["simpleRnn", "lstm", "gru"];
+const UNITS = QUICK ? [32] : [32, 128];
+const REPS = QUICK ? { stock: 1, rnnlab: 2, infer: 2 } : { stock: 3, rnnlab: 5, infer: 7 };
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+async function rate(fn, reps, batches) {
+  await fn(); // warm-up: compiles kernels, allocates, builds the optimizer's slots
+  const rates = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = now();
+    for (let b = 0; b < batches; b++) await fn();
+    rates.push((BATCH * batches) / (now() - t0));
+  }
+  return median(rates);
+}
+
+async function benchTfjs(cell, units, impl, x, y) {
+  const model = buildRnnClassifier({ cell, units, inputShape: [STEPS, FEATURES], numClasses: CLASSES, impl });
+  // Batches per repetition: enough that one repetition takes a fraction of a second, even for the fast layers.
+  const batches = impl === "stock" ? 1 : QUICK ? 1 : 2;
+  const train = await rate(() => model.trainOnBatch(x, y), impl === "stock" ? REPS.stock : REPS.rnnlab, batches);
+  const infer = await rate(
+    () => tf.tidy(() => model.predict(x).dataSync()),
+    REPS.infer,
+    batches,
+  );
+  model.dispose();
+  return { train, infer };
+}
+
+function findTorchPython() {
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    const r = spawnSync(py, ["-c", "import torch"], { encoding: "utf8" });
+    if (r.status === 0) return { py };
+    if (r.error == null && py === "/usr/bin/python3") return { why: (r.stderr || "").trim().split("\n").pop() };
+  }
+  return { why: "no python3 with torch found" };
+}
+
+function benchTorch(py, threads) {
+  const cfg = {
+    threads,
+    batch: BATCH,
+    steps: STEPS,
+    features: FEATURES,
+    classes: CLASSES,
+    configs: CELLS.flatMap((c) => UNITS.map((u) => [c, u])),
+    train_reps: QUICK ? 2 : 5,
+    infer_reps: QUICK ? 2 : 7,
+    batches_per_rep: QUICK ? 1 : 4,
+  };
+  const r = spawnSync(py, [path.join(__dirname, "bench_torch.py"), JSON.stringify(cfg)], { encoding: "utf8", timeout: 300000 });
+  if (r.status !== 0) return { why: `bench_torch.py failed: ${(r.stderr || String(r.error)).trim().split("\n").pop()}` };
+  return JSON.parse(r.stdout.trim().split("\n").pop());
+}
+
+const fmt = (n) => (n == null ? "-" : n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
+const ratio = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`);
+
+(async () => {
+  const t0 = now();
+  const info = await initRuntime({ verbose: false });
+  seedEverything(1);
+  let threads = 1;
+  if (info.tfBackend === "wasm") threads = require("@tensorflow/tfjs-backend-wasm").getThreadsCount();
+  const cpus = os.cpus();
+  console.log(`# RNN benchmark${QUICK ? " (--quick)" : ""}: MNIST shapes ${STEPS} steps x ${FEATURES} features, batch ${BATCH}, Adam 1e-3, sparse cross-entropy`);
+  console.log(`# machine: ${cpus[0] ? cpus[0].model.trim() : "unknown cpu"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}`);
+  console.log(`# ${info.line}; tfjs threads: ${threads}`);
+  console.log(`# model: recurrent layer (gates: logistic sigmoid) -> Dense(${CLASSES}, softmax); samples/s, median of repetitions after a warm-up`);
+
+  const torchPy = findTorchPython();
+  let torch = null;
+  if (torchPy.py) {
+    torch = benchTorch(torchPy.py, threads);
+    if (torch.why) {
+      console.log(`# PyTorch: skipped (${torch.why})`);
+      torch = null;
+    } else console.log(`# PyTorch ${torch.torch} (${torchPy.py}), ${torch.threads} thread(s) to match tfjs`);
+  } else console.log(`# PyTorch: skipped (${torchPy.why})`);
+
+  const x = tf.randomNormal([BATCH, STEPS, FEATURES]);
+  const y = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % CLASSES), "float32");
+  const rows = [];
+  for (const cell of CELLS) {
+    for (const units of UNITS) {
+      const stock = await benchTfjs(cell, units, "stock", x, y);
+      const fast = await benchTfjs(cell, units, "rnnlab", x, y);
+      const pt = torch ? torch.results[`${cell}/${units}`] : null;
+      rows.push([
+        cell, String(units),
+        fmt(stock.train), fmt(fast.train), ratio(fast.train, stock.train), fmt(pt && pt.train), ratio(pt && pt.train, fast.train),
+        fmt(stock.infer), fmt(fast.infer), ratio(fast.infer, stock.infer), fmt(pt && pt.infer), ratio(pt && pt.infer, fast.infer),
+      ]);
+      process.stderr.write(`  ${cell}/${units} done (${(now() - t0).toFixed(0)} s)\n`);
+    }
+  }
+  const head = [
+    "cell", "units",
+    "train stock", "train rnnlab", "rnnlab/stock", "train torch", "torch/rnnlab",
+    "infer stock", "infer rnnlab", "rnnlab/stock", "infer torch", "torch/rnnlab",
+  ];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r) => "| " + r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") + " |";
+  console.log(line(head));
+  console.log("|" + widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
+  for (const r of rows) console.log(line(r));
+  console.log(`# ${(now() - t0).toFixed(0)} s in all`);
+  tf.dispose([x, y]);
+})().catch((e) => {
+  console.error(`bench-rnn: ${e.stack || e}`);
+  process.exit(1);
+});
