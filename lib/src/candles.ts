@@ -1,1 +1,609 @@
-export {};
+// Candles: load price bars (time, open, high, low, close, volume) from the course's CSV files, check them, and
+// say what was repaired. Real market data has duplicates and gaps; the loader fixes what it safely can, counts it
+// in a report the notebook prints, and refuses what it cannot fix with an error naming file, line and column.
+import * as fs from "fs";
+import * as path from "path";
+
+// ---------------------------------------------------------------------------------------------------------
+// Where the course's data lives, wherever the notebook runs from.
+
+/** The project's datasets/ folder (RNNLAB_DATASETS overrides), found from this file, not from the cwd. */
+export function datasetsDir(): string {
+  return process.env.RNNLAB_DATASETS ?? path.resolve(__dirname, "..", "..", "datasets");
+}
+
+/** A path inside datasets/: `datasetPath('crypto-5m', 'BTC-USD.csv')`. */
+export function datasetPath(...parts: string[]): string {
+  return path.join(datasetsDir(), ...parts);
+}
+
+/** How messages name a file: relative to the project when inside it (datasets/x.csv), else as given. */
+export function displayName(file: string): string {
+  const root = path.dirname(datasetsDir());
+  const abs = path.resolve(file);
+  const rel = path.relative(root, abs);
+  return path.isAbsolute(file) && rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : file;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+export type CandleField = "open" | "high" | "low" | "close" | "volume";
+export const CANDLE_FIELDS: readonly CandleField[] = ["open", "high", "low", "close", "volume"];
+
+/** The headerless layout of the lecture's crypto_data files (pythonprogramming.net) and datasets/crypto-5m/. */
+export const CRYPTO_5M_COLUMNS = ["time", "low", "high", "open", "close", "volume"];
+
+export interface GapReport {
+  /** Places where one or more bars are missing. */
+  count: number;
+  /** Bars missing in all. */
+  missingBars: number;
+  /** The largest gap: bars missing, the time they span (seconds), and the bars either side (unix seconds). */
+  largestBars: number;
+  largestSeconds: number;
+  largestFrom: number | null;
+  largestTo: number | null;
+}
+
+export interface CandleReport {
+  file: string;
+  /** How the columns were found: 'header', 'header in a comment line', 'no header: crypto 5m layout', 'columns option'. */
+  layout: string;
+  columns: string[];
+  /** The column the time came from; null when the file has none (rows are then numbered, oldest first). */
+  timeColumn: string | null;
+  /** Data rows in the file. */
+  rowsRead: number;
+  /** Rows in the series after repairs. */
+  rows: number;
+  commentLines: number;
+  /** The rows ran newest first and were reversed. */
+  reversed: boolean;
+  /** Places where the time went backwards in the file (the series was then sorted by time). */
+  reordered: number;
+  /** Extra rows removed for a repeated time: exact copies, and copies that differ (the last in the file is kept). */
+  duplicates: { identical: number; conflicting: number };
+  /** The usual step between bars in seconds (the most common one); null without times. */
+  interval: number | null;
+  gaps: GapReport;
+  /** Steps that are not a whole number of intervals (off the bar grid). */
+  irregularSteps: number;
+  /** Bars with volume 0 (often a price carried over with no trade). */
+  zeroVolume: number;
+  /** Bars whose open or close lies outside low..high (kept, but worth knowing). */
+  outsideRange: number;
+  /** First and last time kept (unix seconds, or row numbers for a file without dates). */
+  first: number | null;
+  last: number | null;
+  /** Anything else the reader should know, one line each. */
+  notes: string[];
+}
+
+/** A time-sorted series of bars, one Float64Array per field, all of the same length. */
+export interface Candles {
+  file: string;
+  /** 'unix': time is unix seconds (UTC); 'index': the file has no dates, time is 0..n-1, oldest first. */
+  timeKind: "unix" | "index";
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  length: number;
+  report: CandleReport;
+  /** A danfojs-node DataFrame: date (UTC text, when there are dates), time, open, high, low, close, volume. */
+  toDataFrame(): any;
+}
+
+export interface LoadCandlesOptions {
+  /** Names of the columns of a headerless file, in order; a header row in the file is then skipped. */
+  columns?: string[];
+  /** Row order of a file without a time column (default 'newest-first', as Yahoo exports them). */
+  order?: "oldest-first" | "newest-first";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
+
+/** Column names the loader understands, mapped to a field; a time column may be numeric (unix s or ms) or a date. */
+const ALIASES: Record<string, CandleField> = { open: "open", o: "open", high: "high", h: "high", low: "low", l: "low", close: "close", c: "close", volume: "volume", vol: "volume", v: "volume" };
+const TIME_NAMES = ["unix_timestamp", "unix", "time", "timestamp", "date", "datetime", "open_time"];
+
+function isNumber(s: string): boolean {
+  return NUMBER.test(s);
+}
+
+/** Seconds since 1970 for 'YYYY-MM-DD[ HH:MM[:SS]][Z|+hh:mm]', UTC when no zone is given; NaN when not a date. */
+export function parseDate(s: string): number {
+  const m = DATE.exec(s.trim());
+  if (!m) return NaN;
+  const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone] = m;
+  let t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec) / 1000 + (frac ? +frac : 0);
+  const back = new Date(Date.UTC(+y, +mo - 1, +d));
+  if (back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +sec > 60) return NaN;
+  if (zone && /^[+-]/.test(zone)) {
+    const z = zone.replace(":", "");
+    const off = (+z.slice(1, 3) * 60 + +z.slice(3, 5)) * 60;
+    t -= z[0] === "+" ? off : -off;
+  }
+  return t;
+}
+
+/** 'YYYY-MM-DD HH:MM' in UTC (seconds are shown only when not zero). */
+export function formatTime(unixSeconds: number): string {
+  const iso = new Date(unixSeconds * 1000).toISOString();
+  const s = iso.slice(17, 19);
+  return iso.slice(0, 10) + " " + iso.slice(11, 16) + (s !== "00" ? ":" + s : "");
+}
+
+/** '6h 5m', '3d', '5m': a duration in seconds, for people. */
+export function formatDuration(seconds: number): string {
+  const units: [number, string][] = [[86400, "d"], [3600, "h"], [60, "m"], [1, "s"]];
+  const parts: string[] = [];
+  let left = Math.round(seconds);
+  for (const [size, name] of units) {
+    if (left >= size) {
+      parts.push(`${Math.floor(left / size)}${name}`);
+      left %= size;
+    }
+  }
+  return parts.length ? parts.slice(0, 2).join(" ") : "0s";
+}
+
+function splitCsvLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(",").map((f) => f.trim());
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      out.push(cur.trim());
+      cur = "";
+    } else cur += ch;
+  }
+  out.push(cur.trim());
+  return out;
+}
+
+function readText(filePath: string, file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(filePath);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new Error(`${file}: cannot read the file (${code === "ENOENT" ? "not found" : code ?? String(e)})`);
+  }
+  if (bytes.length === 0) throw new Error(`${file}: the file is empty`);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new Error(`${file}: not a CSV text file (gzip-compressed data; unpack it first)`);
+  const head = bytes.subarray(0, 65536);
+  const nul = head.indexOf(0);
+  if (nul >= 0) throw new Error(`${file}: not a CSV text file (binary data: byte 0x00 at offset ${nul})`);
+  let control = 0;
+  for (const b of head) if (b < 32 && b !== 9 && b !== 10 && b !== 13) control++;
+  if (control > head.length / 100) throw new Error(`${file}: not a CSV text file (binary data: ${control} control bytes in the first ${head.length})`);
+  let text = bytes.toString("utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const start = text.trimStart();
+  if (start === "") throw new Error(`${file}: the file is empty (only blank lines)`);
+  if (start[0] === "{" || start[0] === "[") throw new Error(`${file} line 1: looks like JSON, not CSV (starts with '${start[0]}')`);
+  if (start[0] === "<") throw new Error(`${file} line 1: looks like HTML or XML, not CSV (starts with '<')`);
+  return text;
+}
+
+interface Layout {
+  layout: string;
+  columns: string[];
+  /** Line (1-based) that named the columns, for 'missing column' errors; 0 when they came from the options. */
+  headerLine: number;
+  /** Index into lines of the first data line. */
+  firstData: number;
+}
+
+function looksLikeHeader(fields: string[]): boolean {
+  return fields.some((f) => f !== "" && !isNumber(f));
+}
+
+function findLayout(file: string, lines: string[], opts: LoadCandlesOptions): Layout {
+  let i = 0;
+  let lastComment = -1;
+  while (i < lines.length && (lines[i].trim() === "" || lines[i].trimStart().startsWith("#"))) {
+    if (lines[i].trim() !== "") lastComment = i;
+    i++;
+  }
+  if (i === lines.length) throw new Error(`${file}: has no data rows (only comment or blank lines)`);
+  const fields = splitCsvLine(lines[i]);
+  if (opts.columns) {
+    // A header row, if any, has a name where the columns option expects a price: a date in the time column is data.
+    const header = opts.columns.some((c, k) => ALIASES[c.trim().toLowerCase()] && fields[k] !== undefined && !isNumber(fields[k]));
+    return { layout: header ? "columns option (header row skipped)" : "columns option", columns: opts.columns.map((c) => c.trim()), headerLine: 0, firstData: header ? i + 1 : i };
+  }
+  if (looksLikeHeader(fields)) return { layout: "header", columns: fields, headerLine: i + 1, firstData: i + 1 };
+  if (lastComment >= 0) {
+    const names = splitCsvLine(lines[lastComment].trimStart().replace(/^#+/, ""));
+    const known = names.filter((n) => ALIASES[n.toLowerCase()] || TIME_NAMES.includes(n.toLowerCase())).length;
+    if (names.length === fields.length && known >= 4) {
+      return { layout: `header in comment line ${lastComment + 1}`, columns: names, headerLine: lastComment + 1, firstData: i };
+    }
+  }
+  if (fields.length === CRYPTO_5M_COLUMNS.length) {
+    return { layout: `crypto 5m layout, no header: ${CRYPTO_5M_COLUMNS.join(",")}`, columns: [...CRYPTO_5M_COLUMNS], headerLine: 0, firstData: i };
+  }
+  throw new Error(`${file} line ${i + 1}: no header row and ${fields.length} columns; name them with loadCandles(file, { columns: [...] })`);
+}
+
+const fmtInt = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * Reads a candle CSV: a file with a header (any column order; the time may be unix seconds, milliseconds or a
+ * date), the headerless crypto 5m layout (time,low,high,open,close,volume), or a file without dates (GOOG:
+ * `#` comment lines, newest first). Sorts by time, removes duplicated times (identical copies: one kept; differing
+ * copies: the last in the file kept, counted as conflicting), measures gaps, and refuses bad input with an Error
+ * naming the file, the line and the column.
+ */
+export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Candles {
+  const file = displayName(filePath);
+  const text = readText(filePath, file);
+  const lines = text.split(/\r\n|\n|\r/);
+  const layout = findLayout(file, lines, opts);
+  const where = layout.headerLine ? `${file} line ${layout.headerLine}` : `${file}`;
+  const lower = layout.columns.map((c) => c.toLowerCase());
+  const notes: string[] = [];
+
+  // Which column holds each field, and the time.
+  const col: Partial<Record<CandleField, number>> = {};
+  lower.forEach((name, k) => {
+    const f = ALIASES[name];
+    if (!f) return;
+    if (col[f] !== undefined) throw new Error(`${where}: columns '${layout.columns[col[f]!]}' and '${layout.columns[k]}' both give '${f}'`);
+    col[f] = k;
+  });
+  const missing = CANDLE_FIELDS.filter((f) => col[f] === undefined);
+  if (missing.length && layout.layout === "header" && layout.columns.filter(isNumber).length * 2 >= layout.columns.length) {
+    throw new Error(`${where}: no header row (this line holds values: ${layout.columns.join(",")}); name the columns with loadCandles(file, { columns: [...] })`);
+  }
+  if (missing.length) {
+    throw new Error(`${where}: missing column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")} (the columns are: ${layout.columns.join(", ")})`);
+  }
+  const firstFields = splitCsvLine(lines[layout.firstData] ?? "");
+  const timeCols = TIME_NAMES.map((n) => lower.indexOf(n)).filter((k) => k >= 0);
+  // Prefer a numeric time column (unix seconds) and cross-check any date column against it.
+  const numericTime = timeCols.find((k) => isNumber(firstFields[k] ?? ""));
+  const timeCol = numericTime ?? timeCols[0];
+  const checkCols = timeCols.filter((k) => k !== timeCol);
+  const timeIsNumber = timeCol !== undefined && numericTime !== undefined;
+
+  // Parse every data row.
+  const n0 = lines.length - layout.firstData;
+  const t = new Float64Array(n0);
+  const v: Record<CandleField, Float64Array> = { open: new Float64Array(n0), high: new Float64Array(n0), low: new Float64Array(n0), close: new Float64Array(n0), volume: new Float64Array(n0) };
+  const lineNo = new Int32Array(n0);
+  let n = 0;
+  let commentLines = 0;
+  let blankInside = 0;
+  let msTime = false;
+  for (let i = 0; i < layout.firstData; i++) if (lines[i].trimStart().startsWith("#")) commentLines++;
+  for (let i = layout.firstData; i < lines.length; i++) {
+    const line = lines[i];
+    const at = `${file} line ${i + 1}`;
+    if (line.trim() === "") {
+      if (i < lines.length - 1) blankInside++;
+      continue;
+    }
+    if (line.trimStart().startsWith("#")) {
+      commentLines++;
+      continue;
+    }
+    const fields = splitCsvLine(line);
+    if (fields.length !== layout.columns.length) {
+      throw new Error(`${at}: expected ${layout.columns.length} values (${layout.columns.join(",")}), found ${fields.length}`);
+    }
+    for (const f of CANDLE_FIELDS) {
+      const k = col[f]!;
+      const s = fields[k];
+      if (s === "") throw new Error(`${at}: '${layout.columns[k]}' is empty`);
+      if (!isNumber(s)) throw new Error(`${at}: '${layout.columns[k]}' is not a number ('${s.length > 40 ? s.slice(0, 37) + "..." : s}')`);
+      const x = Number(s);
+      if (f === "volume" ? x < 0 : !(x > 0)) throw new Error(`${at}: '${layout.columns[k]}' must be ${f === "volume" ? "0 or more" : "positive"}, found ${s}`);
+      v[f][n] = x;
+    }
+    if (v.high[n] < v.low[n]) {
+      throw new Error(`${at}: '${layout.columns[col.high!]}' (${fields[col.high!]}) is below '${layout.columns[col.low!]}' (${fields[col.low!]})`);
+    }
+    if (timeCol !== undefined) {
+      const s = fields[timeCol];
+      let x: number;
+      if (timeIsNumber) {
+        if (!isNumber(s)) throw new Error(`${at}: '${layout.columns[timeCol]}' is not a number ('${s}')`);
+        x = Number(s);
+        if (x > 1e11) {
+          msTime = true;
+          x /= 1000;
+        }
+      } else {
+        x = parseDate(s);
+        if (Number.isNaN(x)) throw new Error(`${at}: '${layout.columns[timeCol]}' is not a date ('${s}'; expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)`);
+      }
+      for (const k of checkCols) {
+        const c = fields[k];
+        const y = isNumber(c) ? Number(c) : parseDate(c);
+        if (Number.isNaN(y)) throw new Error(`${at}: '${layout.columns[k]}' is not a date or a number ('${c}')`);
+        if (Math.abs(y - x) >= 1 && Math.abs(y / 1000 - x) >= 1) {
+          throw new Error(`${at}: '${layout.columns[k]}' (${c}) disagrees with '${layout.columns[timeCol]}' (${s} = ${formatTime(x)} UTC)`);
+        }
+      }
+      t[n] = x;
+    }
+    lineNo[n] = i + 1;
+    n++;
+  }
+  if (n === 0) throw new Error(`${file}: has no data rows (only a header${commentLines ? " and comment lines" : ""})`);
+  if (msTime) notes.push(`'${layout.columns[timeCol!]}' is in milliseconds; converted to seconds`);
+  if (blankInside) notes.push(`${blankInside} blank line${blankInside > 1 ? "s" : ""} between rows skipped`);
+
+  // Order: oldest first, by time when there is one.
+  let order = Array.from({ length: n }, (_, i) => i);
+  let reversed = false;
+  let reordered = 0;
+  if (timeCol === undefined) {
+    if ((opts.order ?? "newest-first") === "newest-first") {
+      order.reverse();
+      reversed = true;
+      notes.push("no time column: rows taken as newest first (pass order: 'oldest-first' if not) and reversed; time = row number 0..n-1, oldest first");
+    } else notes.push("no time column: rows taken as oldest first; time = row number 0..n-1");
+    // Numbered after ordering, so that 0 is the oldest row.
+    order.forEach((r, i) => (t[r] = i));
+  } else {
+    let down = 0;
+    for (let i = 1; i < n; i++) if (t[i] < t[i - 1]) down++;
+    if (n > 1 && down === n - 1) {
+      order.reverse();
+      reversed = true;
+      notes.push("rows ran newest first; reversed");
+    } else if (down > 0) {
+      // Stable: rows with equal times keep their file order, so 'the last in the file' stays last.
+      order = order.sort((a, b) => t[a] - t[b] || a - b);
+      reordered = down;
+    }
+  }
+
+  // Duplicated times: keep one row per time (for conflicting copies, the one latest in the file).
+  const keep: number[] = [];
+  let identical = 0;
+  let conflicting = 0;
+  const conflictExamples: string[] = [];
+  for (const r of order) {
+    const prev = keep.length ? keep[keep.length - 1] : -1;
+    if (prev >= 0 && t[prev] === t[r] && timeCol !== undefined) {
+      const same = CANDLE_FIELDS.every((f) => v[f][prev] === v[f][r]);
+      if (same) identical++;
+      else {
+        conflicting++;
+        if (conflictExamples.length < 3) conflictExamples.push(`lines ${Math.min(lineNo[prev], lineNo[r])} and ${Math.max(lineNo[prev], lineNo[r])}`);
+      }
+      if (lineNo[r] > lineNo[prev]) keep[keep.length - 1] = r;
+    } else keep.push(r);
+  }
+  if (conflicting) notes.push(`conflicting duplicates at ${conflictExamples.join(", ")}${conflicting > 3 ? ", ..." : ""}: kept the row latest in the file`);
+
+  const m = keep.length;
+  const out = {
+    time: new Float64Array(m),
+    open: new Float64Array(m),
+    high: new Float64Array(m),
+    low: new Float64Array(m),
+    close: new Float64Array(m),
+    volume: new Float64Array(m),
+  };
+  let zeroVolume = 0;
+  let outsideRange = 0;
+  keep.forEach((r, i) => {
+    out.time[i] = t[r];
+    for (const f of CANDLE_FIELDS) out[f][i] = v[f][r];
+    if (v.volume[r] === 0) zeroVolume++;
+    if (v.open[r] < v.low[r] || v.open[r] > v.high[r] || v.close[r] < v.low[r] || v.close[r] > v.high[r]) outsideRange++;
+  });
+
+  // Gaps: steps longer than the usual one.
+  const gaps: GapReport = { count: 0, missingBars: 0, largestBars: 0, largestSeconds: 0, largestFrom: null, largestTo: null };
+  let interval: number | null = null;
+  let irregularSteps = 0;
+  if (timeCol !== undefined && m > 1) {
+    const freq = new Map<number, number>();
+    for (let i = 1; i < m; i++) {
+      const d = out.time[i] - out.time[i - 1];
+      freq.set(d, (freq.get(d) ?? 0) + 1);
+    }
+    interval = [...freq.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
+    for (let i = 1; i < m; i++) {
+      const d = out.time[i] - out.time[i - 1];
+      if (d === interval) continue;
+      const steps = d / interval;
+      if (Math.abs(steps - Math.round(steps)) > 1e-9) irregularSteps++;
+      if (d > interval) {
+        const missing = Math.max(1, Math.round(steps) - 1);
+        gaps.count++;
+        gaps.missingBars += missing;
+        if (missing > gaps.largestBars) {
+          gaps.largestBars = missing;
+          gaps.largestSeconds = missing * interval;
+          gaps.largestFrom = out.time[i - 1];
+          gaps.largestTo = out.time[i];
+        }
+      }
+    }
+  }
+
+  const report: CandleReport = {
+    file,
+    layout: layout.layout,
+    columns: layout.columns,
+    timeColumn: timeCol === undefined ? null : layout.columns[timeCol],
+    rowsRead: n,
+    rows: m,
+    commentLines,
+    reversed,
+    reordered,
+    duplicates: { identical, conflicting },
+    interval,
+    gaps,
+    irregularSteps,
+    zeroVolume,
+    outsideRange,
+    first: m ? out.time[0] : null,
+    last: m ? out.time[m - 1] : null,
+    notes,
+  };
+  const timeKind: "unix" | "index" = timeCol === undefined ? "index" : "unix";
+  return {
+    file,
+    timeKind,
+    ...out,
+    length: m,
+    report,
+    toDataFrame() {
+      return candlesDataFrame(timeKind, out.time, CANDLE_FIELDS.map((f) => [f, out[f]] as [string, Float64Array]));
+    },
+  };
+}
+
+function candlesDataFrame(timeKind: "unix" | "index", time: Float64Array, cols: [string, Float64Array][]): any {
+  // Loaded on first use: danfo pulls in a second copy of the data-frame machinery that a plain script may not need.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const dfd = require("danfojs-node");
+  const data: Record<string, unknown[]> = {};
+  if (timeKind === "unix") data.date = Array.from(time, formatTime);
+  data.time = Array.from(time);
+  // danfo 1.2 misreads typed arrays in a column object, so plain arrays go in.
+  for (const [name, values] of cols) data[name] = Array.from(values);
+  return new dfd.DataFrame(data);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+export interface JoinReport {
+  /** Rows in the joined table. */
+  rows: number;
+  fields: CandleField[];
+  /** For each series, its rows and how many the inner join dropped (times missing from another series). */
+  series: Record<string, { file: string; rows: number; lost: number }>;
+}
+
+export interface JoinedCandles {
+  timeKind: "unix" | "index";
+  time: Float64Array;
+  /** Column names in order: `${series}_${field}`, e.g. BTC_close, BTC_volume, LTC_close, ... */
+  names: string[];
+  columns: Record<string, Float64Array>;
+  length: number;
+  report: JoinReport;
+  /** A danfojs-node DataFrame: date (when there are dates), time, then the joined columns. */
+  toDataFrame(): any;
+}
+
+/**
+ * Joins several series on time, keeping only the times all of them have (an inner join, as the lecture's lab
+ * does with pandas), and reports how many rows each series lost. Columns are named `${key}_${field}`.
+ */
+export function joinOnTime(series: Record<string, Candles>, fields: CandleField[] = ["close", "volume"]): JoinedCandles {
+  const keys = Object.keys(series);
+  if (keys.length === 0) throw new Error("joinOnTime: no series given");
+  for (const f of fields) if (!CANDLE_FIELDS.includes(f)) throw new Error(`joinOnTime: '${f}' is not a candle field (${CANDLE_FIELDS.join(", ")})`);
+  const kinds = new Set(keys.map((k) => series[k].timeKind));
+  if (kinds.size > 1) throw new Error(`joinOnTime: ${keys.map((k) => `${k} has ${series[k].timeKind} time`).join(", ")}; cannot join dates with row numbers`);
+  const count = new Map<number, number>();
+  for (const k of keys) for (const x of series[k].time) count.set(x, (count.get(x) ?? 0) + 1);
+  const times = [...count.entries()].filter(([, c]) => c === keys.length).map(([x]) => x).sort((a, b) => a - b);
+  const time = Float64Array.from(times);
+  const names: string[] = [];
+  const columns: Record<string, Float64Array> = {};
+  const report: JoinReport = { rows: time.length, fields: [...fields], series: {} };
+  for (const k of keys) {
+    const s = series[k];
+    const pos = new Map<number, number>();
+    s.time.forEach((x, i) => pos.set(x, i));
+    for (const f of fields) {
+      const name = `${k}_${f}`;
+      const col = new Float64Array(time.length);
+      for (let i = 0; i < time.length; i++) col[i] = s[f][pos.get(time[i])!];
+      names.push(name);
+      columns[name] = col;
+    }
+    report.series[k] = { file: s.file, rows: s.length, lost: s.length - time.length };
+  }
+  const timeKind = [...kinds][0];
+  return {
+    timeKind,
+    time,
+    names,
+    columns,
+    length: time.length,
+    report,
+    toDataFrame() {
+      return candlesDataFrame(timeKind, time, names.map((nm) => [nm, columns[nm]] as [string, Float64Array]));
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function isJoinReport(r: CandleReport | JoinReport): r is JoinReport {
+  return (r as JoinReport).series !== undefined;
+}
+
+/** The lines a notebook prints after loading: what was read, what was repaired, what is missing. */
+export function formatReport(x: Candles | JoinedCandles | CandleReport | JoinReport): string {
+  const r = "report" in x ? x.report : x;
+  if (isJoinReport(r)) {
+    const lines = [`joined on time (inner join) ${Object.keys(r.series).join(", ")}: ${fmtInt(r.rows)} rows, fields ${r.fields.join(", ")}`];
+    for (const [k, s] of Object.entries(r.series)) lines.push(`  ${k}: ${fmtInt(s.rows)} rows, ${fmtInt(s.lost)} lost in the join`);
+    return lines.join("\n");
+  }
+  const lines: string[] = [];
+  const unix = r.timeColumn !== null;
+  lines.push(`${r.file}: ${fmtInt(r.rowsRead)} rows read (${r.layout}${r.commentLines ? `; ${r.commentLines} comment line${r.commentLines > 1 ? "s" : ""}` : ""})`);
+  for (const note of r.notes) lines.push(`  ${note}`);
+  if (r.reordered) lines.push(`  time went backwards at ${fmtInt(r.reordered)} place${r.reordered > 1 ? "s" : ""}: sorted by time`);
+  const dup = r.duplicates.identical + r.duplicates.conflicting;
+  lines.push(
+    dup
+      ? `  ${fmtInt(dup)} duplicated timestamps removed (${fmtInt(r.duplicates.identical)} identical copies, ${fmtInt(r.duplicates.conflicting)} conflicting: kept the last in the file)`
+      : unix
+        ? "  no duplicated timestamps"
+        : "  (no timestamps to check for duplicates)",
+  );
+  if (unix && r.interval !== null) {
+    const g = r.gaps;
+    if (g.count === 0) lines.push(`  no gaps at the ${formatDuration(r.interval)} step`);
+    else {
+      lines.push(
+        `  ${fmtInt(g.count)} gap${g.count > 1 ? "s" : ""} (${fmtInt(g.missingBars)} missing ${formatDuration(r.interval)} bars); largest: ${fmtInt(g.largestBars)} bars = ${formatDuration(g.largestSeconds)}` +
+          ` between ${formatTime(g.largestFrom!)} and ${formatTime(g.largestTo!)} UTC`,
+      );
+    }
+    if (r.irregularSteps) lines.push(`  ${fmtInt(r.irregularSteps)} steps off the ${formatDuration(r.interval)} grid`);
+  }
+  if (r.zeroVolume) lines.push(`  ${fmtInt(r.zeroVolume)} bars with zero volume (kept)`);
+  if (r.outsideRange) lines.push(`  ${fmtInt(r.outsideRange)} bars with open or close outside low..high (kept)`);
+  const span = r.first === null ? "" : unix ? `, ${formatTime(r.first)} .. ${formatTime(r.last!)} UTC` : `, numbered ${r.first} .. ${r.last} oldest first`;
+  lines.push(`  kept ${fmtInt(r.rows)} rows${span}${r.interval !== null ? `, one every ${formatDuration(r.interval)}` : ""}`);
+  return lines.join("\n");
+}
+
+/** The first and last time of a series, for people: '2019-01-04 16:00 .. 2019-03-29 17:00 UTC' or 'rows 0 .. 731'. */
+export function timeRange(c: Candles | JoinedCandles): string {
+  if (c.length === 0) return "empty";
+  const a = c.time[0];
+  const b = c.time[c.length - 1];
+  return c.timeKind === "unix" ? `${formatTime(a)} .. ${formatTime(b)} UTC` : `rows ${a} .. ${b}`;
+}
