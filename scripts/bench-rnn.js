@@ -18,7 +18,7 @@ const FEATURES = 28;
 const CLASSES = 10;
 const CELLS = ["simpleRnn", "lstm", "gru"];
 const UNITS = QUICK ? [32] : [32, 128];
-const REPS = QUICK ? { stock: 1, rnnlab: 2, infer: 2 } : { stock: 3, rnnlab: 5, infer: 7 };
+const REPS = QUICK ? { train: 1, infer: 2 } : { train: 5, infer: 7 };
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -27,29 +27,36 @@ const median = (xs) => {
 };
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
-async function rate(fn, reps, batches) {
-  await fn(); // warm-up: compiles kernels, allocates, builds the optimizer's slots
-  const rates = [];
+/**
+ * Samples/s of stock and rnnlab, measured in alternation (stock, rnnlab, stock, ...) so that both see the same load
+ * on a shared machine; medians of the repetitions after one warm-up call each.
+ */
+async function alternate(fns, reps) {
+  for (const f of fns) await f.run(); // warm-up: kernels, allocations, the optimizer's slots
+  const rates = fns.map(() => []);
   for (let r = 0; r < reps; r++) {
-    const t0 = now();
-    for (let b = 0; b < batches; b++) await fn();
-    rates.push((BATCH * batches) / (now() - t0));
+    for (const [i, f] of fns.entries()) {
+      const t0 = now();
+      for (let b = 0; b < f.batches; b++) await f.run();
+      rates[i].push((BATCH * f.batches) / (now() - t0));
+    }
   }
-  return median(rates);
+  return rates.map(median);
 }
 
-async function benchTfjs(cell, units, impl, x, y) {
-  const model = buildRnnClassifier({ cell, units, inputShape: [STEPS, FEATURES], numClasses: CLASSES, impl });
-  // Batches per repetition: enough that one repetition takes a fraction of a second, even for the fast layers.
-  const batches = impl === "stock" ? 1 : QUICK ? 1 : 2;
-  const train = await rate(() => model.trainOnBatch(x, y), impl === "stock" ? REPS.stock : REPS.rnnlab, batches);
-  const infer = await rate(
-    () => tf.tidy(() => model.predict(x).dataSync()),
-    REPS.infer,
-    batches,
+async function benchTfjs(cell, units, x, y) {
+  const models = ["stock", "rnnlab"].map((impl) =>
+    buildRnnClassifier({ cell, units, inputShape: [STEPS, FEATURES], numClasses: CLASSES, impl }),
   );
-  model.dispose();
-  return { train, infer };
+  // More batches per repetition for the fast layers, so that each repetition lasts about as long as stock's.
+  const batches = [1, QUICK ? 1 : 3];
+  const train = await alternate(models.map((m, i) => ({ run: () => m.trainOnBatch(x, y), batches: batches[i] })), REPS.train);
+  const infer = await alternate(
+    models.map((m, i) => ({ run: async () => tf.tidy(() => m.predict(x).dataSync()), batches: batches[i] })),
+    REPS.infer,
+  );
+  models.forEach((m) => m.dispose());
+  return { stock: { train: train[0], infer: infer[0] }, fast: { train: train[1], infer: infer[1] } };
 }
 
 function findTorchPython() {
@@ -108,8 +115,7 @@ const ratio = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`
   const rows = [];
   for (const cell of CELLS) {
     for (const units of UNITS) {
-      const stock = await benchTfjs(cell, units, "stock", x, y);
-      const fast = await benchTfjs(cell, units, "rnnlab", x, y);
+      const { stock, fast } = await benchTfjs(cell, units, x, y);
       const pt = torch ? torch.results[`${cell}/${units}`] : null;
       rows.push([
         cell, String(units),

@@ -59,6 +59,20 @@ function splitSteps(x: Tensor, steps: number): Tensor2D[] {
   return tf.split(x as Tensor2D, steps, 0) as Tensor2D[];
 }
 
+/** Splits [B, N] into column blocks of the given widths (tf.split's slices copy the whole input each on wasm). */
+function splitColumns(x: Tensor, widths: number[]): Tensor2D[] {
+  if (!hostMemoryBackend()) return tf.split(x as Tensor2D, widths, 1) as Tensor2D[];
+  const [rows, cols] = x.shape as [number, number];
+  const v = x.dataSync() as Float32Array;
+  let start = 0;
+  return widths.map((w) => {
+    const out = new Float32Array(rows * w);
+    for (let r = 0; r < rows; r++) out.set(v.subarray(r * cols + start, r * cols + start + w), r * w);
+    start += w;
+    return tf.tensor2d(out, [rows, w]);
+  });
+}
+
 /** An activation and its derivative written in terms of its output y = f(x). */
 interface Activation {
   name: string;
@@ -67,8 +81,14 @@ interface Activation {
 }
 
 const ACTIVATIONS: Record<string, Activation> = {
-  tanh: { name: "tanh", apply: (x) => tf.tanh(x), gradFromOutput: (y) => tf.sub(1, tf.square(y)) },
-  sigmoid: { name: "sigmoid", apply: (x) => tf.sigmoid(x), gradFromOutput: (y) => tf.sub(y, tf.square(y)) },
+  // tanh(x) = 2 sigmoid(2x) - 1: wasm's Tanh kernel is ~5x slower than these three ops together. Square is
+  // likewise much slower than y * y there.
+  tanh: {
+    name: "tanh",
+    apply: (x) => tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1),
+    gradFromOutput: (y) => tf.sub(1, tf.mul(y, y)),
+  },
+  sigmoid: { name: "sigmoid", apply: (x) => tf.sigmoid(x), gradFromOutput: (y) => tf.mul(y, tf.sub(1, y)) },
   hardSigmoid: {
     name: "hardSigmoid",
     // Keras/tfjs: clip(0.2 x + 0.5, 0, 1); slope 0.2 strictly inside the ramp.
@@ -85,11 +105,14 @@ function activation(name: string | undefined, fallback: string, where: string): 
   return a;
 }
 
-/** x [B, T, I] -> time-major rows [T*B, I] and their transpose [I, T*B]. */
+/**
+ * x [B, T, I] -> time-major rows [T*B, I], and their transpose with a row of ones appended [I+1, T*B], so that one
+ * matMul with dZ gives the kernel's gradient and the bias's (a column sum is much slower than that extra row).
+ */
 function timeMajor(x: Tensor): { x2: Tensor2D; x2t: Tensor2D } {
   const [b, t, i] = x.shape;
   const x2 = tf.reshape(tf.transpose(x, [1, 0, 2]), [t * b, i]) as Tensor2D;
-  const x2t = tf.reshape(tf.transpose(x, [2, 1, 0]), [i, t * b]) as Tensor2D;
+  const x2t = tf.concat([tf.reshape(tf.transpose(x, [2, 1, 0]), [i, t * b]), tf.ones([1, t * b])], 0) as Tensor2D;
   return { x2, x2t };
 }
 
@@ -103,8 +126,9 @@ function stepGrads(dy: Tensor, steps: number, returnSequences: boolean): (Tensor
 /** The gradients every cell shares once dZ (pre-activation gradients, [T*B, G*u]) is known. */
 function inputGrads(dZ: Tensor2D, x2t: Tensor2D, kernel: Tensor2D, xShape: number[]): { dx: Tensor; dW: Tensor; db: Tensor } {
   const [b, t, i] = xShape;
-  const dW = tf.matMul(x2t, dZ);
-  const db = tf.sum(dZ, 0);
+  const dWb = tf.matMul(x2t, dZ);
+  const dW = tf.slice(dWb, [0, 0], [i, -1]);
+  const db = tf.reshape(tf.slice(dWb, [i, 0], [1, -1]), [dZ.shape[1]]);
   const dx2 = tf.matMul(dZ, tf.transpose(kernel));
   const dx = tf.transpose(tf.reshape(dx2, [t, b, i]), [1, 0, 2]);
   return { dx, dW, db };
@@ -178,7 +202,7 @@ export function lstmOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
     const p = splitSteps(tf.fused.matMul({ a: x2, b: W, bias: b }), steps);
     const hs = new StepStack(steps + 1, batch, u);
     const cs = new StepStack(steps + 1, batch, u);
-    const gatesAll = new StepStack(steps, batch, 4 * u); // activated i, f, g, o
+    const [is, fs, gs, os] = [0, 1, 2, 3].map(() => new StepStack(steps, batch, u)); // activated i, f, g, o
     const tcs = new StepStack(steps, batch, u);
     let h: Tensor2D = tf.zeros([batch, u]);
     let c: Tensor = h;
@@ -186,7 +210,7 @@ export function lstmOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
     cs.set(0, c);
     for (let t = 0; t < steps; t++) {
       const z = tf.add(p[t], tf.matMul(h, U));
-      const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+      const [zi, zf, zg, zo] = splitColumns(z, [u, u, u, u]);
       const i = rec.apply(zi);
       const f = rec.apply(zf);
       const g = act.apply(zg);
@@ -197,14 +221,16 @@ export function lstmOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
       hs.set(t + 1, h);
       cs.set(t + 1, c);
       tcs.set(t, tc);
-      gatesAll.set(t, tf.concat([i, f, g, o], 1));
+      is.set(t, i);
+      fs.set(t, f);
+      gs.set(t, g);
+      os.set(t, o);
     }
-    save([x2t, W, U, hs.tensor(0, steps), cs.tensor(0, steps), gatesAll.tensor(), tcs.tensor()]);
+    save([x2t, W, U, hs.tensor(0, steps), cs.tensor(0, steps), is.tensor(), fs.tensor(), gs.tensor(), os.tensor(), tcs.tensor()]);
     return {
       value: output(hs, h, steps, batch, u, returnSequences),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [x2t, W, U, hPrev, cPrev, gates, tc] = saved as Tensor2D[];
-        const [I, F, G, O] = tf.split(gates, 4, 1);
+        const [x2t, W, U, hPrev, cPrev, I, F, G, O, tc] = saved as Tensor2D[];
         // dc_t = dc_{t+1} f_{t+1} + dh_t * o (1 - tanh(c)^2); dz = [dc g i', dc c_prev f', dc i g', dh tanh(c) o'].
         const dcFromDh = splitSteps(tf.mul(O, act.gradFromOutput(tc)), steps);
         const q = splitSteps(
@@ -258,7 +284,7 @@ export function gruOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: 
     const [batch, steps] = x.shape;
     const { x2, x2t } = timeMajor(x);
     const pAll = tf.fused.matMul({ a: x2, b: W, bias: b });
-    const [pzrAll, phAll] = tf.split(pAll, [2 * u, u], 1);
+    const [pzrAll, phAll] = splitColumns(pAll, [2 * u, u]);
     const pzr = splitSteps(pzrAll, steps);
     const ph = splitSteps(phAll, steps);
     const [Uzr, Uh] = tf.split(U, [2 * u, u], 1);
@@ -271,7 +297,7 @@ export function gruOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: 
     hs.set(0, h);
     for (let t = 0; t < steps; t++) {
       const zr = rec.apply(tf.add(pzr[t], tf.matMul(h, Uzr)));
-      const [z, r] = tf.split(zr, 2, 1);
+      const [z, r] = splitColumns(zr, [u, u]);
       const rh = tf.mul(r, h);
       const hh = act.apply(tf.add(ph[t], tf.matMul(rh, Uh)));
       h = tf.add(hh, tf.mul(z, tf.sub(h, hh))) as Tensor2D;
