@@ -1,0 +1,288 @@
+// %% [markdown]
+// # 03. 순환신경망을 처음부터 (RNN from scratch)
+//
+// 강의의 핵심 식은 두 줄입니다. 순환신경망(RNN, recurrent neural network)은 시퀀스(sequence)의 벡터 `x_t`를
+// 하나씩 읽으면서, 매 시간 스텝(time step)마다 같은 점화식(recurrence)을 적용합니다.
+//
+// $$h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t), \qquad y_t = W_{hy} h_t$$
+//
+// `h_t`는 은닉 상태(hidden state)로, 지금까지 읽은 것을 요약한 벡터입니다. 이 노트북은 d2l.ai의 순서를 따릅니다.
+// 먼저 가중치(weight)가 다 보이게 손으로 짜고 한 단계마다 모양(shape)을 확인한 다음, 같은 가중치를
+// `tf.layers.simpleRNN`에 넣어 같은 숫자가 나오는지 비교합니다. 마지막으로 시간을 거슬러 올라가는 역전파
+// (BPTT, backpropagation through time)에서 기울기(gradient)가 얼마나 빨리 작아지는지 숫자로 봅니다.
+
+// %%
+import * as rl from "rnnlab";
+const tf = rl.tf;
+await rl.initRuntime();
+rl.seedEverything(42);
+
+// %% [markdown]
+// ## 1. 데이터: 작은 시퀀스 묶음 (a small batch of sequences)
+//
+// 입력은 `[batch, time, features]` 모양의 3차원 텐서입니다: 시퀀스 2개, 각각 8 스텝, 스텝마다 특성(feature) 3개.
+// 숫자 자체는 의미가 없는 난수이고, 여기서는 계산이 맞는지만 봅니다.
+
+// %%
+const batch = 2, steps = 8, features = 3, units = 4;
+const x = tf.randomNormal([batch, steps, features], 0, 1, "float32", 7) as rl.tf.Tensor3D;
+console.log("x:", x.shape, "= [batch, time, features]");
+
+// %% [markdown]
+// ## 2. 가중치를 눈앞에 (parameters in plain sight)
+//
+// `rl.initSimpleRnnParams(features, units)`는 `tf.layers.simpleRNN`과 같은 방식으로 초기화한 가중치 세 개를 돌려줍니다.
+// TensorFlow.js(와 Keras)는 벡터를 **행 벡터(row vector)**로 다루기 때문에 강의 식의 행렬이 전치(transpose)되어 저장됩니다:
+//
+// - `kernel` = $W_{xh}^T$ : `[features, units]`
+// - `recurrentKernel` = $W_{hh}^T$ : `[units, units]`
+// - `bias` = $b$ : `[units]` (강의 식에는 빠져 있지만 실제 층에는 있습니다)
+//
+// 그래서 코드의 한 스텝은 `h_t = tanh(x_t · kernel + h_{t-1} · recurrentKernel + b)`이고, 식으로는 강의의 것과 같습니다.
+
+// %%
+const params = rl.initSimpleRnnParams(features, units, 42);
+console.log("kernel (W_xh^T):         ", params.kernel.shape);
+console.log("recurrentKernel (W_hh^T):", params.recurrentKernel.shape);
+console.log("bias (b):                ", params.bias.shape);
+params.recurrentKernel.print();
+
+// %% [markdown]
+// ## 3. 한 스텝 손으로 (one time step by hand)
+//
+// 처음 상태는 `h_0 = 0`입니다. 첫 입력 `x_1`(배치 전체, `[batch, features]`)을 꺼내 한 스텝을 계산하고,
+// 연산마다 모양을 확인합니다. 행렬 곱의 안쪽 차원이 맞아야 하는 것이 모양 확인의 요점입니다.
+
+// %%
+const h0 = tf.zeros([batch, units]) as rl.tf.Tensor2D;
+const x1 = tf.tidy(() => tf.squeeze(tf.slice(x, [0, 0, 0], [batch, 1, features]), [1])) as rl.tf.Tensor2D;
+const fromInput = tf.matMul(x1, params.kernel);                // [batch, features] x [features, units]
+const fromState = tf.matMul(h0, params.recurrentKernel);       // [batch, units] x [units, units]
+const h1 = tf.tanh(fromInput.add(fromState).add(params.bias)); // + b broadcast over the batch
+console.log("x_1:", x1.shape, " x_1·W_xh^T:", fromInput.shape, " h_0·W_hh^T:", fromState.shape, " h_1:", h1.shape);
+h1.print();
+
+// %% [markdown]
+// 라이브러리의 `rl.simpleRnnStep`도 같은 식입니다. 두 결과의 최대 절대 차이(max abs difference)를 출력합니다.
+
+// %%
+const maxDiff = (a: rl.tf.Tensor, b: rl.tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+const h1Lib = rl.simpleRnnStep(params, x1, h0);
+console.log("max |h_1(by hand) - h_1(simpleRnnStep)| =", maxDiff(h1, h1Lib));
+
+// %% [markdown]
+// ## 4. 시간을 따라 펼치기 (the RNN unrolled over time)
+//
+// 같은 가중치로 같은 스텝을 `t = 1 … 8`까지 반복합니다. 이것이 "시간에 대해 펼친(unrolled)" RNN입니다.
+// 각 스텝의 새 상태가 다음 스텝의 이전 상태가 됩니다. 모든 `h_t`를 모아 `[batch, time, units]`로 쌓습니다.
+
+// %%
+const byHand = tf.tidy(() => {
+  let h = tf.zeros([batch, units]) as rl.tf.Tensor2D;
+  const states: rl.tf.Tensor2D[] = [];
+  for (const xt of tf.unstack(x, 1) as rl.tf.Tensor2D[]) {      // xt: [batch, features]
+    h = tf.tanh(tf.matMul(xt, params.kernel).add(tf.matMul(h, params.recurrentKernel)).add(params.bias)) as rl.tf.Tensor2D;
+    states.push(h);                                              // h: [batch, units]
+  }
+  return tf.stack(states, 1) as rl.tf.Tensor3D;                 // [batch, time, units]
+});
+console.log("all hidden states:", byHand.shape, "= [batch, time, units]");
+
+// %% [markdown]
+// ## 5. 책의 의사코드 그대로 (the book's pseudocode, listings 6.19 / 6.20)
+//
+// 강의가 인용한 Chollet의 의사코드입니다:
+//
+// ```
+// state_t = 0
+// for input_t in input_sequence:
+//     output_t = activation(dot(W, input_t) + dot(U, state_t) + b)
+//     state_t = output_t
+// ```
+//
+// 책은 열 벡터(column vector)로 쓰므로 `W = kernel^T` (`[units, features]`), `U = recurrentKernel^T` (`[units, units]`)입니다.
+// `rl.simpleRnnPseudocode`는 이 반복문을 텐서 없이 보통의 숫자 배열과 `for`문으로 옮긴 것입니다(lib/src/scratch.ts).
+// 첫 번째 시퀀스에 돌려서 위의 텐서 버전과 비교합니다.
+
+// %%
+const W = tf.tidy(() => params.kernel.transpose().arraySync() as number[][]);          // [units][features]
+const U = tf.tidy(() => params.recurrentKernel.transpose().arraySync() as number[][]); // [units][units]
+const b = params.bias.arraySync() as number[];
+const inputSequence = (x.arraySync() as number[][][])[0];                  // [time][features]
+const pseudoOutputs = rl.simpleRnnPseudocode(inputSequence, W, U, b);       // [time][units]
+const tensorOutputs = (byHand.arraySync() as number[][][])[0];
+const pseudoDiff = Math.max(...pseudoOutputs.flatMap((row, t) => row.map((v, j) => Math.abs(v - tensorOutputs[t][j]))));
+console.log(`W: [${W.length}][${W[0].length}], U: [${U.length}][${U[0].length}], outputs: [${pseudoOutputs.length}][${pseudoOutputs[0].length}]`);
+console.log("max |pseudocode - tensor loop| =", pseudoDiff);
+
+// %% [markdown]
+// ## 6. 출력 `y_t = W_hy h_t` (the output layer)
+//
+// 강의 식의 두 번째 줄은 은닉 상태를 출력으로 바꾸는 행렬입니다. 모든 시간 스텝에 같은 `W_hy`를 씁니다.
+// 케라스(Keras)에서는 RNN 층 뒤의 `Dense` 층이 이 일을 합니다. 여기서는 출력 1개짜리 `W_hy^T`(`[units, 1]`)를 손으로 만듭니다.
+
+// %%
+const Why = tf.randomNormal([units, 1], 0, 0.5, "float32", 11);                // W_hy^T: [units, outputs]
+const y = tf.tidy(() => tf.matMul(byHand.reshape([batch * steps, units]), Why).reshape([batch, steps, 1]));
+console.log("h:", byHand.shape, " W_hy^T:", Why.shape, " y:", y.shape, "= [batch, time, outputs]");
+console.log("y_t of sequence 0:", (y.arraySync() as number[][][])[0].map((v) => v[0].toFixed(3)).join(" "));
+
+// %% [markdown]
+// ### 펼친 RNN의 은닉 상태 그림 (hidden states over time)
+//
+// 첫 번째 시퀀스의 은닉 상태 4개를 시간에 따라 그립니다. 위는 히트맵(heatmap, 행 = 은닉 유닛, 열 = 시간 스텝),
+// 아래는 같은 숫자를 선으로 그린 것입니다. `tanh` 때문에 모든 값이 -1과 1 사이에 있습니다.
+
+// %%
+const seq0 = (byHand.arraySync() as number[][][])[0];                          // [time][units]
+const unitsByTime = Array.from({ length: units }, (_, j) => seq0.map((h) => h[j]));
+await rl.plotHeatmap(unitsByTime, {
+  title: "SimpleRNN hidden states h_t (sequence 0)",
+  xLabels: seq0.map((_, t) => `t=${t + 1}`),
+  yLabels: unitsByTime.map((_, j) => `unit ${j}`),
+  annotate: true,
+  scheme: "redblue",
+});
+
+// %%
+await rl.plotLines(
+  unitsByTime.map((ys, j) => ({ name: `unit ${j}`, x: ys.map((_, t) => t + 1), y: ys })),
+  { title: "Hidden states over time", xLabel: "time step t", yLabel: "h_t", points: true },
+);
+
+// %% [markdown]
+// ## 7. 같은 가중치를 `tf.layers.simpleRNN`에 (the library layer, same weights)
+//
+// 이제 TensorFlow.js의 층을 만들고, 위에서 쓴 가중치를 그대로 넣습니다(`rl.simpleRnnParamsToLayer`).
+// `returnSequences: true`면 층도 모든 `h_t`를 돌려줍니다. 손으로 짠 반복문과의 최대 절대 차이를 출력합니다.
+// 같은 일을 하는 코스 라이브러리의 빠른 층(`rl.recurrentLayer("simpleRnn", ...)`, 시퀀스 전체를 한 번에 계산하고
+// 역전파도 손으로 짠 층)도 함께 비교합니다.
+
+// %%
+const stockLayer = tf.layers.simpleRNN({ units: units, returnSequences: true });
+tf.tidy(() => { stockLayer.apply(tf.zeros([1, steps, features])); }); // builds the layer (creates its weights)
+rl.simpleRnnParamsToLayer(params, stockLayer);
+const stockOut = stockLayer.apply(x) as rl.tf.Tensor3D;
+
+const fastLayer = rl.recurrentLayer("simpleRnn", { units: units, returnSequences: true });
+tf.tidy(() => { fastLayer.apply(tf.zeros([1, steps, features])); });
+fastLayer.setWeights([params.kernel, params.recurrentKernel, params.bias]);
+const fastOut = fastLayer.apply(x) as rl.tf.Tensor3D;
+
+console.log("tf.layers.simpleRNN output:", stockOut.shape);
+console.log("max |by hand - tf.layers.simpleRNN| =", maxDiff(byHand, stockOut));
+console.log("max |by hand - rl fast SimpleRNN|   =", maxDiff(byHand, fastOut));
+
+// %% [markdown]
+// 차이는 부동소수점(float32) 반올림 수준입니다. 즉 `tf.layers.simpleRNN`이 하는 일은 위의 몇 줄짜리 반복문이 전부입니다.
+// `returnSequences: false`(기본값)면 층은 마지막 상태 `h_T`만 돌려줍니다. 분류기는 보통 이 마지막 상태 위에 `Dense`를 얹습니다.
+
+// %%
+const lastOnly = tf.layers.simpleRNN({ units: units });
+tf.tidy(() => { lastOnly.apply(tf.zeros([1, steps, features])); });
+rl.simpleRnnParamsToLayer(params, lastOnly);
+const hT = lastOnly.apply(x) as rl.tf.Tensor2D;
+const hTByHand = tf.tidy(() => tf.squeeze(tf.slice(byHand, [0, steps - 1, 0], [batch, 1, units]), [1]));
+console.log("returnSequences=false:", hT.shape, " max |h_T - last row by hand| =", maxDiff(hT, hTByHand));
+
+// %% [markdown]
+// ## 8. 시간을 거슬러 역전파 (BPTT) 와 기울기 소실 (vanishing gradients)
+//
+// 펼친 RNN은 시간 스텝 수만큼 층이 깊은 신경망과 같습니다. 학습할 때 기울기는 마지막 스텝에서 처음 스텝 쪽으로
+// 거꾸로 흐르는데, 한 스텝 건널 때마다 같은 행렬 $W_{hh}$와 `tanh`의 기울기 $1 - h_t^2$ (1 이하)가 곱해집니다:
+//
+// $$\frac{\partial h_T}{\partial h_t} = \prod_{s=t+1}^{T} \mathrm{diag}(1 - h_s^2)\, W_{hh}$$
+//
+// 이 곱이 스텝마다 1보다 작아지면 먼 과거의 입력에 대한 기울기는 기하급수적으로 작아집니다. 이것이 기울기 소실
+// (vanishing gradient)이고, SimpleRNN이 먼 과거를 잘 배우지 못하는 이유입니다. 숫자로 확인합니다.
+//
+// 먼저 위 식을 손으로 계산합니다. 시퀀스 하나(50 스텝)를 돌리고, 저장한 `h_s`로 스텝마다 야코비 행렬(Jacobian)
+// `diag(1 - h_s^2) W_hh`를 만들어 뒤에서부터 곱해 나가며 그 크기(Frobenius norm)를 기록합니다.
+// 행 벡터 규약에서는 `dh_s = dh_{s-1} · recurrentKernel ⊙ (1 - h_s^2)`입니다.
+
+// %%
+const longSteps = 50;
+const longX = tf.randomNormal([1, longSteps, features], 0, 1, "float32", 3) as rl.tf.Tensor3D;
+const longRun = rl.simpleRnnForward(params, longX);
+const hs = (longRun.hiddenStates.arraySync() as number[][][])[0];               // [time][units]
+const R = params.recurrentKernel.arraySync() as number[][];                      // W_hh^T [units][units]
+
+// J = ∂h_T/∂h_t as a matrix acting on row vectors; start with the identity at t = T and walk back.
+let J: number[][] = Array.from({ length: units }, (_, i) => Array.from({ length: units }, (_, j) => (i === j ? 1 : 0)));
+const frob = (M: number[][]) => Math.sqrt(M.flat().reduce((s, v) => s + v * v, 0));
+const handNorms: number[] = [frob(J)];
+for (let s = longSteps - 1; s >= 1; s--) {
+  // ∂h_s/∂h_{s-1} = recurrentKernel · diag(1 - h_s^2); ∂h_T/∂h_{s-1} = (∂h_s/∂h_{s-1}) · ∂h_T/∂h_s
+  const step = R.map((row) => row.map((r, j) => r * (1 - hs[s][j] ** 2)));
+  J = step.map((row) => J[0].map((_, k) => row.reduce((acc, v, m) => acc + v * J[m][k], 0)));
+  handNorms.unshift(frob(J));
+}
+console.log("hand-computed ||∂h_T/∂h_t|| for t = 1..", handNorms.length, "(first 3 / last 3):",
+  handNorms.slice(0, 3).map((v) => v.toExponential(2)).join(" "), "...", handNorms.slice(-3).map((v) => v.toFixed(3)).join(" "));
+
+// %% [markdown]
+// 손으로 한 계산을 믿지 말고 확인합니다. `rl.gradientNormsOverTime`은 같은 크기를 TensorFlow.js의 자동 미분(`tf.grads`)으로
+// 반복문 전체를 거슬러 계산합니다. 두 목록의 최대 상대 차이(max relative difference)를 출력합니다.
+
+// %%
+const autoNorms = rl.gradientNormsOverTime("simpleRnn", params, longX, { wrt: "state" });
+const relDiff = Math.max(...autoNorms.map((v, t) => Math.abs(v - handNorms[t]) / Math.max(v, 1e-30)));
+console.log("time steps:", autoNorms.length, " max relative |hand - tf.grads| =", relDiff.toExponential(2));
+
+// %% [markdown]
+// 이제 입력에 대한 기울기 `‖∂h_T/∂x_t‖`를 시간 거리 `T - t`에 대해 로그 눈금(log scale)으로 그립니다. 곧은 내리막은
+// 거리마다 같은 비율로 줄어든다는 뜻, 즉 기하급수적 감소입니다. 비교를 위해 같은 입력에 대한 LSTM(장단기 메모리,
+// long short-term memory)도 그립니다. LSTM은 망각 게이트(forget gate)의 편향(bias)을 1로 두어(Keras의 기본값
+// `unitForgetBias`) 시작합니다.
+
+// %%
+const simpleNorms = rl.gradientNormsOverTime("simpleRnn", params, longX);
+const lstmParams = rl.initLstmParams(features, units, 42);
+const lstmBias = tf.tidy(() => tf.concat([tf.zeros([units]), tf.ones([units]), tf.zeros([2 * units])])) as rl.tf.Tensor1D; // i, f, k, o
+const lstmNorms = rl.gradientNormsOverTime("lstm", { ...lstmParams, bias: lstmBias }, longX);
+const distance = simpleNorms.map((_, t) => longSteps - 1 - t);                  // T - t (0 = the last input)
+await rl.plotLines(
+  [
+    { name: "SimpleRNN", x: distance, y: simpleNorms },
+    { name: "LSTM", x: distance, y: lstmNorms },
+  ],
+  { title: "BPTT: ||∂h_T/∂x_t|| against distance in time", xLabel: "distance in time T - t", yLabel: "gradient norm (log)", logY: true },
+);
+
+// %%
+const atDistance = [0, 1, 5, 10, 20, 30, 49];
+rl.showTable(
+  atDistance.map((d) => ({
+    "distance T-t": d,
+    SimpleRNN: simpleNorms[longSteps - 1 - d].toExponential(2),
+    LSTM: lstmNorms[longSteps - 1 - d].toExponential(2),
+  })),
+  { title: "||∂h_T/∂x_t|| at a few distances" },
+);
+const perStep = Math.pow(simpleNorms[0] / simpleNorms[longSteps - 1], 1 / (longSteps - 1));
+console.log(`SimpleRNN: the gradient shrinks by a factor of about ${perStep.toFixed(3)} per step back in time on average`);
+console.log(`after 49 steps: SimpleRNN ${(simpleNorms[0] / simpleNorms[longSteps - 1]).toExponential(2)}, LSTM ${(lstmNorms[0] / lstmNorms[longSteps - 1]).toExponential(2)} of the gradient at distance 0`);
+
+// %% [markdown]
+// 위 표와 그림이 출력한 값을 읽어 보세요. SimpleRNN의 기울기는 한 스텝 거슬러 갈 때마다 위 셀이 출력한 평균 비율로
+// 줄어들고, 마지막 줄(거리 49)의 값은 거리 0의 값에 비하면 사실상 0입니다. 그 시점의 입력이 손실(loss)에 미치는 영향을
+// 학습이 "볼" 수 없다는 뜻입니다. LSTM의 기울기도 줄어들지만, 표의 두 열을 거리가 먼 줄끼리 비교해 보면 얼마나 더
+// 천천히 줄어드는지 보입니다 (가까운 거리에서는 SimpleRNN 쪽이 더 클 수도 있습니다: 중요한 것은 기울기(slope)입니다).
+//
+// **왜 LSTM이 도움이 되나?** LSTM은 은닉 상태 말고 따로 **셀 상태(cell state, carry)** `c_t`를 가지고,
+// `c_t = f_t * c_{t-1} + i_t * tanh(k_t)`로 갱신합니다. `c_{t-1}`에서 `c_t`로 가는 길에는 행렬 곱도 `tanh`도 없고
+// 망각 게이트 `f_t`만 곱해집니다. `f_t`가 1에 가까우면 기울기가 그 길을 따라 거의 줄지 않고 먼 과거까지 흐릅니다.
+// 다음 노트북 **05_lstm_gru**에서 LSTM과 GRU를 처음부터 짜고, SimpleRNN이 실패하는 긴 의존성 문제(adding problem)에서
+// 실제로 학습되는지 확인합니다.
+
+// %% [markdown]
+// ## 9. 정리 (clean up)
+//
+// 텐서는 직접 해제(dispose)합니다. 노트북을 다시 실행해도 메모리가 늘지 않아야 합니다.
+
+// %%
+tf.dispose([x, h0, x1, fromInput, fromState, h1, h1Lib, byHand, Why, y, stockOut, fastOut, hT, hTByHand, longX, lstmBias]);
+tf.dispose([params.kernel, params.recurrentKernel, params.bias, lstmParams.kernel, lstmParams.recurrentKernel, lstmParams.bias]);
+tf.dispose(longRun as unknown as rl.tf.TensorContainer);
+[stockLayer, fastLayer, lastOnly].forEach((l) => l.dispose());
+console.log("tensors still allocated:", tf.memory().numTensors);
