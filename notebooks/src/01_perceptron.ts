@@ -289,13 +289,15 @@ perceptron.weights.forEach((v) => console.log(v.name, v.shape));
 
 // %% [markdown]
 // AND 데이터를 텐서로 만들고 코스 공용 트레이너 `rl.fit`으로 학습시킵니다. 에포크 수는 프로파일(profile)에 따라 다릅니다
-// (빠른 확인용 quick 프로파일은 더 적게). 처음부터 만든 퍼셉트론도 같은 에포크 수로 다시 학습시켜 나란히 놓습니다.
+// (빠른 확인용 quick 프로파일은 더 적게). 에포크 하나가 몇 밀리초라 실시간 진행 표시는 끄고(`verbose: false`), 끝난 뒤 요약만 출력합니다.
+// 처음부터 만든 퍼셉트론도 같은 에포크 수로 다시 학습시켜 나란히 놓습니다.
 
 // %%
 const TF_EPOCHS = rl.byProfile({ full: EPOCHS, quick: 100 });
 const andX = tf.tensor2d(gates.AND.x);
 const andY = tf.tensor2d(gates.AND.y, [4, 1]);
-const tfRun = await rl.fit(perceptron, andX, andY, { name: "dense(1, sigmoid)", epochs: TF_EPOCHS, batchSize: 4, shuffle: false });
+const tfRun = await rl.fit(perceptron, andX, andY, { name: "dense(1, sigmoid)", epochs: TF_EPOCHS, batchSize: 4, shuffle: false, verbose: false });
+console.log(`${tfRun.name}: ${tfRun.epochs} epochs in ${tfRun.seconds.toFixed(1)} s, loss ${tfRun.history.loss[0].toFixed(4)} -> ${tfRun.history.loss[tfRun.epochs - 1].toFixed(4)}`);
 const scratchRun = trainPerceptron(gates.AND.x, gates.AND.y, init, TF_EPOCHS, LR);
 
 // %% [markdown]
