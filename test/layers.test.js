@@ -1,6 +1,6 @@
 // The fast recurrent layers must compute what tf.layers computes: same outputs, same gradients, same weights.
 const assert = require("assert");
-const { tf, initRuntime, seedEverything, FastSimpleRNN, FastLSTM, FastGRU, fastLayers } = require("rnnlab");
+const { tf, initRuntime, seedEverything, FastSimpleRNN, FastLSTM, FastGRU, fastLayers, useTensorOpsForSteps } = require("rnnlab");
 
 const TOL = 1e-4;
 
@@ -55,7 +55,8 @@ function outputAndGrads(model, x, r) {
 describe("fast recurrent layers (lib/src/layers.ts)", function () {
   this.timeout(30000);
   before(async () => {
-    await initRuntime({ force: "wasm", verbose: false });
+    // RNNLAB_BACKEND=cpu runs the same checks on the plain-JS backend.
+    await initRuntime({ force: process.env.RNNLAB_BACKEND || "wasm", verbose: false });
     seedEverything(7);
   });
 
@@ -84,6 +85,24 @@ describe("fast recurrent layers (lib/src/layers.ts)", function () {
       }
     }
   }
+
+  it("the GPU-backend path (tf.split / tf.concat per step) gives the same numbers", () => {
+    useTensorOpsForSteps(true);
+    try {
+      for (const kind of Object.keys(KINDS)) {
+        const { fast, stock } = twinModels(kind, { layers: 2, returnSequences: true });
+        const x = tf.randomNormal([2, 5, 4]);
+        const r = tf.randomNormal([2, 5, 6]);
+        const a = outputAndGrads(fast, x, r);
+        const b = outputAndGrads(stock, x, r);
+        assert.ok(maxAbsDiff(a.out, b.out) < TOL, kind);
+        assert.ok(maxAbsDiff(a.dx, b.dx) < TOL, kind);
+        a.dw.forEach((g, i) => assert.ok(maxAbsDiff(g, b.dw[i]) < TOL, `${kind} weight ${i}`));
+      }
+    } finally {
+      useTensorOpsForSteps(false);
+    }
+  });
 
   it("lstm with tfjs's hardSigmoid gates still equals tf.layers", () => {
     const { fast, stock } = twinModels("lstm", { returnSequences: true, recurrentActivation: "hardSigmoid" });

@@ -15,8 +15,16 @@ import * as tf from "@tensorflow/tfjs";
 type Tensor = tf.Tensor;
 type Tensor2D = tf.Tensor2D;
 
+let tensorOpsOnly = false;
+
+/** Tests: take the path GPU backends take (tf.split / tf.concat per step) on any backend. */
+export function useTensorOpsForSteps(on: boolean): void {
+  tensorOpsOnly = on;
+}
+
 /** True on backends where dataSync is a cheap memory copy (wasm, cpu, tfjs-node), not a GPU read-back. */
 function hostMemoryBackend(): boolean {
+  if (tensorOpsOnly) return false;
   const b = tf.getBackend();
   return b === "wasm" || b === "cpu" || b === "tensorflow";
 }
