@@ -14,3 +14,4 @@ export * from "./mnist";
 export * from "./candles";
 export * from "./features";
 export * from "./basics";
+export * from "./patterns";
