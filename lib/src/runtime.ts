@@ -214,6 +214,8 @@ export interface InitOptions extends ChooseOptions {
 export async function initRuntime(opts: InitOptions = {}): Promise<RuntimeInfo> {
   const wanted = opts.force ?? process.env.RNNLAB_BACKEND;
   if (current && (!wanted || parseForced(wanted) === current.backend) && !opts.load) {
+    // Re-running a notebook's first cell says again what it runs on, without trying the backends again.
+    if (opts.verbose ?? true) console.log(current.line);
     return current;
   }
   // TensorFlow.js's "install tfjs-node" banner says nothing the line below doesn't.
