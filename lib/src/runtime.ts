@@ -215,6 +215,7 @@ export async function initRuntime(opts: InitOptions = {}): Promise<RuntimeInfo> 
   const wanted = opts.force ?? process.env.RNNLAB_BACKEND;
   if (current && (!wanted || parseForced(wanted) === current.backend) && !opts.load) {
     // Re-running a notebook's first cell says again what it runs on, without trying the backends again.
+    if (tf.getBackend() !== current.tfBackend) await tf.setBackend(current.tfBackend);
     if (opts.verbose ?? true) console.log(current.line);
     return current;
   }
