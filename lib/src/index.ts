@@ -15,3 +15,4 @@ export * from "./candles";
 export * from "./features";
 export * from "./basics";
 export * from "./patterns";
+export * from "./report";
