@@ -42,13 +42,12 @@ export class TrainingProgress {
   epochStart(epoch: number): void {
     this.epoch = epoch;
     this.epochStarted = Date.now();
-    this.lastUpdate = 0;
   }
 
   batchEnd(batch: number, logs: Record<string, number> = {}): void {
     if (!this.notebook) return; // outside a notebook only whole epochs are reported
     const now = Date.now();
-    if (now - this.lastUpdate < (this.opts.intervalMs ?? 500) && batch + 1 < this.opts.batchesPerEpoch) return;
+    if (now - this.lastUpdate < (this.opts.intervalMs ?? 500)) return;
     this.lastUpdate = now;
     const frac = (batch + 1) / this.opts.batchesPerEpoch;
     const metrics = Object.entries(logs)
@@ -69,8 +68,12 @@ export class TrainingProgress {
       .map(([k, v]) => `${k} ${fmt(v)}`)
       .join("  ");
     const line = `${this.name}: epoch ${epoch + 1}/${this.opts.epochs}  ${metrics}  ${seconds.toFixed(1)} s`;
-    if (this.notebook) this.render(line);
-    else this.out.update(line);
+    if (!this.notebook) this.out.update(line);
+    // Tiny models run hundreds of epochs a second: the display is redrawn at most every interval, and at the end.
+    else if (Date.now() - this.lastUpdate >= (this.opts.intervalMs ?? 500) || epoch + 1 >= this.opts.epochs) {
+      this.lastUpdate = Date.now();
+      this.render(line);
+    }
   }
 
   finish(extra = ""): void {
