@@ -119,7 +119,7 @@ await rl.plotSpec(
       x: { field: "t", type: "quantitative", title: "step t" },
       y: { field: "y", type: "quantitative", title: "sin(w t)" },
       color: { field: "w", type: "nominal", title: "input" },
-      strokeDash: { field: "curve", type: "nominal", title: null, sort: ["true", "predicted"] },
+      strokeDash: { field: "curve", type: "nominal", title: null, sort: ["true", "predicted"], legend: { symbolType: "stroke", symbolStrokeWidth: 2 } },
     },
   },
   { title: "One-to-many: a wave from one number" },
@@ -175,7 +175,7 @@ console.log(rl.ioShapes(manyToMany, rev.x, rev.y));
 // 6개가 모두 맞은 시퀀스의 비율(sequence accuracy). 번역이라면 뒤의 것이 "문장이 맞았다"에 가깝습니다.
 
 // %%
-const EPOCHS_REV = rl.byProfile({ full: 15, quick: 6 });
+const EPOCHS_REV = rl.byProfile({ full: 12, quick: 6 });
 const fitManyToMany = await rl.fit(manyToMany, rev.x, rev.y, { name: "many-to-many", epochs: EPOCHS_REV, batchSize: 32, validationSplit: 0.2 });
 const nValRev = N - Math.floor(N * 0.8);
 const revValX = rev.x.slice(N - nValRev);
@@ -309,12 +309,14 @@ console.log(`total parameters ${stacked.countParams()}`);
 // `[batch, steps, features]`를 기대하는 두 번째 LSTM을 연결하는 순간 에러가 납니다.
 
 // %%
+const wrongStack = [lstm(16, { inputShape: [STEPS_SUM, 1] }), lstm(16)]; // the first layer lacks returnSequences: true
 try {
-  tf.sequential({ layers: [lstm(16, { inputShape: [STEPS_SUM, 1] }), lstm(16)] });
+  tf.sequential({ layers: wrongStack });
   console.log("no error (unexpected)");
 } catch (e) {
   console.log(`error: ${(e as Error).message.split("\n")[0]}`);
 }
+wrongStack[0].dispose(); // it was built (its weights exist) before the second layer failed
 
 // %% [markdown]
 // 쌓은 모델을 3절의 "합이 양수인가" 과제에 같은 에포크만큼 학습시키고 한 층짜리와 검증 정확도를 나란히 놓습니다.
