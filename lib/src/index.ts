@@ -15,4 +15,5 @@ export * from "./candles";
 export * from "./features";
 export * from "./basics";
 export * from "./patterns";
+export * from "./baselines";
 export * from "./report";
