@@ -300,6 +300,7 @@ export async function plotTrainingCurves(
     }
   }
   const metrics = [...metricSet];
+  const maxEpoch = Math.max(1, ...values.map((d) => d.epoch as number));
   const multi = Object.keys(named).length > 1;
   return plotSpec(
     {
@@ -310,10 +311,20 @@ export async function plotTrainingCurves(
         height: opts.height ?? 200,
         mark: { type: "line", point: true },
         encoding: {
-          x: { field: "epoch", type: "quantitative", axis: { format: "d", tickMinStep: 1 } },
+          x: {
+            field: "epoch",
+            type: "quantitative",
+            // Whole epochs only: vega would otherwise tick 1.5 and print it as "2".
+            axis: maxEpoch <= 12 ? { values: Array.from({ length: maxEpoch }, (_, i) => i + 1), format: "d" } : { format: "d" },
+          },
           y: { field: "v", type: "quantitative", title: null, scale: { zero: false } },
-          color: multi ? { field: "run", type: "nominal", title: null } : { field: "split", type: "nominal", title: null },
-          strokeDash: multi ? { field: "split", type: "nominal", title: null } : { value: [1, 0] },
+          // Legends draw line samples (not dots), so solid "train" and dashed "validation" can be told apart.
+          color: multi
+            ? { field: "run", type: "nominal", title: null, legend: { symbolType: "stroke", symbolStrokeWidth: 3 } }
+            : { field: "split", type: "nominal", title: null, legend: { symbolType: "stroke", symbolStrokeWidth: 3 } },
+          strokeDash: multi
+            ? { field: "split", type: "nominal", title: null, sort: ["train", "validation"], legend: { symbolType: "stroke", symbolSize: 400, encode: { symbols: { update: { stroke: { value: "#555" }, strokeWidth: { value: 2 } } } } } }
+            : { value: [1, 0] },
         },
       },
       resolve: { scale: { y: "independent" } },
