@@ -10,6 +10,9 @@
 //  - per-step tensors are read from and written to plain JS buffers: a slice in tfjs-backend-wasm copies its whole
 //    input first, so unstacking a [T*B, 4u] tensor costs T full copies;
 //  - the gate derivatives are computed once for all steps before the backward loop, leaving ~7 small ops a step.
+// Where the optional native addon (native/, C++ on OpenBLAS) is built and the backend keeps its data in JS memory
+// (wasm, cpu), the whole-sequence forward and backward run there instead: see "Native kernels" below.
+import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 
 type Tensor = tf.Tensor;
@@ -20,6 +23,101 @@ let tensorOpsOnly = false;
 /** Tests: take the path GPU backends take (tf.split / tf.concat per step) on any backend. */
 export function useTensorOpsForSteps(on: boolean): void {
   tensorOpsOnly = on;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Native kernels (native/src/rnn.cc): whole-sequence forward and backward on OpenBLAS's sgemm with fused gate loops.
+
+interface NativeAddon {
+  /** dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences] -> [output, workspace] */
+  forward(dims: number[], x: Float32Array, W: Float32Array, U: Float32Array, b: Float32Array): [Float32Array, Float32Array];
+  /** -> [dx, dKernel, dRecurrentKernel, dBias] */
+  backward(dims: number[], W: Float32Array, U: Float32Array, workspace: Float32Array, dy: Float32Array): Float32Array[];
+  setThreads(n: number): number;
+  threads: number;
+  blas: string;
+}
+
+/** Where scripts/build-native.js puts the addon, relative to this file (lib/dist/layers.js). */
+export const NATIVE_ADDON_PATH = path.join(__dirname, "..", "..", "native", "build", "Release", "rnnlab_native.node");
+
+let addon: NativeAddon | null = null;
+let addonError = "";
+try {
+  addon = require(NATIVE_ADDON_PATH) as NativeAddon;
+} catch (e) {
+  const msg = (e as Error).message.split("\n")[0];
+  addonError = /Cannot find module/.test(msg) ? "not built (npm run build:native)" : msg;
+}
+let nativeEnabled = process.env.RNNLAB_NATIVE !== "0";
+
+/** Turns the native kernels on or off at runtime (RNNLAB_NATIVE=0 starts with them off); for comparisons and tests. */
+export function useNativeKernels(on: boolean): void {
+  nativeEnabled = on;
+}
+
+export interface NativeKernelInfo {
+  /** The addon loaded. */
+  built: boolean;
+  /** Not switched off by RNNLAB_NATIVE=0 or useNativeKernels(false). */
+  enabled: boolean;
+  /** Why it did not load, when it did not. */
+  why?: string;
+  /** OpenBLAS threads (1 unless RNNLAB_NATIVE_THREADS says otherwise) and OpenBLAS's build string. */
+  threads?: number;
+  blas?: string;
+  path: string;
+}
+
+export function nativeKernelInfo(): NativeKernelInfo {
+  const info: NativeKernelInfo = { built: addon != null, enabled: nativeEnabled, path: NATIVE_ADDON_PATH };
+  if (addon) Object.assign(info, { threads: addon.threads, blas: addon.blas });
+  else info.why = addonError;
+  return info;
+}
+
+function nativeActive(): boolean {
+  if (!addon || !nativeEnabled || tensorOpsOnly) return false;
+  const b = tf.getBackend();
+  return b === "wasm" || b === "cpu";
+}
+
+/** Which code the fast layers run on the current backend: the native addon or tf ops. */
+export function recurrentKernelPath(): "native (OpenBLAS)" | "tf ops" {
+  return nativeActive() ? "native (OpenBLAS)" : "tf ops";
+}
+
+const CELL_CODE = { simpleRnn: 0, lstm: 1, gru: 2 } as const;
+const ACT_CODE: Record<string, number> = { tanh: 0, sigmoid: 1, hardSigmoid: 2, relu: 3, linear: 4 };
+
+function floats(t: Tensor): Float32Array {
+  const v = t.dataSync();
+  return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
+}
+
+/**
+ * The whole sequence in the addon: the inputs are copied out (dataSync), the results wrapped as tensors. The
+ * forward pass's workspace (time-major input, every h, the activated gates) stays a JS array held by gradFunc.
+ */
+function nativeOp(cell: keyof typeof CELL_CODE, x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
+  const k = addon!;
+  const { units: u, returnSequences } = opts;
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [x, W, U, b] = args as [Tensor, Tensor, Tensor, Tensor];
+    const [batch, steps, inDim] = x.shape;
+    const dims = [CELL_CODE[cell], ACT_CODE[opts.recurrentActivation.name], ACT_CODE[opts.activation.name], batch, steps, inDim, u, returnSequences ? 1 : 0];
+    const Wv = floats(W);
+    const Uv = floats(U);
+    const [out, ws] = k.forward(dims, floats(x), Wv, Uv, floats(b));
+    return {
+      value: returnSequences ? tf.tensor3d(out, [batch, steps, u]) : tf.tensor2d(out, [batch, u]),
+      gradFunc: (dy: Tensor) => {
+        const [dx, dW, dU, db] = k.backward(dims, Wv, Uv, ws, floats(dy));
+        return [tf.tensor3d(dx, [batch, steps, inDim]), tf.tensor2d(dW, W.shape as [number, number]), tf.tensor2d(dU, U.shape as [number, number]), tf.tensor1d(db)];
+      },
+    };
+  });
+  return op(x, kernel, recurrentKernel, bias);
 }
 
 /** True on backends where dataSync is a cheap memory copy (wasm, cpu, tfjs-node), not a GPU read-back. */
@@ -156,6 +254,7 @@ export interface RecurrentOpOptions {
 
 /** SimpleRNN over a whole sequence: h_t = act(x_t W + h_{t-1} U + b). x [B,T,I] -> [B,T,u] or [B,u]. */
 export function simpleRnnOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
+  if (nativeActive()) return nativeOp("simpleRnn", x, kernel, recurrentKernel, bias, opts);
   const { units: u, returnSequences, activation: act } = opts;
   const op = tf.customGrad((...args: unknown[]) => {
     const [x, W, U, b] = args as [Tensor, Tensor2D, Tensor2D, Tensor];
@@ -201,6 +300,7 @@ export function simpleRnnOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, 
 
 /** LSTM over a whole sequence, gates i,f,c,o as tf.layers orders them. x [B,T,I] -> [B,T,u] or [B,u]. */
 export function lstmOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
+  if (nativeActive()) return nativeOp("lstm", x, kernel, recurrentKernel, bias, opts);
   const { units: u, returnSequences, activation: act, recurrentActivation: rec } = opts;
   const op = tf.customGrad((...args: unknown[]) => {
     const [x, W, U, b] = args as [Tensor, Tensor2D, Tensor2D, Tensor];
@@ -285,6 +385,7 @@ export function lstmOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias:
  * z = σ(x Wz + h Uz + bz), r = σ(x Wr + h Ur + br), hh = tanh(x Wh + (r*h) Uh + bh), h' = z*h + (1-z)*hh.
  */
 export function gruOp(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
+  if (nativeActive()) return nativeOp("gru", x, kernel, recurrentKernel, bias, opts);
   const { units: u, returnSequences, activation: act, recurrentActivation: rec } = opts;
   const op = tf.customGrad((...args: unknown[]) => {
     const [x, W, U, b] = args as [Tensor, Tensor2D, Tensor2D, Tensor];

@@ -1,0 +1,462 @@
+// rnnlab native kernels: the whole-sequence forward and backward passes of SimpleRNN, LSTM and GRU, with the same
+// math, weight layout and gate order as lib/src/layers.ts and tf.layers (kernel [I, G*u], recurrentKernel [u, G*u],
+// bias [G*u]; LSTM gates i,f,c,o; GRU z,r,h with the reset gate applied before the recurrent matmul).
+//
+// Where the time goes and what this file does about it:
+//  - every matrix product is one cblas_sgemm (OpenBLAS): the input projection x·W + b for all steps at once, one
+//    h·U per step written straight into that step's rows (beta = 1), and in the backward pass one dz·Uᵀ per step
+//    and the weight gradients Xᵀ·dZ, Hᵀ·dZ and dZ·Wᵀ once over all steps;
+//  - the gate activations and the cell update are one fused loop per step over plain float arrays (g++ vectorises
+//    expf with glibc's libmvec under -ffast-math);
+//  - everything inside is time-major ([T, B, ·]) so that "all steps" is one contiguous matrix; x, dx and the output
+//    are transposed from/to tf's [B, T, ·] at the edges.
+// The forward pass returns a workspace (a Float32Array) that holds what the backward pass needs: the time-major
+// input, every h, and the activated gates (plus c and tanh(c) for LSTM, r*h for GRU).
+#include <node_api.h>
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+enum Act { TANH = 0, SIGMOID = 1, HARD_SIGMOID = 2, RELU = 3, LINEAR = 4 };
+enum Cell { SIMPLE = 0, LSTM = 1, GRU = 2 };
+
+// In place: y = f(x) over n contiguous floats. The switch is outside the loops so that each loop vectorises.
+void activate(int act, float* __restrict x, int n) {
+  switch (act) {
+    case TANH:
+      for (int j = 0; j < n; j++) {
+        float v = std::min(std::max(2.f * x[j], -80.f), 80.f);
+        x[j] = 1.f - 2.f / (1.f + std::exp(v));
+      }
+      break;
+    case SIGMOID:
+      for (int j = 0; j < n; j++) {
+        float v = std::min(std::max(-x[j], -80.f), 80.f);
+        x[j] = 1.f / (1.f + std::exp(v));
+      }
+      break;
+    case HARD_SIGMOID:  // Keras/tfjs: clip(0.2 x + 0.5, 0, 1)
+      for (int j = 0; j < n; j++) x[j] = std::min(std::max(0.2f * x[j] + 0.5f, 0.f), 1.f);
+      break;
+    case RELU:
+      for (int j = 0; j < n; j++) x[j] = std::max(x[j], 0.f);
+      break;
+    default:
+      break;
+  }
+}
+
+// d = f'(x) written in terms of the output y = f(x), as layers.ts's gradFromOutput.
+void derivative(int act, const float* __restrict y, float* __restrict d, int n) {
+  switch (act) {
+    case TANH:
+      for (int j = 0; j < n; j++) d[j] = 1.f - y[j] * y[j];
+      break;
+    case SIGMOID:
+      for (int j = 0; j < n; j++) d[j] = y[j] * (1.f - y[j]);
+      break;
+    case HARD_SIGMOID:
+      for (int j = 0; j < n; j++) d[j] = (y[j] > 0.f && y[j] < 1.f) ? 0.2f : 0.f;
+      break;
+    case RELU:
+      for (int j = 0; j < n; j++) d[j] = y[j] > 0.f ? 1.f : 0.f;
+      break;
+    default:
+      for (int j = 0; j < n; j++) d[j] = 1.f;
+      break;
+  }
+}
+
+// C[m,n] = alpha A·B + beta C, row-major, with optional transposes and explicit leading dimensions.
+inline void gemm(bool ta, bool tb, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float beta, float* c,
+                 int ldc) {
+  if (m == 0 || n == 0) return;
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.f, a, lda, b, ldb, beta, c,
+              ldc);
+}
+
+struct Dims {
+  int cell, rec, act, B, T, I, u;
+  bool returnSequences;
+  int G() const { return cell == LSTM ? 4 : cell == GRU ? 3 : 1; }
+  size_t TB() const { return (size_t)T * B; }
+  // Workspace layout (floats): XT [T*B*I], H [(T+1)*B*u], then per cell:
+  //   LSTM: gates [T*B*4u] (activated i,f,g,o), C [(T+1)*B*u], TC = tanh(c) [T*B*u]
+  //   GRU:  gates [T*B*3u] (activated z,r,hh), RH = r*h_prev [T*B*u]
+  size_t xt() const { return 0; }
+  size_t h() const { return xt() + TB() * I; }
+  size_t gates() const { return h() + (TB() + B) * u; }
+  size_t c() const { return gates() + TB() * G() * u; }
+  size_t tc() const { return c() + (TB() + B) * u; }
+  size_t rh() const { return gates() + TB() * 3 * u; }
+  size_t size() const {
+    if (cell == LSTM) return tc() + TB() * u;
+    if (cell == GRU) return rh() + TB() * u;
+    return gates();
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Forward: x [B,T,I] -> out ([B,T,u] or [B,u]) and the workspace.
+
+void forward(const Dims& d, const float* x, const float* W, const float* U, const float* bias, float* ws, float* out) {
+  const int B = d.B, T = d.T, I = d.I, u = d.u, G = d.G(), Gu = G * u;
+  const size_t TB = d.TB();
+  float* XT = ws + d.xt();
+  float* H = ws + d.h();
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < T; t++) std::memcpy(XT + ((size_t)t * B + b) * I, x + ((size_t)b * T + t) * I, sizeof(float) * I);
+  std::fill(H, H + (size_t)B * u, 0.f);  // h_0 = 0
+
+  // Pre-activations of all steps: rows of XT times W plus the bias, one sgemm (SimpleRNN writes them into H[1..T]).
+  float* Z = d.cell == SIMPLE ? H + (size_t)B * u : ws + d.gates();
+  for (size_t r = 0; r < TB; r++) std::memcpy(Z + r * Gu, bias, sizeof(float) * Gu);
+  gemm(false, false, (int)TB, Gu, I, XT, I, W, Gu, 1.f, Z, Gu);
+
+  for (int t = 0; t < T; t++) {
+    const float* hp = H + (size_t)t * B * u;
+    float* hn = H + (size_t)(t + 1) * B * u;
+    float* Zt = Z + (size_t)t * B * Gu;
+    if (d.cell == SIMPLE) {
+      if (t > 0) gemm(false, false, B, u, u, hp, u, U, u, 1.f, Zt, u);
+      activate(d.act, Zt, B * u);  // Zt is hn
+    } else if (d.cell == LSTM) {
+      float* C = ws + d.c();
+      float* TC = ws + d.tc();
+      const float* cp = C + (size_t)t * B * u;
+      float* cn = C + (size_t)(t + 1) * B * u;
+      float* tc = TC + (size_t)t * B * u;
+      if (t == 0) std::fill(C, C + (size_t)B * u, 0.f);
+      else gemm(false, false, B, Gu, u, hp, u, U, Gu, 1.f, Zt, Gu);
+      for (int b = 0; b < B; b++) {
+        float* z = Zt + (size_t)b * Gu;
+        activate(d.rec, z, 2 * u);
+        activate(d.act, z + 2 * u, u);
+        activate(d.rec, z + 3 * u, u);
+        const float* __restrict zi = z;
+        const float* __restrict zf = z + u;
+        const float* __restrict zg = z + 2 * u;
+        const float* __restrict zo = z + 3 * u;
+        const float* __restrict cpb = cp + (size_t)b * u;
+        float* __restrict cnb = cn + (size_t)b * u;
+        float* __restrict tcb = tc + (size_t)b * u;
+        float* __restrict hnb = hn + (size_t)b * u;
+        for (int j = 0; j < u; j++) cnb[j] = zf[j] * cpb[j] + zi[j] * zg[j];
+        std::memcpy(tcb, cnb, sizeof(float) * u);
+        activate(d.act, tcb, u);
+        for (int j = 0; j < u; j++) hnb[j] = zo[j] * tcb[j];
+      }
+    } else {  // GRU
+      float* RH = ws + d.rh() + (size_t)t * B * u;
+      if (t > 0) gemm(false, false, B, 2 * u, u, hp, u, U, Gu, 1.f, Zt, Gu);  // h·[Uz Ur]
+      for (int b = 0; b < B; b++) {
+        float* z = Zt + (size_t)b * Gu;
+        activate(d.rec, z, 2 * u);
+        const float* __restrict r = z + u;
+        const float* __restrict hpb = hp + (size_t)b * u;
+        float* __restrict rhb = RH + (size_t)b * u;
+        for (int j = 0; j < u; j++) rhb[j] = r[j] * hpb[j];
+      }
+      if (t > 0) gemm(false, false, B, u, u, RH, u, U + 2 * u, Gu, 1.f, Zt + 2 * u, Gu);  // (r*h)·Uh
+      for (int b = 0; b < B; b++) {
+        float* z = Zt + (size_t)b * Gu;
+        activate(d.act, z + 2 * u, u);
+        const float* __restrict zz = z;
+        const float* __restrict hh = z + 2 * u;
+        const float* __restrict hpb = hp + (size_t)b * u;
+        float* __restrict hnb = hn + (size_t)b * u;
+        for (int j = 0; j < u; j++) hnb[j] = hh[j] + zz[j] * (hpb[j] - hh[j]);
+      }
+    }
+  }
+
+  if (d.returnSequences) {
+    for (int t = 0; t < T; t++)
+      for (int b = 0; b < B; b++)
+        std::memcpy(out + ((size_t)b * T + t) * u, H + ((size_t)(t + 1) * B + b) * u, sizeof(float) * u);
+  } else {
+    std::memcpy(out, H + (size_t)T * B * u, sizeof(float) * B * u);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Backward: dy (as out) -> dx [B,T,I], dW [I,Gu], dU [u,Gu], db [Gu].
+
+void backward(const Dims& d, const float* W, const float* U, const float* ws, const float* dy, float* dx, float* dW, float* dU,
+              float* db) {
+  const int B = d.B, T = d.T, I = d.I, u = d.u, G = d.G(), Gu = G * u;
+  const size_t TB = d.TB();
+  const float* XT = ws + d.xt();
+  const float* H = ws + d.h();
+  std::vector<float> dZ(TB * Gu), dh((size_t)B * u, 0.f), dhNext((size_t)B * u), dcNext((size_t)B * u, 0.f), dRh((size_t)B * u);
+  std::vector<float> d1(Gu), d2(u);  // per-row derivative scratch
+  // dL/dh_t from the layer's output at step t, row b (null where the output does not depend on step t).
+  auto dyAt = [&](int t, int b) -> const float* {
+    if (d.returnSequences) return dy + ((size_t)b * T + t) * u;
+    return t == T - 1 ? dy + (size_t)b * u : nullptr;
+  };
+
+  for (int t = T - 1; t >= 0; t--) {
+    const float* hp = H + (size_t)t * B * u;
+    float* dZt = dZ.data() + (size_t)t * B * Gu;
+    // g = dh + dy_t, kept in dh.
+    for (int b = 0; b < B; b++) {
+      const float* __restrict y = dyAt(t, b);
+      float* __restrict g = dh.data() + (size_t)b * u;
+      if (y)
+        for (int j = 0; j < u; j++) g[j] += y[j];
+    }
+    if (d.cell == SIMPLE) {
+      const float* hn = H + (size_t)(t + 1) * B * u;
+      for (int b = 0; b < B; b++) {
+        derivative(d.act, hn + (size_t)b * u, d2.data(), u);
+        const float* __restrict g = dh.data() + (size_t)b * u;
+        const float* __restrict a = d2.data();
+        float* __restrict dz = dZt + (size_t)b * u;
+        for (int j = 0; j < u; j++) dz[j] = g[j] * a[j];
+      }
+      if (t > 0) gemm(false, true, B, u, u, dZt, u, U, u, 0.f, dh.data(), u);
+    } else if (d.cell == LSTM) {
+      const float* Zt = ws + d.gates() + (size_t)t * B * Gu;
+      const float* cp = ws + d.c() + (size_t)t * B * u;
+      const float* tc = ws + d.tc() + (size_t)t * B * u;
+      for (int b = 0; b < B; b++) {
+        const float* z = Zt + (size_t)b * Gu;
+        derivative(d.rec, z, d1.data(), 2 * u);
+        derivative(d.act, z + 2 * u, d1.data() + 2 * u, u);
+        derivative(d.rec, z + 3 * u, d1.data() + 3 * u, u);
+        derivative(d.act, tc + (size_t)b * u, d2.data(), u);
+        const float* __restrict zi = z;
+        const float* __restrict zf = z + u;
+        const float* __restrict zg = z + 2 * u;
+        const float* __restrict zo = z + 3 * u;
+        const float* __restrict di = d1.data();
+        const float* __restrict df = d1.data() + u;
+        const float* __restrict dg = d1.data() + 2 * u;
+        const float* __restrict dO = d1.data() + 3 * u;
+        const float* __restrict dtc = d2.data();
+        const float* __restrict tcb = tc + (size_t)b * u;
+        const float* __restrict cpb = cp + (size_t)b * u;
+        const float* __restrict g = dh.data() + (size_t)b * u;
+        float* __restrict dcn = dcNext.data() + (size_t)b * u;
+        float* __restrict dz = dZt + (size_t)b * Gu;
+        for (int j = 0; j < u; j++) {
+          float dc = dcn[j] + g[j] * zo[j] * dtc[j];
+          dz[j] = dc * zg[j] * di[j];
+          dz[u + j] = dc * cpb[j] * df[j];
+          dz[2 * u + j] = dc * zi[j] * dg[j];
+          dz[3 * u + j] = g[j] * tcb[j] * dO[j];
+          dcn[j] = dc * zf[j];
+        }
+      }
+      if (t > 0) gemm(false, true, B, u, Gu, dZt, Gu, U, Gu, 0.f, dh.data(), u);
+    } else {  // GRU
+      const float* Zt = ws + d.gates() + (size_t)t * B * Gu;
+      for (int b = 0; b < B; b++) {
+        const float* z = Zt + (size_t)b * Gu;
+        derivative(d.act, z + 2 * u, d2.data(), u);
+        const float* __restrict zz = z;
+        const float* __restrict a = d2.data();
+        const float* __restrict g = dh.data() + (size_t)b * u;
+        float* __restrict dz = dZt + (size_t)b * Gu;
+        for (int j = 0; j < u; j++) dz[2 * u + j] = g[j] * (1.f - zz[j]) * a[j];
+      }
+      gemm(false, true, B, u, u, dZt + 2 * u, Gu, U + 2 * u, Gu, 0.f, dRh.data(), u);  // d(r*h) = dzh·Uhᵀ
+      for (int b = 0; b < B; b++) {
+        const float* z = Zt + (size_t)b * Gu;
+        derivative(d.rec, z, d1.data(), 2 * u);
+        const float* __restrict zz = z;
+        const float* __restrict r = z + u;
+        const float* __restrict hh = z + 2 * u;
+        const float* __restrict dzd = d1.data();
+        const float* __restrict drd = d1.data() + u;
+        const float* __restrict hpb = hp + (size_t)b * u;
+        const float* __restrict g = dh.data() + (size_t)b * u;
+        const float* __restrict drh = dRh.data() + (size_t)b * u;
+        float* __restrict dz = dZt + (size_t)b * Gu;
+        float* __restrict dn = dhNext.data() + (size_t)b * u;
+        for (int j = 0; j < u; j++) {
+          dz[j] = g[j] * (hpb[j] - hh[j]) * dzd[j];
+          dz[u + j] = drh[j] * hpb[j] * drd[j];
+          dn[j] = g[j] * zz[j] + drh[j] * r[j];
+        }
+      }
+      if (t > 0) {
+        gemm(false, true, B, u, 2 * u, dZt, Gu, U, Gu, 1.f, dhNext.data(), u);  // + [dzz dzr]·[Uz Ur]ᵀ
+        dh.swap(dhNext);
+      }
+    }
+  }
+
+  // Weight gradients, once over all steps.
+  gemm(true, false, I, Gu, (int)TB, XT, I, dZ.data(), Gu, 0.f, dW, Gu);
+  if (d.cell == GRU) {
+    gemm(true, false, u, 2 * u, (int)TB, H, u, dZ.data(), Gu, 0.f, dU, Gu);
+    gemm(true, false, u, u, (int)TB, ws + d.rh(), u, dZ.data() + 2 * u, Gu, 0.f, dU + 2 * u, Gu);
+  } else {
+    gemm(true, false, u, Gu, (int)TB, H, u, dZ.data(), Gu, 0.f, dU, Gu);
+  }
+  std::fill(db, db + Gu, 0.f);
+  for (size_t r = 0; r < TB; r++) {
+    const float* __restrict z = dZ.data() + r * Gu;
+    for (int j = 0; j < Gu; j++) db[j] += z[j];
+  }
+  std::vector<float> dxT(TB * I);
+  gemm(false, true, (int)TB, I, Gu, dZ.data(), Gu, W, Gu, 0.f, dxT.data(), I);
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < T; t++) std::memcpy(dx + ((size_t)b * T + t) * I, dxT.data() + ((size_t)t * B + b) * I, sizeof(float) * I);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// N-API glue
+
+#define CHECK(call)                                                              \
+  do {                                                                           \
+    if ((call) != napi_ok) {                                                     \
+      napi_throw_error(env, nullptr, "rnnlab_native: N-API call failed: " #call); \
+      return nullptr;                                                            \
+    }                                                                            \
+  } while (0)
+
+bool readFloats(napi_env env, napi_value v, size_t expected, const char* what, float** data) {
+  bool isTyped = false;
+  napi_is_typedarray(env, v, &isTyped);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* ptr = nullptr;
+  if (isTyped) napi_get_typedarray_info(env, v, &type, &length, &ptr, nullptr, nullptr);
+  if (!isTyped || type != napi_float32_array || length != expected) {
+    std::string msg = std::string("rnnlab_native: ") + what + " must be a Float32Array of " + std::to_string(expected) + " floats" +
+                      (isTyped && type == napi_float32_array ? ", got " + std::to_string(length) : "");
+    napi_throw_type_error(env, nullptr, msg.c_str());
+    return false;
+  }
+  *data = static_cast<float*>(ptr);
+  return true;
+}
+
+napi_value newFloats(napi_env env, size_t n, float** data) {
+  napi_value ab, ta;
+  void* ptr = nullptr;
+  if (napi_create_arraybuffer(env, n * sizeof(float), &ptr, &ab) != napi_ok) return nullptr;
+  if (napi_create_typedarray(env, napi_float32_array, n, ab, 0, &ta) != napi_ok) return nullptr;
+  *data = static_cast<float*>(ptr);
+  return ta;
+}
+
+// dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences]
+bool readDims(napi_env env, napi_value v, Dims* d) {
+  int32_t f[8];
+  for (uint32_t k = 0; k < 8; k++) {
+    napi_value e;
+    if (napi_get_element(env, v, k, &e) != napi_ok || napi_get_value_int32(env, e, &f[k]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "rnnlab_native: dims must be [cell, rec, act, B, T, I, u, returnSequences] integers");
+      return false;
+    }
+  }
+  *d = Dims{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7] != 0};
+  if (d->cell < 0 || d->cell > 2 || d->B <= 0 || d->T <= 0 || d->I <= 0 || d->u <= 0) {
+    napi_throw_range_error(env, nullptr, "rnnlab_native: bad dims");
+    return false;
+  }
+  return true;
+}
+
+// forward(dims, x, W, U, b) -> [out, workspace]
+napi_value Forward(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Dims d;
+  if (argc != 5 || !readDims(env, argv[0], &d)) return nullptr;
+  const size_t Gu = (size_t)d.G() * d.u;
+  float *x = nullptr, *W = nullptr, *U = nullptr, *b = nullptr, *out = nullptr, *ws = nullptr;
+  if (!readFloats(env, argv[1], d.TB() * d.I, "x", &x) || !readFloats(env, argv[2], d.I * Gu, "kernel", &W) ||
+      !readFloats(env, argv[3], d.u * Gu, "recurrentKernel", &U) || !readFloats(env, argv[4], Gu, "bias", &b))
+    return nullptr;
+  napi_value outV = newFloats(env, (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, &out);
+  napi_value wsV = newFloats(env, d.size(), &ws);
+  if (!outV || !wsV) {
+    napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
+    return nullptr;
+  }
+  forward(d, x, W, U, b, ws, out);
+  napi_value res;
+  CHECK(napi_create_array_with_length(env, 2, &res));
+  CHECK(napi_set_element(env, res, 0, outV));
+  CHECK(napi_set_element(env, res, 1, wsV));
+  return res;
+}
+
+// backward(dims, W, U, workspace, dy) -> [dx, dW, dU, db]
+napi_value Backward(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Dims d;
+  if (argc != 5 || !readDims(env, argv[0], &d)) return nullptr;
+  const size_t Gu = (size_t)d.G() * d.u;
+  float *W = nullptr, *U = nullptr, *ws = nullptr, *dy = nullptr, *dx = nullptr, *dW = nullptr, *dU = nullptr, *db = nullptr;
+  if (!readFloats(env, argv[1], d.I * Gu, "kernel", &W) || !readFloats(env, argv[2], d.u * Gu, "recurrentKernel", &U) ||
+      !readFloats(env, argv[3], d.size(), "workspace", &ws) ||
+      !readFloats(env, argv[4], (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, "dy", &dy))
+    return nullptr;
+  napi_value v[4] = {newFloats(env, d.TB() * d.I, &dx), newFloats(env, d.I * Gu, &dW), newFloats(env, d.u * Gu, &dU),
+                     newFloats(env, Gu, &db)};
+  for (napi_value e : v)
+    if (!e) {
+      napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
+      return nullptr;
+    }
+  backward(d, W, U, ws, dy, dx, dW, dU, db);
+  napi_value res;
+  CHECK(napi_create_array_with_length(env, 4, &res));
+  for (uint32_t k = 0; k < 4; k++) CHECK(napi_set_element(env, res, k, v[k]));
+  return res;
+}
+
+// OpenBLAS threads: 1 unless RNNLAB_NATIVE_THREADS says otherwise, to compare fairly with 1-thread wasm and PyTorch.
+int configuredThreads() {
+  const char* s = std::getenv("RNNLAB_NATIVE_THREADS");
+  int n = s ? std::atoi(s) : 1;
+  return n > 0 ? n : 1;
+}
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t n = 1;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc == 1) napi_get_value_int32(env, argv[0], &n);
+  openblas_set_num_threads(n > 0 ? n : 1);
+  napi_value res;
+  CHECK(napi_create_int32(env, openblas_get_num_threads(), &res));
+  return res;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  openblas_set_num_threads(configuredThreads());
+  napi_value fn, threads, config;
+  CHECK(napi_create_function(env, "forward", NAPI_AUTO_LENGTH, Forward, nullptr, &fn));
+  CHECK(napi_set_named_property(env, exports, "forward", fn));
+  CHECK(napi_create_function(env, "backward", NAPI_AUTO_LENGTH, Backward, nullptr, &fn));
+  CHECK(napi_set_named_property(env, exports, "backward", fn));
+  CHECK(napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn));
+  CHECK(napi_set_named_property(env, exports, "setThreads", fn));
+  CHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
+  CHECK(napi_set_named_property(env, exports, "threads", threads));
+  CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
+  CHECK(napi_set_named_property(env, exports, "blas", config));
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
