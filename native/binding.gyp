@@ -3,14 +3,14 @@
 {
   "variables": {
     "cblas_include%": "/usr/include",
-    "openblas_lib%": "openblas",
+    "openblas_libdir%": "/usr/lib",
   },
   "targets": [
     {
       "target_name": "rnnlab_native",
       "sources": ["src/rnn.cc"],
       "include_dirs": ["<(cblas_include)"],
-      "libraries": ["-l<(openblas_lib)"],
+      "libraries": ["-L<(openblas_libdir)", "-Wl,-rpath,<(openblas_libdir)", "-lopenblas"],
       # -march=native: the addon is compiled on the machine that runs it (at npm install), so it may use AVX-512.
       # -ffast-math lets g++ call glibc's vector expf (libmvec) in the gate loops; the tests hold it to 1e-4.
       "cflags_cc": ["-O3", "-march=native", "-ffast-math", "-std=c++17"],

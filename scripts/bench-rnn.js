@@ -8,7 +8,7 @@
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { tf, initRuntime, seedEverything, buildRnnClassifier } = require("rnnlab");
+const { tf, initRuntime, seedEverything, buildRnnClassifier, recurrentKernelPath, nativeKernelInfo } = require("rnnlab");
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
@@ -98,6 +98,14 @@ const ratio = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`
   console.log(`# RNN benchmark${QUICK ? " (--quick)" : ""}: MNIST shapes ${STEPS} steps x ${FEATURES} features, batch ${BATCH}, Adam 1e-3, sparse cross-entropy`);
   console.log(`# machine: ${cpus[0] ? cpus[0].model.trim() : "unknown cpu"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}`);
   console.log(`# ${info.line}; tfjs threads: ${threads}`);
+  const nk = nativeKernelInfo();
+  const kernelPath = recurrentKernelPath();
+  const kernelNote = kernelPath.startsWith("native")
+    ? `, ${nk.threads} OpenBLAS thread(s), ${nk.blas}`
+    : nk.built
+      ? " (native addon switched off: RNNLAB_NATIVE=0)"
+      : ` (native addon ${nk.why})`;
+  console.log(`# rnnlab recurrent kernels: ${kernelPath}${kernelNote}`);
   console.log(`# model: recurrent layer (gates: logistic sigmoid) -> Dense(${CLASSES}, softmax); samples/s, median of repetitions after a warm-up`);
 
   const torchPy = findTorchPython();
