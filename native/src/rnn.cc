@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -195,7 +196,10 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
   const size_t TB = d.TB();
   const float* XT = ws + d.xt();
   const float* H = ws + d.h();
-  std::vector<float> dZ(TB * Gu), dh((size_t)B * u, 0.f), dhNext((size_t)B * u), dcNext((size_t)B * u, 0.f), dRh((size_t)B * u);
+  // dZ (pre-activation gradients of every step, [T*B, Gu]) is written in full before it is read: no zero-fill.
+  std::unique_ptr<float[]> dZbuf(new float[TB * Gu]), dxT(new float[TB * I]);
+  float* const dZ = dZbuf.get();
+  std::vector<float> dh((size_t)B * u, 0.f), dhNext((size_t)B * u), dcNext((size_t)B * u, 0.f), dRh((size_t)B * u);
   std::vector<float> d1(Gu), d2(u);  // per-row derivative scratch
   // dL/dh_t from the layer's output at step t, row b (null where the output does not depend on step t).
   auto dyAt = [&](int t, int b) -> const float* {
@@ -205,7 +209,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
 
   for (int t = T - 1; t >= 0; t--) {
     const float* hp = H + (size_t)t * B * u;
-    float* dZt = dZ.data() + (size_t)t * B * Gu;
+    float* dZt = dZ + (size_t)t * B * Gu;
     // g = dh + dy_t, kept in dh.
     for (int b = 0; b < B; b++) {
       const float* __restrict y = dyAt(t, b);
@@ -296,22 +300,21 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
   }
 
   // Weight gradients, once over all steps.
-  gemm(true, false, I, Gu, (int)TB, XT, I, dZ.data(), Gu, 0.f, dW, Gu);
+  gemm(true, false, I, Gu, (int)TB, XT, I, dZ, Gu, 0.f, dW, Gu);
   if (d.cell == GRU) {
-    gemm(true, false, u, 2 * u, (int)TB, H, u, dZ.data(), Gu, 0.f, dU, Gu);
-    gemm(true, false, u, u, (int)TB, ws + d.rh(), u, dZ.data() + 2 * u, Gu, 0.f, dU + 2 * u, Gu);
+    gemm(true, false, u, 2 * u, (int)TB, H, u, dZ, Gu, 0.f, dU, Gu);
+    gemm(true, false, u, u, (int)TB, ws + d.rh(), u, dZ + 2 * u, Gu, 0.f, dU + 2 * u, Gu);
   } else {
-    gemm(true, false, u, Gu, (int)TB, H, u, dZ.data(), Gu, 0.f, dU, Gu);
+    gemm(true, false, u, Gu, (int)TB, H, u, dZ, Gu, 0.f, dU, Gu);
   }
   std::fill(db, db + Gu, 0.f);
   for (size_t r = 0; r < TB; r++) {
-    const float* __restrict z = dZ.data() + r * Gu;
+    const float* __restrict z = dZ + r * Gu;
     for (int j = 0; j < Gu; j++) db[j] += z[j];
   }
-  std::vector<float> dxT(TB * I);
-  gemm(false, true, (int)TB, I, Gu, dZ.data(), Gu, W, Gu, 0.f, dxT.data(), I);
+  gemm(false, true, (int)TB, I, Gu, dZ, Gu, W, Gu, 0.f, dxT.get(), I);
   for (int b = 0; b < B; b++)
-    for (int t = 0; t < T; t++) std::memcpy(dx + ((size_t)b * T + t) * I, dxT.data() + ((size_t)t * B + b) * I, sizeof(float) * I);
+    for (int t = 0; t < T; t++) std::memcpy(dx + ((size_t)b * T + t) * I, dxT.get() + ((size_t)t * B + b) * I, sizeof(float) * I);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
