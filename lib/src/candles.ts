@@ -176,14 +176,18 @@ function splitCsvLine(line: string): string[] {
   return out;
 }
 
-function readText(filePath: string, file: string): string {
-  let bytes: Buffer;
+/** Reads a whole file; a missing or unreadable one is an error that names it (`file` is its display name). */
+export function readFileNamed(filePath: string, file: string): Buffer {
   try {
-    bytes = fs.readFileSync(filePath);
+    return fs.readFileSync(filePath);
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw new Error(`${file}: cannot read the file (${code === "ENOENT" ? "not found" : code ?? String(e)})`);
   }
+}
+
+function readText(filePath: string, file: string): string {
+  const bytes = readFileNamed(filePath, file);
   if (bytes.length === 0) throw new Error(`${file}: the file is empty`);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new Error(`${file}: not a CSV text file (gzip-compressed data; unpack it first)`);
   const head = bytes.subarray(0, 65536);

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { tf } from "./runtime";
 import { permutation, seededRng } from "./random";
-import { datasetPath, displayName } from "./candles";
+import { datasetPath, displayName, readFileNamed } from "./candles";
 
 export const MNIST_ROWS = 28;
 export const MNIST_COLS = 28;
@@ -82,13 +82,7 @@ const hex8 = (v: number) => "0x" + (v >>> 0).toString(16).padStart(8, "0");
  */
 export function readIdx(filePath: string, expect?: "images" | "labels"): IdxFile {
   const file = displayName(filePath);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(filePath);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new Error(`${file}: cannot read the file (${code === "ENOENT" ? "not found" : code ?? String(e)})`);
-  }
+  let bytes = readFileNamed(filePath, file);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = zlib.gunzipSync(bytes);
