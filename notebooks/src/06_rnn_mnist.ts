@@ -108,6 +108,8 @@ await rl.plotHeatmap(firstRows, {
 //
 // 비교용으로 02강의 다층 퍼셉트론(MLP, DNN)도 만듭니다. MLP는 이미지를 784개 숫자 한 줄로 펴서(flatten) 한 번에 보므로
 // "순서"라는 개념이 없습니다. 각 모델의 파라미터(parameter) 수를 출력합니다.
+// 순환층의 순환 가중치(recurrent kernel)는 직교 초기화(orthogonal initializer)를 쓰는데, 행렬이 크면 TensorFlow.js가
+// "Slowness may result" 경고를 출력합니다. 모델을 만들 때 한 번 조금 느릴 뿐이니 무시해도 됩니다.
 
 // %%
 const units = rl.byProfile({ full: 128, quick: 32 });
@@ -162,12 +164,14 @@ for (const [name, model] of Object.entries(models)) {
 // MLP도 같은 데이터, 같은 배치 크기와 에포크로 학습합니다.
 
 // %%
-runs["MLP (lesson 02)"] = await rl.fit(mlp, t.train.images, t.train.labels, {
+const mlpRun = await rl.fit(mlp, t.train.images, t.train.labels, {
   name: "MLP (lesson 02)",
   epochs: epochs, // spelled out: tslab does not resolve shorthand properties that name an earlier cell's variable
   batchSize: batchSize,
   validationData: [t.test.images, t.test.labels],
 });
+runs["MLP (lesson 02)"] = mlpRun;
+console.log(`trained: ${Object.keys(runs).join(", ")}`);
 
 // %% [markdown]
 // ## 5. 평가 (evaluate)
@@ -264,9 +268,13 @@ rl.showTable(
 // %% [markdown]
 // ## 8. 정리 (clean up)
 //
-// 모델과 데이터 텐서를 해제(dispose)하고 남은 텐서 수를 확인합니다.
+// 모델과 데이터 텐서를 해제(dispose)하고 남은 텐서 수를 확인합니다. Adam 옵티마이저(optimizer)의 상태(모멘트 추정값)는
+// 모델과 따로 있으므로 함께 해제합니다.
 
 // %%
 t.dispose();
-for (const m of Object.values(allModels)) m.dispose();
+for (const m of Object.values(allModels)) {
+  m.optimizer?.dispose();
+  m.dispose();
+}
 console.log("tensors still allocated:", tf.memory().numTensors);
