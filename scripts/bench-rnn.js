@@ -29,16 +29,26 @@ const now = () => Number(process.hrtime.bigint()) / 1e9;
 
 /**
  * Samples/s of stock and rnnlab, measured in alternation (stock, rnnlab, stock, ...) so that both see the same load
- * on a shared machine; medians of the repetitions after one warm-up call each.
+ * on a shared machine; medians of the repetitions after one warm-up call each. Each repetition runs as many batches
+ * as fill about the same time (at least MIN_REP_S), so that a fast implementation is not timed on one short batch.
  */
+const MIN_REP_S = QUICK ? 0.1 : 0.3;
 async function alternate(fns, reps) {
-  for (const f of fns) await f.run(); // warm-up: kernels, allocations, the optimizer's slots
+  const once = [];
+  for (const f of fns) {
+    await f.run(); // warm-up: kernels, allocations, the optimizer's slots
+    const t0 = now();
+    await f.run();
+    once.push(now() - t0);
+  }
+  const repS = Math.max(MIN_REP_S, ...once);
+  const batches = once.map((s) => Math.max(1, Math.round(repS / s)));
   const rates = fns.map(() => []);
   for (let r = 0; r < reps; r++) {
     for (const [i, f] of fns.entries()) {
       const t0 = now();
-      for (let b = 0; b < f.batches; b++) await f.run();
-      rates[i].push((BATCH * f.batches) / (now() - t0));
+      for (let b = 0; b < batches[i]; b++) await f.run();
+      rates[i].push((BATCH * batches[i]) / (now() - t0));
     }
   }
   return rates.map(median);
@@ -48,13 +58,8 @@ async function benchTfjs(cell, units, x, y) {
   const models = ["stock", "rnnlab"].map((impl) =>
     buildRnnClassifier({ cell, units, inputShape: [STEPS, FEATURES], numClasses: CLASSES, impl }),
   );
-  // More batches per repetition for the fast layers, so that each repetition lasts about as long as stock's.
-  const batches = [1, QUICK ? 1 : 3];
-  const train = await alternate(models.map((m, i) => ({ run: () => m.trainOnBatch(x, y), batches: batches[i] })), REPS.train);
-  const infer = await alternate(
-    models.map((m, i) => ({ run: async () => tf.tidy(() => m.predict(x).dataSync()), batches: batches[i] })),
-    REPS.infer,
-  );
+  const train = await alternate(models.map((m) => ({ run: () => m.trainOnBatch(x, y) })), REPS.train);
+  const infer = await alternate(models.map((m) => ({ run: async () => tf.tidy(() => m.predict(x).dataSync()) })), REPS.infer);
   models.forEach((m) => m.dispose());
   return { stock: { train: train[0], infer: infer[0] }, fast: { train: train[1], infer: infer[1] } };
 }

@@ -29,8 +29,9 @@ export function useTensorOpsForSteps(on: boolean): void {
 // Native kernels (native/src/rnn.cc): whole-sequence forward and backward on OpenBLAS's sgemm with fused gate loops.
 
 interface NativeAddon {
-  /** dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences] -> [output, workspace] */
-  forward(dims: number[], x: Float32Array, W: Float32Array, U: Float32Array, b: Float32Array): [Float32Array, Float32Array];
+  /** dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences] -> output; fills the workspace if given. */
+  forward(dims: number[], x: Float32Array, W: Float32Array, U: Float32Array, b: Float32Array, workspace: Float32Array | null): Float32Array;
+  workspaceSize(dims: number[]): number;
   /** -> [dx, dKernel, dRecurrentKernel, dBias] */
   backward(dims: number[], W: Float32Array, U: Float32Array, workspace: Float32Array, dy: Float32Array): Float32Array[];
   setThreads(n: number): number;
@@ -90,6 +91,24 @@ export function recurrentKernelPath(): "native (OpenBLAS)" | "tf ops" {
 const CELL_CODE = { simpleRnn: 0, lstm: 1, gru: 2 } as const;
 const ACT_CODE: Record<string, number> = { tanh: 0, sigmoid: 1, hardSigmoid: 2, relu: 3, linear: 4 };
 
+// Workspaces by size, reused across training steps: allocating ~10 MB per LSTM(128) call (zero-filled, then garbage)
+// cost about as much as the native forward pass. A few per size cover stacked layers of equal shape.
+const workspacePool = new Map<number, Float32Array[]>();
+function takeWorkspace(size: number): Float32Array {
+  return workspacePool.get(size)?.pop() ?? new Float32Array(size);
+}
+function giveBackWorkspace(ws: Float32Array): void {
+  const list = workspacePool.get(ws.length) ?? [];
+  if (list.length < 4) list.push(ws);
+  workspacePool.set(ws.length, list);
+}
+
+/** Inside tf.grads / minimize (a tape is recording)? If tfjs's internals ever change, assume yes: keep the workspace. */
+function recordingGradients(): boolean {
+  const state = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state;
+  return state?.gradientDepth !== 0;
+}
+
 function floats(t: Tensor): Float32Array {
   const v = t.dataSync();
   return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
@@ -108,11 +127,14 @@ function nativeOp(cell: keyof typeof CELL_CODE, x: Tensor, kernel: Tensor, recur
     const dims = [CELL_CODE[cell], ACT_CODE[opts.recurrentActivation.name], ACT_CODE[opts.activation.name], batch, steps, inDim, u, returnSequences ? 1 : 0];
     const Wv = floats(W);
     const Uv = floats(U);
-    const [out, ws] = k.forward(dims, floats(x), Wv, Uv, floats(b));
+    const ws = recordingGradients() ? takeWorkspace(k.workspaceSize(dims)) : null;
+    const out = k.forward(dims, floats(x), Wv, Uv, floats(b), ws);
     return {
       value: returnSequences ? tf.tensor3d(out, [batch, steps, u]) : tf.tensor2d(out, [batch, u]),
       gradFunc: (dy: Tensor) => {
+        if (!ws) throw new Error(`rnnlab ${cell}: the native forward pass ran outside a gradient tape, so it kept nothing to differentiate`);
         const [dx, dW, dU, db] = k.backward(dims, Wv, Uv, ws, floats(dy));
+        giveBackWorkspace(ws);
         return [tf.tensor3d(dx, [batch, steps, inDim]), tf.tensor2d(dW, W.shape as [number, number]), tf.tensor2d(dU, U.shape as [number, number]), tf.tensor1d(db)];
       },
     };

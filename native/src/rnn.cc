@@ -10,8 +10,8 @@
 //    expf with glibc's libmvec under -ffast-math);
 //  - everything inside is time-major ([T, B, ·]) so that "all steps" is one contiguous matrix; x, dx and the output
 //    are transposed from/to tf's [B, T, ·] at the edges.
-// The forward pass returns a workspace (a Float32Array) that holds what the backward pass needs: the time-major
-// input, every h, and the activated gates (plus c and tanh(c) for LSTM, r*h for GRU).
+// The forward pass fills a workspace (a Float32Array the caller owns) with what the backward pass needs: the
+// time-major input, every h, and the activated gates (plus c and tanh(c) for LSTM, r*h for GRU).
 #include <node_api.h>
 #include <cblas.h>
 
@@ -19,7 +19,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -196,9 +195,13 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
   const size_t TB = d.TB();
   const float* XT = ws + d.xt();
   const float* H = ws + d.h();
-  // dZ (pre-activation gradients of every step, [T*B, Gu]) is written in full before it is read: no zero-fill.
-  std::unique_ptr<float[]> dZbuf(new float[TB * Gu]), dxT(new float[TB * I]);
-  float* const dZ = dZbuf.get();
+  // dZ (pre-activation gradients of every step, [T*B, Gu]) and dx (time-major) live in buffers kept from call to
+  // call: a fresh 7 MB allocation each step costs page faults and a zero-fill that were ~5% of an LSTM(128) step.
+  static std::vector<float> dZbuf, dxBuf;
+  if (dZbuf.size() < TB * Gu) dZbuf.resize(TB * Gu);
+  if (dxBuf.size() < TB * I) dxBuf.resize(TB * I);
+  float* const dZ = dZbuf.data();
+  float* const dxT = dxBuf.data();
   std::vector<float> dh((size_t)B * u, 0.f), dhNext((size_t)B * u), dcNext((size_t)B * u, 0.f), dRh((size_t)B * u);
   std::vector<float> d1(Gu), d2(u);  // per-row derivative scratch
   // dL/dh_t from the layer's output at step t, row b (null where the output does not depend on step t).
@@ -312,9 +315,9 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
     const float* __restrict z = dZ + r * Gu;
     for (int j = 0; j < Gu; j++) db[j] += z[j];
   }
-  gemm(false, true, (int)TB, I, Gu, dZ, Gu, W, Gu, 0.f, dxT.get(), I);
+  gemm(false, true, (int)TB, I, Gu, dZ, Gu, W, Gu, 0.f, dxT, I);
   for (int b = 0; b < B; b++)
-    for (int t = 0; t < T; t++) std::memcpy(dx + ((size_t)b * T + t) * I, dxT.get() + ((size_t)t * B + b) * I, sizeof(float) * I);
+    for (int t = 0; t < T; t++) std::memcpy(dx + ((size_t)b * T + t) * I, dxT + ((size_t)t * B + b) * I, sizeof(float) * I);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -372,29 +375,50 @@ bool readDims(napi_env env, napi_value v, Dims* d) {
   return true;
 }
 
-// forward(dims, x, W, U, b) -> [out, workspace]
+// Inference keeps nothing for a backward pass: it runs in this buffer, reused from call to call.
+std::vector<float> inferenceScratch;
+
+// forward(dims, x, W, U, b, workspace | null) -> out. The workspace (workspaceSize(dims) floats) is the caller's, so
+// that lib/src/layers.ts can reuse workspaces across training steps: a fresh 10 MB ArrayBuffer per LSTM(128) call
+// (zero-filled, page-faulted, then garbage) cost about as much as the forward pass itself. With null it runs in a
+// scratch buffer kept here (inference).
 napi_value Forward(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   Dims d;
-  if (argc != 5 || !readDims(env, argv[0], &d)) return nullptr;
+  if (argc != 6 || !readDims(env, argv[0], &d)) return nullptr;
   const size_t Gu = (size_t)d.G() * d.u;
   float *x = nullptr, *W = nullptr, *U = nullptr, *b = nullptr, *out = nullptr, *ws = nullptr;
   if (!readFloats(env, argv[1], d.TB() * d.I, "x", &x) || !readFloats(env, argv[2], d.I * Gu, "kernel", &W) ||
       !readFloats(env, argv[3], d.u * Gu, "recurrentKernel", &U) || !readFloats(env, argv[4], Gu, "bias", &b))
     return nullptr;
+  napi_valuetype wsType;
+  CHECK(napi_typeof(env, argv[5], &wsType));
+  if (wsType == napi_null || wsType == napi_undefined) {
+    if (inferenceScratch.size() < d.size()) inferenceScratch.resize(d.size());
+    ws = inferenceScratch.data();
+  } else if (!readFloats(env, argv[5], d.size(), "workspace", &ws)) {
+    return nullptr;
+  }
   napi_value outV = newFloats(env, (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, &out);
-  napi_value wsV = newFloats(env, d.size(), &ws);
-  if (!outV || !wsV) {
+  if (!outV) {
     napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
     return nullptr;
   }
   forward(d, x, W, U, b, ws, out);
+  return outV;
+}
+
+// workspaceSize(dims) -> floats the forward pass keeps for the backward pass
+napi_value WorkspaceSize(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Dims d;
+  if (argc != 1 || !readDims(env, argv[0], &d)) return nullptr;
   napi_value res;
-  CHECK(napi_create_array_with_length(env, 2, &res));
-  CHECK(napi_set_element(env, res, 0, outV));
-  CHECK(napi_set_element(env, res, 1, wsV));
+  CHECK(napi_create_double(env, (double)d.size(), &res));
   return res;
 }
 
@@ -451,6 +475,8 @@ napi_value Init(napi_env env, napi_value exports) {
   CHECK(napi_set_named_property(env, exports, "forward", fn));
   CHECK(napi_create_function(env, "backward", NAPI_AUTO_LENGTH, Backward, nullptr, &fn));
   CHECK(napi_set_named_property(env, exports, "backward", fn));
+  CHECK(napi_create_function(env, "workspaceSize", NAPI_AUTO_LENGTH, WorkspaceSize, nullptr, &fn));
+  CHECK(napi_set_named_property(env, exports, "workspaceSize", fn));
   CHECK(napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn));
   CHECK(napi_set_named_property(env, exports, "setThreads", fn));
   CHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
