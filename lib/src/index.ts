@@ -13,6 +13,7 @@ export * from "./metrics";
 export * from "./mnist";
 export * from "./candles";
 export * from "./features";
+export * from "./tasks";
 export * from "./basics";
 export * from "./patterns";
 export * from "./baselines";
