@@ -197,7 +197,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
   const float* H = ws + d.h();
   // dZ (pre-activation gradients of every step, [T*B, Gu]) and dx (time-major) live in buffers kept from call to
   // call: a fresh 7 MB allocation each step costs page faults and a zero-fill that were ~5% of an LSTM(128) step.
-  static std::vector<float> dZbuf, dxBuf;
+  thread_local std::vector<float> dZbuf, dxBuf;  // per thread: worker_threads may each load the addon
   if (dZbuf.size() < TB * Gu) dZbuf.resize(TB * Gu);
   if (dxBuf.size() < TB * I) dxBuf.resize(TB * I);
   float* const dZ = dZbuf.data();
@@ -376,7 +376,7 @@ bool readDims(napi_env env, napi_value v, Dims* d) {
 }
 
 // Inference keeps nothing for a backward pass: it runs in this buffer, reused from call to call.
-std::vector<float> inferenceScratch;
+thread_local std::vector<float> inferenceScratch;
 
 // forward(dims, x, W, U, b, workspace | null) -> out. The workspace (workspaceSize(dims) floats) is the caller's, so
 // that lib/src/layers.ts can reuse workspaces across training steps: a fresh 10 MB ArrayBuffer per LSTM(128) call
