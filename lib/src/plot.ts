@@ -3,7 +3,7 @@
 // notebook, in the HTML export, in VS Code and on GitHub. Outside a notebook a figure is saved to a file.
 import * as fs from "fs";
 import * as path from "path";
-import { showPng } from "./display";
+import { inNotebook, showPng } from "./display";
 
 // vega and vega-lite ship CommonJS builds at version 5 (6 is ESM-only, which tslab cannot import).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -95,7 +95,6 @@ export function showSvg(svg: string, title: string, show = true): Figure {
   const png = svgToPng(svg);
   const fig = new Figure(title, svg, png);
   if (!show) return fig;
-  const { inNotebook } = require("./display") as typeof import("./display");
   if (inNotebook()) {
     showPng(png, `[figure: ${title}]`);
   } else {
