@@ -88,7 +88,7 @@ export class TrainingProgress {
     const shown = this.rows.slice(-MAX_ROWS);
     const hidden = this.rows.length - shown.length;
     const note = hidden > 0 ? `(${hidden} earlier epoch${hidden > 1 ? "s" : ""} not shown)` : "";
-    const text = [status, ...(note ? [note] : []), ...shown.map((r) => Object.entries(r).map(([k, v]) => `${k} ${typeof v === "number" ? fmt(v) : v}`).join("  "))].join("\n");
+    const text = [status, ...(note ? [note] : []), ...shown.map((r) => Object.entries(r).map(([k, v]) => `${k} ${k === "seconds" ? Number(v).toFixed(1) : typeof v === "number" ? fmt(v) : v}`).join("  "))].join("\n");
     const html = `<div style="font-family:monospace;white-space:pre">${status.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</div>${note ? `<div>${note}</div>` : ""}${shown.length ? htmlTable(shown) : ""}`;
     this.out.update(text, html);
   }
