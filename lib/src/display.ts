@@ -19,6 +19,43 @@ function kernelWriter(): WriteDisplayData | null {
   }
 }
 
+/**
+ * zeromq 6 refuses a second send on a socket while the first is still in flight ("Socket is busy writing", EBUSY),
+ * and tslab sends without waiting: a display update racing tslab's own status message killed the kernel during
+ * long training cells. Queueing each socket's sends (same order, one at a time) removes the race. Applied once,
+ * to the zeromq module that tslab itself uses; returns false where zeromq is not installed.
+ */
+export function serializeZmqSends(): boolean {
+  let zmq: { Publisher?: { prototype: object } };
+  try {
+    zmq = require("zeromq");
+  } catch {
+    return false;
+  }
+  let proto = zmq.Publisher?.prototype as Record<string, unknown> | null;
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, "send")) proto = Object.getPrototypeOf(proto);
+  if (!proto) return false;
+  const original = proto.send as ((this: object, msg: unknown) => Promise<void>) & { rnnlabQueued?: boolean };
+  if (original.rnnlabQueued) return true;
+  const queue = new WeakMap<object, Promise<void>>();
+  const queued = function (this: object, msg: unknown): Promise<void> {
+    const previous = queue.get(this) ?? Promise.resolve();
+    const sent = previous.then(() => original.call(this, msg));
+    queue.set(
+      this,
+      sent.catch(() => undefined),
+    );
+    return sent;
+  };
+  (queued as typeof original).rnnlabQueued = true;
+  // zeromq defines send read-only but configurable: redefine it rather than assign it.
+  Object.defineProperty(proto, "send", { value: queued, writable: false, enumerable: false, configurable: true });
+  return true;
+}
+
+// Inside a tslab kernel (its jupyter module is loaded before any cell runs), make its sends safe at once.
+if (Object.keys(require.cache).some((k) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(k))) serializeZmqSends();
+
 /** True inside a running tslab kernel, where rich output (images, updating displays) works. */
 export function inNotebook(): boolean {
   return kernelWriter() !== null;
