@@ -2,54 +2,12 @@
 const assert = require("assert");
 const { tf, initRuntime, seedEverything, FastSimpleRNN, FastLSTM, FastGRU, fastLayers, useTensorOpsForSteps } = require("rnnlab");
 
-const TOL = 1e-4;
+const { TOL, KINDS, maxAbsDiff, twinModels, outputAndGrads: grads } = require("./twin-layers");
 
-function maxAbsDiff(a, b) {
-  assert.deepStrictEqual(a.shape, b.shape, `shapes differ: [${a.shape}] vs [${b.shape}]`);
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-}
-
-const KINDS = {
-  simpleRnn: { fast: FastSimpleRNN, stock: (a) => tf.layers.simpleRNN(a) },
-  lstm: { fast: FastLSTM, stock: (a) => tf.layers.lstm(a) },
-  gru: { fast: FastGRU, stock: (a) => tf.layers.gru(a) },
-};
-
-/** A fast and a stock model with the same stack of layers and the same (random) weights. */
-function twinModels(kind, { layers = 1, units = 6, inputShape = [5, 4], returnSequences = false, recurrentActivation = "sigmoid" }) {
-  const build = (make) => {
-    const m = tf.sequential();
-    for (let l = 0; l < layers; l++) {
-      const last = l === layers - 1;
-      m.add(
-        make({
-          units,
-          returnSequences: last ? returnSequences : true,
-          recurrentActivation,
-          biasInitializer: "glorotUniform",
-          ...(l === 0 ? { inputShape } : {}),
-        }),
-      );
-    }
-    return m;
-  };
-  const fast = build((a) => new KINDS[kind].fast(a));
-  const stock = build(KINDS[kind].stock);
-  // Random biases too, so a wrong gate order shows up.
-  stock.setWeights(fast.getWeights());
-  return { fast, stock };
-}
-
-/** Output and the gradients of sum(output * r) with respect to the input and every weight. */
+/** Output and the gradients of sum(output * r), named. */
 function outputAndGrads(model, x, r) {
-  const xv = tf.variable(x);
-  const vars = model.trainableWeights.map((w) => w.read());
-  const f = () => tf.sum(tf.mul(model.apply(xv), r));
-  const { grads } = tf.variableGrads(f, [xv, ...vars]);
-  const out = model.predict(x);
-  const res = { out, dx: grads[xv.name], dw: vars.map((v) => grads[v.name]) };
-  xv.dispose();
-  return res;
+  const [out, dx, ...dw] = grads(model, x, r);
+  return { out, dx, dw };
 }
 
 describe("fast recurrent layers (lib/src/layers.ts)", function () {

@@ -7,42 +7,11 @@ const rl = require("rnnlab");
 const { prerequisites } = require("../scripts/build-native.js");
 
 const { tf } = rl;
-const TOL = 1e-4;
-const KINDS = {
-  simpleRnn: { fast: rl.FastSimpleRNN, stock: (a) => tf.layers.simpleRNN(a) },
-  lstm: { fast: rl.FastLSTM, stock: (a) => tf.layers.lstm(a) },
-  gru: { fast: rl.FastGRU, stock: (a) => tf.layers.gru(a) },
-};
-
-const maxAbsDiff = (a, b) => {
-  assert.deepStrictEqual(a.shape, b.shape);
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-};
+const { TOL, KINDS, maxAbsDiff, outputAndGrads } = require("./twin-layers");
+const twin = require("./twin-layers").twinModels;
 
 /** Two stacked layers (the first returns sequences), random weights and biases, the same in fast and stock. */
-function twinModels(kind, returnSequences, recurrentActivation = "sigmoid") {
-  const build = (make) =>
-    tf.sequential({
-      layers: [
-        make({ units: 6, returnSequences: true, recurrentActivation, biasInitializer: "glorotUniform", inputShape: [5, 4] }),
-        make({ units: 6, returnSequences, recurrentActivation, biasInitializer: "glorotUniform" }),
-      ],
-    });
-  const fast = build((a) => new KINDS[kind].fast(a));
-  const stock = build(KINDS[kind].stock);
-  stock.setWeights(fast.getWeights());
-  return { fast, stock };
-}
-
-/** [output, d input, d each weight] of sum(output * r). */
-function outputAndGrads(model, x, r) {
-  const xv = tf.variable(x);
-  const vars = model.trainableWeights.map((w) => w.read());
-  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.apply(xv), r)), [xv, ...vars]);
-  const res = [model.predict(x), grads[xv.name], ...vars.map((v) => grads[v.name])];
-  tf.dispose([xv, value]);
-  return res;
-}
+const twinModels = (kind, returnSequences, recurrentActivation = "sigmoid") => twin(kind, { layers: 2, returnSequences, recurrentActivation });
 
 const addonExpected = prerequisites();
 
