@@ -5,20 +5,35 @@
 //   npm run bench                 # full run (a few minutes)
 //   node scripts/bench-rnn.js --quick        # smoke run: fewer repetitions, 32 units only
 //   RNNLAB_BACKEND=cpu node scripts/bench-rnn.js   # another backend
+//   node scripts/bench-rnn.js --quick --cells lstm --units 128   # some cells and sizes only
+//   node scripts/bench-rnn.js --tiny         # one LSTM(32), one repetition: checks that the bench runs
+//   RNNLAB_BENCH_NO_TORCH=1                  # leave PyTorch out
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const { tf, initRuntime, seedEverything, buildRnnClassifier, recurrentKernelPath, nativeKernelInfo } = require("rnnlab");
 
 const args = process.argv.slice(2);
-const QUICK = args.includes("--quick");
+const TINY = args.includes("--tiny");
+const QUICK = TINY || args.includes("--quick");
+const listArg = (name) => (args.includes(name) ? String(args[args.indexOf(name) + 1] ?? "").split(",").filter(Boolean) : null);
 const BATCH = 128;
 const STEPS = 28;
 const FEATURES = 28;
 const CLASSES = 10;
-const CELLS = ["simpleRnn", "lstm", "gru"];
-const UNITS = QUICK ? [32] : [32, 128];
-const REPS = QUICK ? { train: 1, infer: 2 } : { train: 5, infer: 7 };
+const CELLS = listArg("--cells") ?? (TINY ? ["lstm"] : ["simpleRnn", "lstm", "gru"]);
+const UNITS = (listArg("--units") ?? (QUICK ? ["32"] : ["32", "128"])).map(Number);
+const REPS = TINY ? { train: 1, infer: 1 } : QUICK ? { train: 1, infer: 2 } : { train: 5, infer: 7 };
+for (const c of CELLS) {
+  if (!["simpleRnn", "lstm", "gru"].includes(c)) {
+    console.error(`bench-rnn: --cells takes simpleRnn, lstm, gru (comma-separated), not ${JSON.stringify(c)}`);
+    process.exit(2);
+  }
+}
+if (!UNITS.every((u) => Number.isInteger(u) && u > 0)) {
+  console.error("bench-rnn: --units takes positive integers, comma-separated");
+  process.exit(2);
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,7 +47,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e9;
  * on a shared machine; medians of the repetitions after one warm-up call each. Each repetition runs as many batches
  * as fill about the same time (at least MIN_REP_S), so that a fast implementation is not timed on one short batch.
  */
-const MIN_REP_S = QUICK ? 0.1 : 0.3;
+const MIN_REP_S = TINY ? 0 : QUICK ? 0.1 : 0.3;
 async function alternate(fns, reps) {
   const once = [];
   for (const f of fns) {
@@ -113,7 +128,7 @@ const ratio = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`
   console.log(`# rnnlab recurrent kernels: ${kernelPath}${kernelNote}`);
   console.log(`# model: recurrent layer (gates: logistic sigmoid) -> Dense(${CLASSES}, softmax); samples/s, median of repetitions after a warm-up`);
 
-  const torchPy = findTorchPython();
+  const torchPy = process.env.RNNLAB_BENCH_NO_TORCH === "1" ? { why: "RNNLAB_BENCH_NO_TORCH=1" } : findTorchPython();
   let torch = null;
   if (torchPy.py) {
     torch = benchTorch(torchPy.py, threads);
