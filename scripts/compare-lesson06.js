@@ -35,7 +35,7 @@ function arg(name, dflt) {
     model.setWeights(init);
     rl.seedEverything(7); // the same shuffles and dropout masks for both
     const r = await rl.fit(model, x, t.train.labels, { name: `${impl}`, epochs, batchSize: 32, verbose: false });
-    const acc = rl.accuracy(t.test.labels.dataSync(), rl.predictClasses(model, xt));
+    const acc = rl.accuracy(await t.test.labels.data(), await rl.predictClasses(model, xt));
     rows.push({ impl, seconds: r.seconds, samplesPerSecond: r.samplesPerSecond, loss: r.history.loss[r.epochs - 1], testAccuracy: acc });
     model.optimizer.dispose();
     model.dispose();

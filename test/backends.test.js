@@ -16,8 +16,11 @@ async function oneStep(backend, cell, impl, init) {
   const x = tf.tensor3d(X, [6, 5, 4]);
   const y = tf.tensor1d(Y, "float32");
   const h = await model.fit(x, y, { epochs: 1, batchSize: 6, shuffle: false, verbose: 0 });
-  const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
-  const out = Array.from(model.predict(x).dataSync());
+  // Asynchronous reads: WebGPU has no synchronous read-back in Node.js.
+  const weights = await Promise.all(model.getWeights().map(async (w) => Array.from(await w.data())));
+  const pred = model.predict(x);
+  const out = Array.from(await pred.data());
+  pred.dispose();
   tf.dispose([x, y]);
   model.dispose();
   return { loss: h.history.loss[0], weights, out };

@@ -59,12 +59,12 @@ describe("basics (lessons 01-02)", function () {
     assert.deepStrictEqual(g, [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]]);
   });
 
-  it("modelPredictor returns the model's P(y=1) per point and leaves no tensors", () => {
+  it("modelPredictor returns the model's P(y=1) per point and leaves no tensors", async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], activation: "sigmoid" })] });
     model.setWeights([tf.tensor2d([[2], [-1]]), tf.tensor1d([0.5])]);
     const predict = rl.modelPredictor(model);
     const before = tf.memory().numTensors;
-    const p = predict([[0, 0], [1, 1], [1, 3]]);
+    const p = await predict([[0, 0], [1, 1], [1, 3]]);
     assert.strictEqual(tf.memory().numTensors, before);
     close(p[0], rl.sigmoid(0.5), 1e-6);
     close(p[1], rl.sigmoid(1.5), 1e-6);

@@ -31,6 +31,16 @@ function maxAbsDiff(a, b) {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
+/** tf.tidy for async bodies: every tensor made inside is disposed at the end (tf.tidy cannot await). */
+async function scoped(fn) {
+  tf.engine().startScope();
+  try {
+    return await fn();
+  } finally {
+    tf.engine().endScope();
+  }
+}
+
 describe("scratch: recurrent cells from tf ops", function () {
   before(async () => {
     await rl.initRuntime({ force: "cpu", verbose: false });
@@ -233,7 +243,7 @@ describe("scratch: recurrent cells from tf ops", function () {
   });
 
   describe("memory: every call frees what it does not return", () => {
-    it("forward loops, steps, splitGates, gradient norms", () => {
+    it("forward loops, steps, splitGates, gradient norms", async () => {
       const p = { simpleRnn: rl.initSimpleRnnParams(3, 4), lstm: rl.initLstmParams(3, 4), gru: rl.initGruParams(3, 4) };
       const x = tf.randomNormal([2, 6, 3], 0, 1, "float32", 61);
       const x1 = tf.randomNormal([1, 6, 3], 0, 1, "float32", 62);
@@ -246,7 +256,7 @@ describe("scratch: recurrent cells from tf ops", function () {
           tf.dispose(out);
           assert.strictEqual(tf.memory().numTensors, start, kind);
         }
-        for (const wrt of ["input", "state"]) rl.gradientNormsOverTime(kind, p[kind], x1, { wrt });
+        for (const wrt of ["input", "state"]) await rl.gradientNormsOverTime(kind, p[kind], x1, { wrt });
         assert.strictEqual(tf.memory().numTensors, start, `${kind} gradientNormsOverTime`);
       }
       const s = rl.lstmStep(p.lstm, x.slice([0, 0, 0], [2, 1, 3]).reshape([2, 3]), { h, c: h });
@@ -292,13 +302,13 @@ describe("scratch: recurrent cells from tf ops", function () {
   });
 
   describe("vanishing gradients, shown with numbers", () => {
-    it("linear SimpleRNN: |dh_T/dx_t| equals |kernel recurrentKernel^(T-1-t)| worked out by hand", () => {
-      tf.tidy(() => {
+    it("linear SimpleRNN: |dh_T/dx_t| equals |kernel recurrentKernel^(T-1-t)| worked out by hand", () =>
+      scoped(async () => {
         const T = 6;
         const p = randomParams("simpleRnn", 3, 4, 91);
         const x = tf.randomNormal([1, T, 3], 0, 1, "float32", 92);
-        const norms = rl.gradientNormsOverTime("simpleRnn", p, x, { activation: "linear" });
-        const lossNorms = rl.gradientNormsOverTime("simpleRnn", p, x, { activation: "linear", loss: (hT) => tf.sum(hT) });
+        const norms = await rl.gradientNormsOverTime("simpleRnn", p, x, { activation: "linear" });
+        const lossNorms = await rl.gradientNormsOverTime("simpleRnn", p, x, { activation: "linear", loss: (hT) => tf.sum(hT) });
         let M = p.kernel; // kernel R^(T-1-t), built from t = T-1 backwards
         for (let t = T - 1; t >= 0; t--) {
           const expected = tf.norm(M).dataSync()[0];
@@ -307,37 +317,34 @@ describe("scratch: recurrent cells from tf ops", function () {
           assert.ok(Math.abs(lossNorms[t] - expectedLoss) <= 1e-4 * expectedLoss, `loss t=${t}`);
           M = M.matMul(p.recurrentKernel);
         }
-      });
-    });
+      }));
 
-    it("tanh SimpleRNN: |dh_T/dh_T| = sqrt(units), |dh_T/dh_T-1| = |recurrentKernel diag(1 - h_T^2)|", () => {
-      tf.tidy(() => {
+    it("tanh SimpleRNN: |dh_T/dh_T| = sqrt(units), |dh_T/dh_T-1| = |recurrentKernel diag(1 - h_T^2)|", () =>
+      scoped(async () => {
         const p = randomParams("simpleRnn", 3, 4, 93);
         const x = tf.randomNormal([1, 5, 3], 0, 1, "float32", 94);
-        const norms = rl.gradientNormsOverTime("simpleRnn", p, x, { wrt: "state" });
+        const norms = await rl.gradientNormsOverTime("simpleRnn", p, x, { wrt: "state" });
         assert.strictEqual(norms.length, 5);
         assert.ok(Math.abs(norms[4] - 2) < 1e-6);
         const hT = rl.simpleRnnForward(p, x).lastState;
         const expected = tf.norm(p.recurrentKernel.mul(tf.sub(1, tf.square(hT)))).dataSync()[0];
         assert.ok(Math.abs(norms[3] - expected) < 1e-5 * expected, `${norms[3]} vs ${expected}`);
-      });
-    });
+      }));
 
-    it("over 20 steps a SimpleRNN forgets x_0 a million-fold; an LSTM with an open forget gate keeps far more", () => {
-      tf.tidy(() => {
+    it("over 20 steps a SimpleRNN forgets x_0 a million-fold; an LSTM with an open forget gate keeps far more", () =>
+      scoped(async () => {
         const T = 20;
         const x = tf.randomNormal([1, T, 3], 0, 1, "float32", 95);
         const rnn = rl.initSimpleRnnParams(3, 8, 1);
         rnn.recurrentKernel = rnn.recurrentKernel.mul(0.5);
         const lstm = rl.initLstmParams(3, 8, 1);
         lstm.bias = tf.concat([tf.zeros([8]), tf.fill([8], 3), tf.zeros([16])]); // forget gate ~ sigmoid(3) = 0.95
-        const r = rl.gradientNormsOverTime("simpleRnn", rnn, x);
-        const l = rl.gradientNormsOverTime("lstm", lstm, x);
+        const r = await rl.gradientNormsOverTime("simpleRnn", rnn, x);
+        const l = await rl.gradientNormsOverTime("lstm", lstm, x);
         assert.ok(r[0] / r[T - 1] < 1e-5, `SimpleRNN ratio ${r[0] / r[T - 1]}`);
         assert.ok(l[0] / l[T - 1] > 100 * (r[0] / r[T - 1]), `LSTM ratio ${l[0] / l[T - 1]}`);
-        assert.throws(() => rl.gradientNormsOverTime("lstm", lstm, tf.zeros([2, T, 3])), /give one sequence, shape \[1,time,features\]/);
-      });
-    });
+        await assert.rejects(rl.gradientNormsOverTime("lstm", lstm, tf.zeros([2, T, 3])), /give one sequence, shape \[1,time,features\]/);
+      }));
   });
 
   describe("multi-layer (stacked) RNN", () => {

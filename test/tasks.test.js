@@ -40,9 +40,9 @@ describe("tasks: addingProblem", () => {
     tf.dispose([a.x, a.y, b.x, b.y, c.x, c.y]);
   });
 
-  it("the mean predictor scores about 1/6, the variance of a sum of two uniforms", () => {
+  it("the mean predictor scores about 1/6, the variance of a sum of two uniforms", async () => {
     const { x, y } = rl.addingProblem(4000, 10, { seed: 7 });
-    const mse = rl.meanPredictorMse(y);
+    const mse = await rl.meanPredictorMse(y);
     assert.ok(Math.abs(mse - 1 / 6) < 0.01, `mean-predictor MSE ${mse}`);
     tf.dispose([x, y]);
   });

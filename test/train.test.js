@@ -27,7 +27,7 @@ describe("train: fit", () => {
     assert.strictEqual(r.epochs, 150);
     assert.strictEqual(r.history.loss.length, 150);
     assert.ok(r.history.loss[149] < r.history.loss[0] * 0.5, `loss ${r.history.loss[0]} -> ${r.history.loss[149]}`);
-    assert.deepStrictEqual(Array.from(rl.predictClasses(m, x)), [0, 1, 1, 0]);
+    assert.deepStrictEqual(Array.from(await rl.predictClasses(m, x)), [0, 1, 1, 0]);
     m.dispose();
   });
 
@@ -67,7 +67,7 @@ describe("train: fit", () => {
     const r = await rl.fit(m, x, y, { epochs: 30, batchSize: 4, verbose: false, validationData: [x, y], earlyStopping: { patience: 3 } });
     const best = Math.min(...r.history.val_loss);
     assert.strictEqual(r.history.val_loss[r.bestEpoch - 1], best);
-    const now = rl.evaluate(m, x, y).loss;
+    const now = (await rl.evaluate(m, x, y)).loss;
     assert.ok(Math.abs(now - best) < 1e-5, `restored loss ${now} vs best ${best}`);
     m.dispose();
   });

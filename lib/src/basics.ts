@@ -64,15 +64,16 @@ export function boundarySegment(w: [number, number], b: number, domain: [number,
 }
 
 /** A function from points [[x1, x2], ...] to one probability per point (the model's P(y = 1)). */
-export type Predictor = (points: number[][]) => ArrayLike<number>;
+export type Predictor = (points: number[][]) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
 /** Wraps a model with one sigmoid output as a Predictor, leaving no tensors behind. */
-export function modelPredictor(model: tf.LayersModel): Predictor {
-  return (points) =>
-    tf.tidy(() => {
-      const p = model.predict(tf.tensor2d(points, [points.length, 2])) as tf.Tensor;
-      return p.reshape([-1]).dataSync();
-    });
+export function modelPredictor(model: tf.LayersModel): (points: number[][]) => Promise<Float32Array> {
+  return async (points) => {
+    const p = tf.tidy(() => (model.predict(tf.tensor2d(points, [points.length, 2])) as tf.Tensor).reshape([-1]));
+    const values = (await p.data()) as Float32Array;
+    p.dispose();
+    return values;
+  };
 }
 
 /** The centres of a steps x steps grid over [lo, hi]^2, row by row (x1 varies fastest). */
@@ -123,7 +124,7 @@ export async function plotDecisionBoundary(opts: DecisionBoundaryOptions): Promi
   if (opts.predict) {
     const steps = opts.steps ?? 40;
     const pts = gridPoints(domain, steps);
-    const p = opts.predict(pts);
+    const p = await opts.predict(pts);
     if (p.length !== pts.length) throw new Error(`plotDecisionBoundary: predict returned ${p.length} values for ${pts.length} points`);
     const half = (hi - lo) / steps / 2;
     const cells = pts.map(([a, c], k) => {

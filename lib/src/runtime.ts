@@ -110,6 +110,35 @@ function vulkanLoaderPresent(): boolean {
   return dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`));
 }
 
+/** A backend's synchronous read, as tfjs-backend-webgpu defines it. */
+export interface SyncReader {
+  readSync(dataId: object): unknown;
+}
+
+export const SYNC_READ_MESSAGE =
+  "dataSync()/arraySync() cannot read a tensor back from the GPU in Node.js: WebGPU has no synchronous read-back " +
+  "here. Use `await t.data()` or `await t.array()` (rnnlab's own helpers already do).";
+
+/**
+ * tfjs-backend-webgpu reads synchronously through a browser's OffscreenCanvas, which Node.js lacks: without this a
+ * dataSync() fails deep inside the backend with "OffscreenCanvas is not defined". Reads of values that are already
+ * on the CPU still work; only a GPU read-back gets the clear error.
+ */
+export function guardSyncReads(backend: SyncReader): void {
+  const original = backend.readSync;
+  if ((original as { rnnlabGuarded?: boolean }).rnnlabGuarded) return;
+  const guarded = function (this: SyncReader, dataId: object): unknown {
+    try {
+      return original.call(this, dataId);
+    } catch (e) {
+      if (e instanceof ReferenceError && /OffscreenCanvas/.test(e.message)) throw new Error(SYNC_READ_MESSAGE);
+      throw e;
+    }
+  };
+  (guarded as { rnnlabGuarded?: boolean }).rnnlabGuarded = true;
+  backend.readSync = guarded;
+}
+
 async function loadWebgpu(): Promise<string> {
   const dawn = loadDawn();
   if (!vulkanLoaderPresent()) throw new Error("no Vulkan loader (libvulkan.so.1), so Dawn cannot reach a GPU");
@@ -120,7 +149,11 @@ async function loadWebgpu(): Promise<string> {
   if (!adapter) throw new Error("Dawn found no GPU adapter");
   const info = (adapter as { info?: { vendor?: string; architecture?: string; device?: string; description?: string } }).info;
   const name = info ? [info.vendor, info.architecture, info.device || info.description].filter(Boolean).join(" ") : "";
-  if (/swiftshader|llvmpipe|lavapipe|software/i.test(name)) throw new Error(`Dawn found only a software adapter (${name})`);
+  // A software adapter (Mesa's lavapipe, SwiftShader) runs WebGPU on the CPU, far slower than wasm: never chosen,
+  // except with RNNLAB_WEBGPU_SOFTWARE=1, which lets a machine without a GPU test the WebGPU code path.
+  if (/swiftshader|llvmpipe|lavapipe|software/i.test(name) && process.env.RNNLAB_WEBGPU_SOFTWARE !== "1") {
+    throw new Error(`Dawn found only a software adapter (${name}); RNNLAB_WEBGPU_SOFTWARE=1 allows it, for tests`);
+  }
   if (!g.navigator) g.navigator = {};
   (g.navigator as Record<string, unknown>).gpu = gpu;
   try {
@@ -130,6 +163,7 @@ async function loadWebgpu(): Promise<string> {
     throw new Error(`@tensorflow/tfjs-backend-webgpu did not load (${firstLine(e)})`);
   }
   if (!(await tf.setBackend("webgpu"))) throw new Error("the webgpu backend did not initialise");
+  guardSyncReads(tf.backend() as unknown as SyncReader);
   return `@tensorflow/tfjs-backend-webgpu ${pkgVersion("@tensorflow/tfjs-backend-webgpu") ?? "?"} on ${name || "a GPU adapter"} (Dawn ${pkgVersion("webgpu") ?? "?"})`;
 }
 

@@ -503,7 +503,7 @@ export interface GradientNormsOptions {
  * Frobenius norm of ∂h_T/∂x_t (or ∂h_T/∂h_t, or of a loss's gradient), computed with tf.grads through the loop.
  * Small numbers at early t mean the last state has all but forgotten those inputs.
  */
-export function gradientNormsOverTime(kind: RecurrentCellKind, params: RecurrentCellParams, x: Tensor3D, opts: GradientNormsOptions = {}): number[] {
+export async function gradientNormsOverTime(kind: RecurrentCellKind, params: RecurrentCellParams, x: Tensor3D, opts: GradientNormsOptions = {}): Promise<number[]> {
   const where = "gradientNormsOverTime";
   const [batch, T, units] = checkSequence(kind, params, x, [], where);
   if (batch !== 1) throw new Error(`${where}: x has shape ${shapeOf(x)}; give one sequence, shape [1,time,features]`);
@@ -536,7 +536,7 @@ export function gradientNormsOverTime(kind: RecurrentCellKind, params: Recurrent
     }
     return tf.sqrt(squares);
   });
-  const values = norms.arraySync() as number[];
+  const values = (await norms.array()) as number[];
   norms.dispose();
   return values;
 }

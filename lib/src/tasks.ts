@@ -51,6 +51,9 @@ export function addingProblem(n: number, T: number, opts: AddingProblemOptions =
 }
 
 /** The mean squared error of always predicting the targets' mean: the score of a model that learned nothing. */
-export function meanPredictorMse(y: tf.Tensor): number {
-  return tf.tidy(() => tf.mean(tf.square(tf.sub(y, tf.mean(y)))).dataSync()[0]);
+export async function meanPredictorMse(y: tf.Tensor): Promise<number> {
+  const mse = tf.tidy(() => tf.mean(tf.square(tf.sub(y, tf.mean(y)))));
+  const value = (await mse.data())[0];
+  mse.dispose();
+  return value;
 }

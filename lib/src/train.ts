@@ -38,10 +38,13 @@ export interface FitResult {
 }
 
 /** Throws a clear error if a tensor holds NaN or Infinity: such values must never flow silently into training. */
-export function assertFinite(t: tf.Tensor, what: string): void {
-  const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(t.toFloat())).any().dataSync()[0]);
+export async function assertFinite(t: tf.Tensor, what: string): Promise<void> {
+  // Asynchronous reads: on WebGPU in Node.js there is no synchronous read-back from the GPU.
+  const flag = tf.tidy(() => tf.logicalNot(tf.isFinite(t.toFloat())).any());
+  const bad = (await flag.data())[0];
+  flag.dispose();
   if (bad) {
-    const data = t.dataSync();
+    const data = await t.data();
     let index = -1;
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) {
@@ -67,14 +70,14 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
   const batchSize = opts.batchSize ?? 32;
   const xs = Array.isArray(x) ? x : [x];
   const ys = Array.isArray(y) ? y : [y];
-  xs.forEach((t, i) => assertFinite(t, `fit(${name}): inputs${xs.length > 1 ? `[${i}]` : ""}`));
-  ys.forEach((t, i) => assertFinite(t, `fit(${name}): targets${ys.length > 1 ? `[${i}]` : ""}`));
+  for (const [i, t] of xs.entries()) await assertFinite(t, `fit(${name}): inputs${xs.length > 1 ? `[${i}]` : ""}`);
+  for (const [i, t] of ys.entries()) await assertFinite(t, `fit(${name}): targets${ys.length > 1 ? `[${i}]` : ""}`);
   if (firstDim(x) !== firstDim(y)) {
     throw new Error(`fit(${name}): ${firstDim(x)} input samples but ${firstDim(y)} targets`);
   }
   if (opts.validationData) {
-    assertFinite(opts.validationData[0], `fit(${name}): validation inputs`);
-    assertFinite(opts.validationData[1], `fit(${name}): validation targets`);
+    await assertFinite(opts.validationData[0], `fit(${name}): validation inputs`);
+    await assertFinite(opts.validationData[1], `fit(${name}): validation targets`);
   }
   const n = firstDim(x);
   const nTrain = opts.validationSplit ? Math.floor(n * (1 - opts.validationSplit)) : n;
@@ -168,7 +171,7 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
 }
 
 /** Predicted class per sample (argmax of the model's output), computed in batches, as plain numbers. */
-export function predictClasses(model: tf.LayersModel, x: tf.Tensor, batchSize = 256): Int32Array {
+export async function predictClasses(model: tf.LayersModel, x: tf.Tensor, batchSize = 256): Promise<Int32Array> {
   const out = new Int32Array(x.shape[0]);
   for (let start = 0; start < x.shape[0]; start += batchSize) {
     const size = Math.min(batchSize, x.shape[0] - start);
@@ -177,33 +180,33 @@ export function predictClasses(model: tf.LayersModel, x: tf.Tensor, batchSize = 
       const p = model.predict(part) as tf.Tensor;
       return p.shape[p.shape.length - 1] === 1 ? p.reshape([-1]).greater(0.5).toInt() : p.argMax(-1);
     });
-    out.set(cls.dataSync() as Int32Array, start);
+    out.set((await cls.data()) as Int32Array, start);
     cls.dispose();
   }
   return out;
 }
 
 /** Class probabilities per sample, computed in batches, as a plain [n][k] array. */
-export function predictProbabilities(model: tf.LayersModel, x: tf.Tensor, batchSize = 256): number[][] {
+export async function predictProbabilities(model: tf.LayersModel, x: tf.Tensor, batchSize = 256): Promise<number[][]> {
   const rows: number[][] = [];
   for (let start = 0; start < x.shape[0]; start += batchSize) {
     const size = Math.min(batchSize, x.shape[0] - start);
     const p = tf.tidy(() => model.predict(x.slice(start, size)) as tf.Tensor);
-    rows.push(...(p.arraySync() as number[][]));
+    rows.push(...((await p.array()) as number[][]));
     p.dispose();
   }
   return rows;
 }
 
 /** Loss and metrics of a compiled model on data, as named numbers. */
-export function evaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batchSize = 256): Record<string, number> {
+export async function evaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batchSize = 256): Promise<Record<string, number>> {
   const out = model.evaluate(x, y, { batchSize, verbose: 0 });
   const list = Array.isArray(out) ? out : [out];
   const names = model.metricsNames;
   const result: Record<string, number> = {};
-  list.forEach((t, i) => {
-    result[names[i] ?? `m${i}`] = t.dataSync()[0];
+  for (const [i, t] of list.entries()) {
+    result[names[i] ?? `m${i}`] = (await t.data())[0];
     t.dispose();
-  });
+  }
   return result;
 }

@@ -191,18 +191,21 @@ rl.showTable(rl.epochTable(histories, { metric: "val_acc", extra: { "lecture's l
 
 // %%
 const allModels: Record<string, rl.tf.LayersModel> = { ...models, "MLP (lesson 02)": mlp };
-const summary = Object.entries(allModels).map(([name, m]) => {
-  const ev = rl.evaluate(m, t.test.images, t.test.labels);
-  return {
-    model: name,
-    params: m.countParams(),
-    epochs: runs[name].epochs,
-    "test loss": ev.loss,
-    "test accuracy": ev.acc,
-    "train seconds": Math.round(runs[name].seconds),
-    "samples/s": Math.round(runs[name].samplesPerSecond),
-  };
-});
+// evaluate reads its results asynchronously (await): a GPU backend has no synchronous read-back in Node.js.
+const summary = await Promise.all(
+  Object.entries(allModels).map(async ([name, m]) => {
+    const ev = await rl.evaluate(m, t.test.images, t.test.labels);
+    return {
+      model: name,
+      params: m.countParams(),
+      epochs: runs[name].epochs,
+      "test loss": ev.loss,
+      "test accuracy": ev.acc,
+      "train seconds": Math.round(runs[name].seconds),
+      "samples/s": Math.round(runs[name].samplesPerSecond),
+    };
+  }),
+);
 rl.showTable(summary, { title: "Final test accuracy" });
 const lectureAcc = summary.find((s) => s.model === "lecture LSTM")!["test accuracy"];
 console.log(`lecture LSTM: ${lectureAcc.toFixed(4)} after ${epochs} epochs on ${data.train.n} images; the lecture reported ${lectureReported[2]} after 3 epochs on 60,000`);
@@ -220,7 +223,7 @@ await rl.plotTrainingCurves(histories, { title: "Training curves (dashed: held-o
 // 강의 LSTM의 혼동 행렬(confusion matrix)입니다. 행이 정답, 열이 예측이며, 대각선 밖의 숫자가 틀린 개수입니다.
 
 // %%
-const lecturePred = rl.predictClasses(models["lecture LSTM"], t.test.images);
+const lecturePred = await rl.predictClasses(models["lecture LSTM"], t.test.images);
 const cm = rl.confusionMatrix(data.test.labels, lecturePred, 10);
 console.log(`accuracy from the predictions: ${rl.accuracy(data.test.labels, lecturePred).toFixed(4)}`);
 let worst = { t: 0, p: 0, count: 0 };
