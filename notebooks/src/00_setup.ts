@@ -36,12 +36,16 @@ console.log(`chosen: ${runtime.backend}`);
 // ## 3. 텐서 왕복 (tensor round trip)
 //
 // JavaScript 배열을 텐서로 만들고, 연산을 하고, 다시 배열로 꺼냅니다. 계산은 위에서 고른 백엔드에서 일어납니다.
+//
+// 값을 꺼낼 때는 `await t.array()`나 `await t.data()`처럼 비동기(asynchronous)로 읽습니다. GPU 백엔드(WebGPU)에서는
+// 결과가 GPU 메모리에 있어서, Node.js에서는 `dataSync()`/`arraySync()` 같은 동기(synchronous) 읽기가 불가능하기
+// 때문입니다. 이 강의의 모든 노트북은 이 방식으로 써서 CPU에서도 GPU에서도 그대로 돌아갑니다.
 
 // %%
 const a = tf.tensor2d([[1, 2], [3, 4]]);
 const b = tf.tensor2d([[5, 6], [7, 8]]);
 const product = a.matMul(b);
-console.log("a @ b =", product.arraySync());
+console.log("a @ b =", await product.array()); // async read: works on every backend, GPU included
 console.log("shape:", product.shape, "dtype:", product.dtype, "backend:", tf.getBackend());
 tf.dispose([a, b, product]);
 
@@ -92,7 +96,7 @@ const xorX = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
 const xorY = tf.tensor2d([[0], [1], [1], [0]]);
 const result = await rl.fit(model, xorX, xorY, { name: "xor", epochs: rl.byProfile({ full: 200, quick: 50 }), batchSize: 4 });
 console.log(`loss ${result.history.loss[0].toFixed(4)} -> ${result.history.loss[result.epochs - 1].toFixed(4)} over ${result.epochs} epochs`);
-console.log("predictions:", rl.predictClasses(model, xorX));
+console.log("predictions:", await rl.predictClasses(model, xorX));
 
 // %%
 await rl.plotTrainingCurves(result.history, { title: "XOR: training curves" });

@@ -43,7 +43,7 @@ console.log(`z = w·x + b = ${z.toFixed(4)},  y = sigmoid(z) = ${rl.sigmoid(z).t
 const wT = tf.tensor2d([w]); // row vector [1, n]
 const xT = tf.tensor2d(x, [3, 1]); // column vector [n, 1]
 const yT = tf.tidy(() => tf.sigmoid(tf.matMul(wT, xT).add(b))); // tidy frees the intermediate wx
-console.log("w:", wT.shape, " x:", xT.shape, " y = sigmoid(wx + b):", yT.shape, yT.dataSync()[0].toFixed(4));
+console.log("w:", wT.shape, " x:", xT.shape, " y = sigmoid(wx + b):", yT.shape, (await yT.data())[0].toFixed(4)); // async read (GPU-safe)
 tf.dispose([wT, xT, yT]);
 
 // %% [markdown]
@@ -305,7 +305,7 @@ const scratchRun = trainPerceptron(gates.AND.x, gates.AND.y, init, TF_EPOCHS, LR
 // 처음부터 만든 코드를 믿지 않고 숫자로 확인하는 것입니다.
 
 // %%
-const [kernel, bias] = perceptron.getWeights().map((t) => Array.from(t.dataSync()));
+const [kernel, bias] = await Promise.all(perceptron.getWeights().map(async (t) => Array.from(await t.data())));
 rl.showTable(
   [
     { model: "from scratch", w1: scratchRun.p.w[0], w2: scratchRun.p.w[1], b: scratchRun.p.b, "final loss": scratchRun.history.loss[TF_EPOCHS - 1] },

@@ -56,8 +56,12 @@ xorNet.summary();
 
 // %%
 const xorFit = await rl.fit(xorNet, xorX, xorY, { name: "XOR 2-4-1", epochs: rl.byProfile({ full: 300, quick: 150 }), batchSize: 4, verbose: false });
-const xorProb = tf.tidy(() => (xorNet.predict(xorX) as rl.tf.Tensor).dataSync());
-console.log(`${xorFit.epochs} epochs in ${xorFit.seconds.toFixed(1)} s; loss ${xorFit.history.loss[0].toFixed(4)} -> ${xorFit.history.loss[xorFit.epochs - 1].toFixed(4)}, accuracy ${rl.evaluate(xorNet, xorX, xorY).acc}`);
+// Values are read with await (t.data(), rl.evaluate): a GPU backend has no synchronous read-back in Node.js.
+const xorProbT = xorNet.predict(xorX) as rl.tf.Tensor;
+const xorProb = await xorProbT.data();
+xorProbT.dispose();
+const xorScores = await rl.evaluate(xorNet, xorX, xorY);
+console.log(`${xorFit.epochs} epochs in ${xorFit.seconds.toFixed(1)} s; loss ${xorFit.history.loss[0].toFixed(4)} -> ${xorFit.history.loss[xorFit.epochs - 1].toFixed(4)}, accuracy ${xorScores.acc}`);
 console.log("P(y=1) at (0,0) (0,1) (1,0) (1,1):", Array.from(xorProb, (p) => p.toFixed(3)).join("  "));
 
 // %% [markdown]
@@ -68,7 +72,7 @@ console.log("P(y=1) at (0,0) (0,1) (1,0) (1,1):", Array.from(xorProb, (p) => p.t
 // 대각선 두 점(검정)과 나머지 두 점(흰색)을 가를 수 있습니다.
 
 // %%
-const [hiddenKernel, hiddenBias] = xorNet.getLayer("hidden").getWeights().map((t) => t.arraySync() as number[][] | number[]);
+const [hiddenKernel, hiddenBias] = await Promise.all(xorNet.getLayer("hidden").getWeights().map((t) => t.array() as Promise<number[][] | number[]>));
 const hiddenLines = (hiddenBias as number[]).map((bj, j) => ({
   name: `hidden unit ${j + 1}`,
   w: [(hiddenKernel as number[][])[0][j], (hiddenKernel as number[][])[1][j]] as [number, number],
@@ -87,7 +91,9 @@ await rl.plotDecisionBoundary({
 // 네 점이, 은닉층을 거친 4차원 공간에서는 출력층의 퍼셉트론 하나(직선 = 초평면 하나)로 나뉠 수 있게 바뀐 것입니다.
 
 // %%
-const hidden = tf.tidy(() => (xorNet.getLayer("hidden").apply(xorX) as rl.tf.Tensor).arraySync() as number[][]);
+const hiddenT = xorNet.getLayer("hidden").apply(xorX) as rl.tf.Tensor;
+const hidden = (await hiddenT.array()) as number[][];
+hiddenT.dispose();
 rl.showTable(
   xor.x.map(([x1, x2], k) => ({
     x1,
@@ -188,8 +194,8 @@ await rl.plotTrainingCurves(mlpFit.history, { title: "MLP on MNIST: training cur
 // 아래 셀이 출력하는 테스트 정확도가 06 노트북의 RNN/LSTM이 넘어야 할 기준선입니다.
 
 // %%
-const testScores = rl.evaluate(mlp, data.test.images, data.test.labels);
-const predicted = rl.predictClasses(mlp, data.test.images);
+const testScores = await rl.evaluate(mlp, data.test.images, data.test.labels);
+const predicted = await rl.predictClasses(mlp, data.test.images);
 const baseline = rl.majorityBaseline(mnist.train.labels, mnist.test.labels);
 console.log(`test loss ${testScores.loss.toFixed(4)}, test accuracy ${rl.accuracy(mnist.test.labels, predicted).toFixed(4)}`);
 console.log(`majority-class baseline (always '${baseline.cls}'): ${baseline.accuracy.toFixed(4)}`);

@@ -25,7 +25,13 @@ rl.seedEverything(42);
 // %%
 const batch = 2, steps = 6, features = 3, units = 4;
 const x = tf.randomNormal([batch, steps, features], 0, 1, "float32", 7) as rl.tf.Tensor3D;
-const maxDiff = (a: rl.tf.Tensor, b: rl.tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+// The largest |a - b|, read with await: a GPU backend has no synchronous read-back (dataSync) in Node.js.
+const maxDiff = async (a: rl.tf.Tensor, b: rl.tf.Tensor): Promise<number> => {
+  const d = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
+  const value = (await d.data())[0];
+  d.dispose();
+  return value;
+};
 console.log("x:", x.shape, "= [batch, time, features]");
 
 // %% [markdown]
@@ -76,7 +82,7 @@ const zeros = tf.zeros([batch, units]) as rl.tf.Tensor2D;
 const s1 = lstmStepByHand(x1, zeros, zeros);
 console.log("x_1:", x1.shape, " h_1:", s1.h.shape, " c_1:", s1.c.shape);
 const s1Lib = rl.lstmStep(lstmParams, x1, { h: zeros, c: zeros });
-console.log("max |by hand - rl.lstmStep|: h", maxDiff(s1.h, s1Lib.h), " c", maxDiff(s1.c, s1Lib.c));
+console.log("max |by hand - rl.lstmStep|: h", await maxDiff(s1.h, s1Lib.h), " c", await maxDiff(s1.c, s1Lib.c));
 
 // %% [markdown]
 // ### 시간을 따라 돌리고 `tf.layers.lstm`과 비교 (unrolled, against the library layer)
@@ -102,7 +108,7 @@ const stockLstm = builtLayer(tf.layers.lstm({ units: units, returnSequences: tru
 rl.lstmParamsToLayer(lstmParams, stockLstm);
 const stockLstmOut = stockLstm.apply(x) as rl.tf.Tensor3D;
 console.log("by hand:", lstmByHand.shape, " tf.layers.lstm:", stockLstmOut.shape);
-console.log("max |LSTM by hand - tf.layers.lstm (sigmoid gates)| =", maxDiff(lstmByHand, stockLstmOut));
+console.log("max |LSTM by hand - tf.layers.lstm (sigmoid gates)| =", await maxDiff(lstmByHand, stockLstmOut));
 
 // %% [markdown]
 // ### 책의 의사코드는 어디를 단순화했나 (where the book's sketch simplifies)
@@ -134,10 +140,10 @@ const state3 = { h: at(real.hiddenStates, 2, units), c: at(real.cellStates, 2, u
 const x4 = at(x, 3, features);
 const realStep = rl.lstmStep(lstmParams, x4, state3);
 const sketchStep = rl.lstmBookSketchStep(lstmParams, x4, state3);
-console.log("one step from the same state: carry max |sketch - real| =", maxDiff(sketchStep.c, realStep.c));
-console.log("one step from the same state: output max |sketch - real| =", maxDiff(sketchStep.h, realStep.h));
+console.log("one step from the same state: carry max |sketch - real| =", await maxDiff(sketchStep.c, realStep.c));
+console.log("one step from the same state: output max |sketch - real| =", await maxDiff(sketchStep.h, realStep.h));
 const sketch = rl.lstmBookSketchForward(lstmParams, x);
-console.log("whole sequence, each with its own state: output max |sketch - real| =", maxDiff(sketch.hiddenStates, real.hiddenStates));
+console.log("whole sequence, each with its own state: output max |sketch - real| =", await maxDiff(sketch.hiddenStates, real.hiddenStates));
 
 // %% [markdown]
 // 위 셀이 출력한 첫 줄(carry)은 반올림 오차 수준이고, 둘째 줄(출력)은 그렇지 않습니다. 시퀀스 전체를 돌리면 달라진 출력이 다음
@@ -187,7 +193,7 @@ const stockGru = builtLayer(tf.layers.gru({ units: units, returnSequences: true,
 rl.gruParamsToLayer(gruParams, stockGru);
 const stockGruOut = stockGru.apply(x) as rl.tf.Tensor3D;
 console.log("by hand:", gruByHand.shape, " tf.layers.gru:", stockGruOut.shape);
-console.log("max |GRU by hand - tf.layers.gru (sigmoid gates)| =", maxDiff(gruByHand, stockGruOut));
+console.log("max |GRU by hand - tf.layers.gru (sigmoid gates)| =", await maxDiff(gruByHand, stockGruOut));
 
 // %% [markdown]
 // ## 3. 라이브러리마다 다른 기본값 (defaults that differ)
@@ -221,15 +227,17 @@ rl.gruParamsToLayer(gruParams, defaultGru);
 const hardLstmOut = defaultLstm.apply(x) as rl.tf.Tensor3D;
 const hardGruOut = defaultGru.apply(x) as rl.tf.Tensor3D;
 const gruResetAfter = gruLoop(true);
+const noOutput = tf.zerosLike(stockLstmOut);
 rl.showTable(
   [
-    { comparison: "LSTM: sigmoid vs hardSigmoid gates (same weights)", "max abs diff": maxDiff(stockLstmOut, hardLstmOut) },
-    { comparison: "GRU: sigmoid vs hardSigmoid gates (same weights)", "max abs diff": maxDiff(stockGruOut, hardGruOut) },
-    { comparison: "GRU: reset before vs reset after (same weights)", "max abs diff": maxDiff(gruByHand, gruResetAfter) },
-    { comparison: "(for scale) largest |h_t| of the sigmoid LSTM", "max abs diff": tf.tidy(() => tf.max(tf.abs(stockLstmOut)).dataSync()[0]) },
+    { comparison: "LSTM: sigmoid vs hardSigmoid gates (same weights)", "max abs diff": await maxDiff(stockLstmOut, hardLstmOut) },
+    { comparison: "GRU: sigmoid vs hardSigmoid gates (same weights)", "max abs diff": await maxDiff(stockGruOut, hardGruOut) },
+    { comparison: "GRU: reset before vs reset after (same weights)", "max abs diff": await maxDiff(gruByHand, gruResetAfter) },
+    { comparison: "(for scale) largest |h_t| of the sigmoid LSTM", "max abs diff": await maxDiff(stockLstmOut, noOutput) },
   ],
   { title: "Same weights, different defaults" },
 );
+noOutput.dispose();
 
 // %% [markdown]
 // 표의 차이들은 반올림 오차가 아니라 다른 함수라는 뜻입니다. 그래서 Keras나 PyTorch에서 학습한 가중치를 옮기거나 논문의 숫자와
@@ -258,12 +266,13 @@ const nTrain = rl.byProfile({ full: 4000, quick: 1500 });
 const epochs = rl.byProfile({ full: 40, quick: 25 });
 const train = rl.addingProblem(nTrain, T, { seed: 1 });
 const valid = rl.addingProblem(500, T, { seed: 2 });
-const baselineMse = rl.meanPredictorMse(valid.y);
+const baselineMse = await rl.meanPredictorMse(valid.y);
 console.log(`T = ${T} steps, ${nTrain} training / 500 validation sequences, ${epochs} epochs`);
 console.log("train x:", train.x.shape, " y:", train.y.shape, ` baseline (predict the mean) validation MSE = ${baselineMse.toFixed(4)}`);
-const ex = (train.x.arraySync() as number[][][])[0];
+const ex = ((await train.x.array()) as number[][][])[0];
+const target0 = ((await train.y.array()) as number[][])[0][0];
 const [early, late] = train.markedSteps[0];
-console.log(`example 0: marked steps ${early} and ${late}: ${ex[early][0].toFixed(3)} + ${ex[late][0].toFixed(3)} = target ${(train.y.arraySync() as number[][])[0][0].toFixed(3)}`);
+console.log(`example 0: marked steps ${early} and ${late}: ${ex[early][0].toFixed(3)} + ${ex[late][0].toFixed(3)} = target ${target0.toFixed(3)}`);
 
 // %% [markdown]
 // 세 모델은 순환층(recurrent layer) 종류만 다릅니다: 유닛 16개의 순환층 하나, 그 위에 출력 하나의 `Dense`. 같은 데이터, 같은

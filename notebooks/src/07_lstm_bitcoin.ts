@@ -126,11 +126,12 @@ console.log(`logistic regression: ${fitLr5m.epochs} epoch(s), kept epoch ${fitLr
 // %%
 const yTest5m = ds5m.test.y;
 const majority5m = rl.majorityPredictions(ds5m.train.y, ds5m.test.n);
-const predLstm5m = rl.predictClasses(lstm5m, t5m.test.x);
+const predLstm5m = await rl.predictClasses(lstm5m, t5m.test.x);
+const predLogreg5m = await rl.predictClasses(logreg5m, t5m.test.x);
 const rows5mTable = [
   rl.scoreRow("majority class (train)", yTest5m, majority5m.predictions, `always ${majority5m.cls === 1 ? "up" : "down"}`),
   rl.scoreRow("persistence (last 3 bars)", yTest5m, rl.persistencePredictions(close5m, ds5m.test.refs, HORIZON_5M), "same direction as the last 15 minutes"),
-  rl.scoreRow("logistic regression", yTest5m, rl.predictClasses(logreg5m, t5m.test.x), "same 60 x 8 window, flattened"),
+  rl.scoreRow("logistic regression", yTest5m, predLogreg5m, "same 60 x 8 window, flattened"),
   rl.scoreRow("LSTM", yTest5m, predLstm5m, `units ${JSON.stringify(units5m)}, ${fit5m.epochs} epoch(s)`),
 ];
 rl.showTable(rows5mTable as unknown as Record<string, unknown>[], { title: `5-minute BTC, test period (${ds5m.test.n} windows)` });
@@ -251,11 +252,12 @@ const fitLrD = await rl.fit(logregD, tD.train.x, tD.train.y, {
 });
 const yTestD = dsD.test.y;
 const majorityD = rl.majorityPredictions(dsD.train.y, dsD.test.n);
-const predLstmD = rl.predictClasses(lstmD, tD.test.x);
+const predLstmD = await rl.predictClasses(lstmD, tD.test.x);
+const predLogregD = await rl.predictClasses(logregD, tD.test.x);
 const rowsDTable = [
   rl.scoreRow("majority class (train)", yTestD, majorityD.predictions, `always ${majorityD.cls === 1 ? "up" : "down"}`),
   rl.scoreRow("persistence (yesterday)", yTestD, rl.persistencePredictions(closeD, dsD.test.refs, HORIZON_D), "same direction as yesterday"),
-  rl.scoreRow("logistic regression", yTestD, rl.predictClasses(logregD, tD.test.x), `same 30 x 3 window, ${fitLrD.epochs} epoch(s)`),
+  rl.scoreRow("logistic regression", yTestD, predLogregD, `same 30 x 3 window, ${fitLrD.epochs} epoch(s)`),
   rl.scoreRow("LSTM", yTestD, predLstmD, `units ${JSON.stringify(unitsD)}, kept epoch ${fitD.bestEpoch}`),
 ];
 rl.showTable(rowsDTable as unknown as Record<string, unknown>[], { title: `Daily BTC, test period (${dsD.test.n} days)` });
@@ -300,7 +302,7 @@ await rl.plotPricePredictions({
 // %%
 const ownScaled = rl.testWindowsScaledOnTheirOwn(features5m, ds5m);
 const xOwn = tf.tensor3d(ownScaled, [ds5m.test.n, WINDOW_5M, ds5m.d]);
-const accOwn = rl.accuracy(yTest5m, rl.predictClasses(lstm5m, xOwn));
+const accOwn = rl.accuracy(yTest5m, await rl.predictClasses(lstm5m, xOwn));
 xOwn.dispose();
 
 rl.seedEverything(42);
@@ -310,7 +312,7 @@ const leakyTrain = rl.partTensors(leaky.train, WINDOW_5M, leaky.d);
 const leakyTest = rl.partTensors(leaky.test, WINDOW_5M, leaky.d);
 const lstmLeaky = rl.buildSequenceModel({ inputShape: [WINDOW_5M, leaky.d], units: units5m, dropout: [0.2, 0.1, 0.2], batchNorm: true, dense: 32 });
 await rl.fit(lstmLeaky, leakyTrain.x, leakyTrain.y, { name: "LSTM 5m, leaky", epochs: epochs5m, batchSize: 64 });
-const accLeaky = rl.accuracy(leaky.test.y, rl.predictClasses(lstmLeaky, leakyTest.x));
+const accLeaky = rl.accuracy(leaky.test.y, await rl.predictClasses(lstmLeaky, leakyTest.x));
 const majorityLeaky = rl.majorityBaseline(leaky.train.y, leaky.test.y).accuracy;
 
 const honest = rows5mTable[3].accuracy;
