@@ -161,6 +161,8 @@ function main() {
   if (!SMOKE) for (const kind of gpus) steps.push({ kind, what: "agree", limit: 120, run: (l) => node("node_modules/mocha/bin/mocha.js", ["--no-config", "--timeout", "60000", "test/backends.test.js"], kind, l) });
   for (const kind of kinds) steps.push({ kind, what: "bench", limit: 150, run: (l) => runBench(kind, l, SMOKE) });
   if (FULL && !SMOKE) for (const kind of kinds) steps.push({ kind, what: "full", limit: 420, run: (l) => runLesson06(kind, false, l) });
+  // Last, if time is left: every notebook (quick) on each GPU backend, as a student on a GPU host would run them.
+  if (!SMOKE) for (const kind of gpus) steps.push({ kind, what: "all", limit: 300, run: (l) => node("scripts/run-headless.js", ["--quick", "--keep-going", "--out", path.join(OUT, `${kind}-all`)], kind, l) });
 
   const done = {};
   for (const s of steps) {
@@ -187,8 +189,8 @@ function main() {
   };
   const table = [
     "",
-    "| backend | lesson 06 quick: run time; lecture LSTM test acc; its training samples/s | lesson 06 full: same | agreement tests vs cpu | bench: training samples/s, stock / rnnlab layers |",
-    "|---|---|---|---|---|",
+    "| backend | lesson 06 quick: run time; lecture LSTM test acc; its training samples/s | lesson 06 full: same | agreement tests vs cpu | bench: training samples/s, stock / rnnlab layers | all notebooks, quick |",
+    "|---|---|---|---|---|---|",
   ];
   for (const kind of kinds) {
     const q = done[`${kind}/quick`];
@@ -197,7 +199,9 @@ function main() {
     const b = done[`${kind}/bench`];
     const agree = !a ? "—" : a.skipped ? "skipped (budget)" : a.ok ? (a.out.match(/(\d+) passed, 0 failed/) ? `${RegExp.$1} passed` : "passed") : "FAILED (see log)";
     const bench = !b || b.skipped ? "skipped (budget)" : b.ok ? b.summary : "FAILED (see log)";
-    table.push(`| ${kind} | ${lessonCell(q)} | ${FULL && !SMOKE ? lessonCell(f) : "not run"} | ${agree} | ${bench} |`);
+    const all = done[`${kind}/all`];
+    const allCell = !all ? "—" : all.skipped ? "skipped (budget)" : `${all.ok ? "all passed" : all.timedOut ? "timed out" : "FAILED (see log)"} in ${all.seconds.toFixed(0)} s`;
+    table.push(`| ${kind} | ${lessonCell(q)} | ${FULL && !SMOKE ? lessonCell(f) : "not run"} | ${agree} | ${bench} | ${allCell} |`);
   }
   for (const line of table) say(line);
   say(`\n${((Date.now() - started) / 1000).toFixed(0)} s in all; executed notebooks under ${OUT}`);

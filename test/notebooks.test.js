@@ -40,6 +40,25 @@ describe("notebooks", function () {
     assert.strictEqual(r.status, 0, r.stderr);
   });
 
+  it("read tensors asynchronously, so that they run on a GPU backend (WebGPU has no synchronous read-back in Node.js)", () => {
+    const sync = /\.(dataSync|arraySync|bufferSync)\s*\(|\btf\.print\(|\.print\(\s*\)\s*;?\s*$/;
+    const offenders = [];
+    const scan = (dir, exempt = () => false) => {
+      for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {
+        fs.readFileSync(path.join(dir, f), "utf8")
+          .split("\n")
+          .forEach((line, i) => {
+            // danfo's DataFrame.print() formats JS arrays, not tensors.
+            if (sync.test(line) && !/\b(df|frame)\b.*\.print\(/.test(line) && !exempt(f, line)) offenders.push(`${path.relative(ROOT, dir)}/${f}:${i + 1}: ${line.trim()}`);
+          });
+      }
+    };
+    scan(path.join(ROOT, "notebooks", "src"));
+    // layers.ts reads synchronously only on host-memory backends (hostMemoryBackend(): wasm, cpu, tfjs-node).
+    scan(path.join(ROOT, "lib", "src"), (f) => f === "layers.ts");
+    assert.deepStrictEqual(offenders, [], `synchronous reads:\n${offenders.join("\n")}`);
+  });
+
   it("name the tslab kernel and carry no outputs in the repository", () => {
     for (const f of fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"))) {
       const nb = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", f), "utf8"));
