@@ -17,6 +17,13 @@ const tf = rl.tf;
 await rl.initRuntime();
 rl.seedEverything(42);
 
+// Tensor values are read with await (t.data(), t.array()): a GPU backend has no synchronous read-back in Node.js.
+// printMatrix shows a matrix like tensor.print() (which reads synchronously), four decimals per entry.
+const printMatrix = async (m: rl.tf.Tensor) => {
+  const rows = (await m.array()) as number[][];
+  console.log(rows.map((row) => row.map((v) => v.toFixed(4).padStart(7)).join(" ")).join("\n"));
+};
+
 // %% [markdown]
 // ## 1. 데이터: 작은 시퀀스 묶음 (a small batch of sequences)
 //
@@ -39,13 +46,16 @@ console.log("x:", x.shape, "= [batch, time, features]");
 // - `bias` = $b$ : `[units]` (강의 식에는 빠져 있지만 실제 층에는 있습니다)
 //
 // 그래서 코드의 한 스텝은 `h_t = tanh(x_t · kernel + h_{t-1} · recurrentKernel + b)`이고, 식으로는 강의의 것과 같습니다.
+//
+// 행렬의 값은 `printMatrix`로 봅니다. 텐서의 값은 `await m.array()`처럼 비동기(asynchronous)로 읽습니다: GPU 백엔드(WebGPU)는
+// Node.js에서 `print()`나 `dataSync()` 같은 동기(synchronous) 읽기를 할 수 없기 때문입니다 (00 노트북 참고).
 
 // %%
 const params = rl.initSimpleRnnParams(features, units, 42);
 console.log("kernel (W_xh^T):         ", params.kernel.shape);
 console.log("recurrentKernel (W_hh^T):", params.recurrentKernel.shape);
 console.log("bias (b):                ", params.bias.shape);
-params.recurrentKernel.print();
+await printMatrix(params.recurrentKernel);
 
 // %% [markdown]
 // ## 3. 한 스텝 손으로 (one time step by hand)
@@ -58,17 +68,23 @@ const h0 = tf.zeros([batch, units]) as rl.tf.Tensor2D;
 const x1 = tf.tidy(() => tf.squeeze(tf.slice(x, [0, 0, 0], [batch, 1, features]), [1])) as rl.tf.Tensor2D;
 const fromInput = tf.matMul(x1, params.kernel);                // [batch, features] x [features, units]
 const fromState = tf.matMul(h0, params.recurrentKernel);       // [batch, units] x [units, units]
-const h1 = tf.tanh(fromInput.add(fromState).add(params.bias)); // + b broadcast over the batch
+const h1 = tf.tidy(() => tf.tanh(fromInput.add(fromState).add(params.bias))); // + b broadcast over the batch; tidy frees the sums
 console.log("x_1:", x1.shape, " x_1·W_xh^T:", fromInput.shape, " h_0·W_hh^T:", fromState.shape, " h_1:", h1.shape);
-h1.print();
+await printMatrix(h1);
 
 // %% [markdown]
 // 라이브러리의 `rl.simpleRnnStep`도 같은 식입니다. 두 결과의 최대 절대 차이(max abs difference)를 출력합니다.
 
 // %%
-const maxDiff = (a: rl.tf.Tensor, b: rl.tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+// The largest |a - b|: computed inside tf.tidy, then read with await (a tidy callback cannot wait for a read).
+const maxDiff = async (a: rl.tf.Tensor, b: rl.tf.Tensor): Promise<number> => {
+  const d = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
+  const value = (await d.data())[0];
+  d.dispose();
+  return value;
+};
 const h1Lib = rl.simpleRnnStep(params, x1, h0);
-console.log("max |h_1(by hand) - h_1(simpleRnnStep)| =", maxDiff(h1, h1Lib));
+console.log("max |h_1(by hand) - h_1(simpleRnnStep)| =", await maxDiff(h1, h1Lib));
 
 // %% [markdown]
 // ## 4. 시간을 따라 펼치기 (the RNN unrolled over time)
@@ -105,12 +121,14 @@ console.log("all hidden states:", byHand.shape, "= [batch, time, units]");
 // 첫 번째 시퀀스에 돌려서 위의 텐서 버전과 비교합니다.
 
 // %%
-const W = tf.tidy(() => params.kernel.transpose().arraySync() as number[][]);          // [units][features]
-const U = tf.tidy(() => params.recurrentKernel.transpose().arraySync() as number[][]); // [units][units]
-const b = params.bias.arraySync() as number[];
-const inputSequence = (x.arraySync() as number[][][])[0];                  // [time][features]
+const kernelT = params.kernel.transpose(), recurrentKernelT = params.recurrentKernel.transpose();
+const W = (await kernelT.array()) as number[][];                            // [units][features]
+const U = (await recurrentKernelT.array()) as number[][];                   // [units][units]
+tf.dispose([kernelT, recurrentKernelT]);
+const b = (await params.bias.array()) as number[];
+const inputSequence = ((await x.array()) as number[][][])[0];              // [time][features]
 const pseudoOutputs = rl.simpleRnnPseudocode(inputSequence, W, U, b);       // [time][units]
-const tensorOutputs = (byHand.arraySync() as number[][][])[0];
+const tensorOutputs = ((await byHand.array()) as number[][][])[0];
 const pseudoDiff = Math.max(...pseudoOutputs.flatMap((row, t) => row.map((v, j) => Math.abs(v - tensorOutputs[t][j]))));
 console.log(`W: [${W.length}][${W[0].length}], U: [${U.length}][${U[0].length}], outputs: [${pseudoOutputs.length}][${pseudoOutputs[0].length}]`);
 console.log("max |pseudocode - tensor loop| =", pseudoDiff);
@@ -125,7 +143,7 @@ console.log("max |pseudocode - tensor loop| =", pseudoDiff);
 const Why = tf.randomNormal([units, 1], 0, 0.5, "float32", 11);                // W_hy^T: [units, outputs]
 const y = tf.tidy(() => tf.matMul(byHand.reshape([batch * steps, units]), Why).reshape([batch, steps, 1]));
 console.log("h:", byHand.shape, " W_hy^T:", Why.shape, " y:", y.shape, "= [batch, time, outputs]");
-console.log("y_t of sequence 0:", (y.arraySync() as number[][][])[0].map((v) => v[0].toFixed(3)).join(" "));
+console.log("y_t of sequence 0:", ((await y.array()) as number[][][])[0].map((v) => v[0].toFixed(3)).join(" "));
 
 // %% [markdown]
 // ### 펼친 RNN의 은닉 상태 그림 (hidden states over time)
@@ -134,7 +152,7 @@ console.log("y_t of sequence 0:", (y.arraySync() as number[][][])[0].map((v) => 
 // 아래는 같은 숫자를 선으로 그린 것입니다. `tanh` 때문에 모든 값이 -1과 1 사이에 있습니다.
 
 // %%
-const seq0 = (byHand.arraySync() as number[][][])[0];                          // [time][units]
+const seq0 = ((await byHand.array()) as number[][][])[0];                      // [time][units]
 const unitsByTime = Array.from({ length: units }, (_, j) => seq0.map((h) => h[j]));
 await rl.plotHeatmap(unitsByTime, {
   title: "SimpleRNN hidden states h_t (sequence 0)",
@@ -170,8 +188,8 @@ fastLayer.setWeights([params.kernel, params.recurrentKernel, params.bias]);
 const fastOut = fastLayer.apply(x) as rl.tf.Tensor3D;
 
 console.log("tf.layers.simpleRNN output:", stockOut.shape);
-console.log("max |by hand - tf.layers.simpleRNN| =", maxDiff(byHand, stockOut));
-console.log("max |by hand - rl fast SimpleRNN|   =", maxDiff(byHand, fastOut));
+console.log("max |by hand - tf.layers.simpleRNN| =", await maxDiff(byHand, stockOut));
+console.log("max |by hand - rl fast SimpleRNN|   =", await maxDiff(byHand, fastOut));
 
 // %% [markdown]
 // 차이는 부동소수점(float32) 반올림 수준입니다. 즉 `tf.layers.simpleRNN`이 하는 일은 위의 몇 줄짜리 반복문이 전부입니다.
@@ -183,7 +201,7 @@ tf.tidy(() => { lastOnly.apply(tf.zeros([1, steps, features])); });
 rl.simpleRnnParamsToLayer(params, lastOnly);
 const hT = lastOnly.apply(x) as rl.tf.Tensor2D;
 const hTByHand = tf.tidy(() => tf.squeeze(tf.slice(byHand, [0, steps - 1, 0], [batch, 1, units]), [1]));
-console.log("returnSequences=false:", hT.shape, " max |h_T - last row by hand| =", maxDiff(hT, hTByHand));
+console.log("returnSequences=false:", hT.shape, " max |h_T - last row by hand| =", await maxDiff(hT, hTByHand));
 
 // %% [markdown]
 // ## 8. 시간을 거슬러 역전파 (BPTT) 와 기울기 소실 (vanishing gradients)
@@ -204,8 +222,8 @@ console.log("returnSequences=false:", hT.shape, " max |h_T - last row by hand| =
 const longSteps = 50;
 const longX = tf.randomNormal([1, longSteps, features], 0, 1, "float32", 3) as rl.tf.Tensor3D;
 const longRun = rl.simpleRnnForward(params, longX);
-const hs = (longRun.hiddenStates.arraySync() as number[][][])[0];               // [time][units]
-const R = params.recurrentKernel.arraySync() as number[][];                      // W_hh^T [units][units]
+const hs = ((await longRun.hiddenStates.array()) as number[][][])[0];           // [time][units]
+const R = (await params.recurrentKernel.array()) as number[][];                  // W_hh^T [units][units]
 
 // J = ∂h_T/∂h_t as a matrix acting on row vectors; start with the identity at t = T and walk back.
 let J: number[][] = Array.from({ length: units }, (_, i) => Array.from({ length: units }, (_, j) => (i === j ? 1 : 0)));
@@ -225,7 +243,7 @@ console.log("hand-computed ||∂h_T/∂h_t|| for t = 1..", handNorms.length, "(f
 // 반복문 전체를 거슬러 계산합니다. 두 목록의 최대 상대 차이(max relative difference)를 출력합니다.
 
 // %%
-const autoNorms = rl.gradientNormsOverTime("simpleRnn", params, longX, { wrt: "state" });
+const autoNorms = await rl.gradientNormsOverTime("simpleRnn", params, longX, { wrt: "state" });
 const relDiff = Math.max(...autoNorms.map((v, t) => Math.abs(v - handNorms[t]) / Math.max(v, 1e-30)));
 console.log("time steps:", autoNorms.length, " max relative |hand - tf.grads| =", relDiff.toExponential(2));
 
@@ -236,10 +254,10 @@ console.log("time steps:", autoNorms.length, " max relative |hand - tf.grads| ="
 // `unitForgetBias`) 시작합니다.
 
 // %%
-const simpleNorms = rl.gradientNormsOverTime("simpleRnn", params, longX);
+const simpleNorms = await rl.gradientNormsOverTime("simpleRnn", params, longX);
 const lstmParams = rl.initLstmParams(features, units, 42);
 const lstmBias = tf.tidy(() => tf.concat([tf.zeros([units]), tf.ones([units]), tf.zeros([2 * units])])) as rl.tf.Tensor1D; // i, f, k, o
-const lstmNorms = rl.gradientNormsOverTime("lstm", { ...lstmParams, bias: lstmBias }, longX);
+const lstmNorms = await rl.gradientNormsOverTime("lstm", { ...lstmParams, bias: lstmBias }, longX);
 const distance = simpleNorms.map((_, t) => longSteps - 1 - t);                  // T - t (0 = the last input)
 await rl.plotLines(
   [

@@ -36,10 +36,26 @@ console.log(`profile ${rl.profile()}: ${N} examples per task, ${EPOCHS} epochs`)
 // 다섯 과제의 결과를 이 표에 모았다가 마지막에 한꺼번에 보여 줍니다.
 // 순환 층(recurrent layer)은 `rl.recurrentLayer(cell, args)`로 만듭니다. `tf.layers.lstm`과 같은 가중치를 가진,
 // 이 코스의 빠른 구현이며 게이트(gate) 활성화는 강의처럼 시그모이드(sigmoid)입니다.
+// 예측값 같은 텐서의 값은 `readData`/`readArray`로 비동기(asynchronous, `await`)로 읽습니다. GPU 백엔드(WebGPU)는 Node.js에서
+// `dataSync()` 같은 동기(synchronous) 읽기를 할 수 없기 때문입니다 (00 노트북 참고).
 
 // %%
 const results: Record<string, unknown>[] = [];
 const lstm = (units: number, args: Record<string, unknown> = {}) => rl.recurrentLayer("lstm", { units, ...args });
+// async read: a GPU backend has no synchronous read-back in Node.js. A tf.tidy callback cannot wait for a read,
+// so these compute f inside tidy, read the result with await (t.data(): flat, t.array(): nested), and free it.
+const readData = async (f: () => rl.tf.Tensor) => {
+  const t = tf.tidy(f);
+  const values = await t.data();
+  t.dispose();
+  return values;
+};
+const readArray = async (f: () => rl.tf.Tensor) => {
+  const t = tf.tidy(f);
+  const values = await t.array();
+  t.dispose();
+  return values;
+};
 
 // %% [markdown]
 // ## 1. one-to-one: 보통의 신경망 (vanilla)
@@ -63,7 +79,7 @@ console.log(rl.ioShapes(oneToOne, sq.x, sq.y));
 const EPOCHS_DENSE = rl.byProfile({ full: 30, quick: 20 }); // a dense net's epoch takes a fraction of a second
 const fitOneToOne = await rl.fit(oneToOne, sq.x, sq.y, { name: "one-to-one", epochs: EPOCHS_DENSE, batchSize: 32, validationSplit: 0.2 });
 const mseOneToOne = fitOneToOne.history.val_loss[fitOneToOne.epochs - 1];
-const mseMeanOnly = tf.tidy(() => tf.moments(sq.y).variance.dataSync()[0]); // MSE of always predicting the mean
+const mseMeanOnly = (await readData(() => tf.moments(sq.y).variance))[0]; // MSE of always predicting the mean
 results.push({ pattern: "1) one-to-one", task: "x -> x²", x: "[batch, 1]", y: "[batch, 1]", metric: "val MSE", value: mseOneToOne });
 console.log(`one-to-one: validation MSE ${mseOneToOne.toFixed(4)} (always predicting the mean: ${mseMeanOnly.toFixed(4)})`);
 
@@ -102,9 +118,9 @@ console.log(`one-to-many: validation MSE per step ${mseOneToMany.toFixed(4)} (th
 // %%
 const waveIdx = [N - 1, N - 2, N - 3];
 const waveInputs = tf.gather(wave.x, waveIdx);
-const wavePred = tf.tidy(() => (oneToMany.predict(waveInputs) as rl.tf.Tensor).squeeze([2]).arraySync() as number[][]);
-const waveTrue = tf.tidy(() => tf.gather(wave.y, waveIdx).squeeze([2]).arraySync() as number[][]);
-const waveW = waveInputs.dataSync();
+const wavePred = (await readArray(() => (oneToMany.predict(waveInputs) as rl.tf.Tensor).squeeze([2]))) as number[][];
+const waveTrue = (await readArray(() => tf.gather(wave.y, waveIdx).squeeze([2]))) as number[][];
+const waveW = await waveInputs.data();
 // One colour per frequency; solid = true wave, dashed = the model's.
 const wavePoints = waveIdx.flatMap((_, i) =>
   waveTrue[i].flatMap((v, t) => [
@@ -145,7 +161,7 @@ console.log(rl.ioShapes(manyToOne, sum.x, sum.y));
 // %%
 const fitManyToOne = await rl.fit(manyToOne, sum.x, sum.y, { name: "many-to-one", epochs: EPOCHS, batchSize: 32, validationSplit: 0.2 });
 const accManyToOne = fitManyToOne.history.val_acc[fitManyToOne.epochs - 1];
-const shareSumPositive = tf.tidy(() => sum.y.mean().dataSync()[0]);
+const shareSumPositive = (await readData(() => sum.y.mean()))[0];
 results.push({ pattern: "3) many-to-one", task: "10 numbers -> sum > 0?", x: "[batch, 10, 1]", y: "[batch] (class)", metric: "val accuracy", value: accManyToOne });
 console.log(`many-to-one: validation accuracy ${accManyToOne.toFixed(3)} (share of positive sums: ${shareSumPositive.toFixed(3)})`);
 
@@ -182,7 +198,7 @@ const EPOCHS_REV = rl.byProfile({ full: 12, quick: 6 });
 const fitManyToMany = await rl.fit(manyToMany, rev.x, rev.y, { name: "many-to-many", epochs: EPOCHS_REV, batchSize: 32, validationSplit: 0.2 });
 const nValRev = N - Math.floor(N * 0.8);
 const revValX = rev.x.slice(N - nValRev);
-const revPred = tf.tidy(() => (manyToMany.predict(revValX) as rl.tf.Tensor).argMax(-1).arraySync() as number[][]);
+const revPred = (await readArray(() => (manyToMany.predict(revValX) as rl.tf.Tensor).argMax(-1))) as number[][];
 const revAcc = rl.sequenceAccuracy(rev.targets.slice(N - nValRev), revPred);
 results.push({ pattern: "4) many-to-many", task: "reverse 5 symbols + end", x: "[batch, 5, 4]", y: "[batch, 6, 1]", metric: "val sequence accuracy", value: revAcc.sequence });
 console.log(`many-to-many: validation token accuracy ${revAcc.token.toFixed(3)}, whole-sequence accuracy ${revAcc.sequence.toFixed(3)}`);
@@ -217,9 +233,10 @@ const accSynced = fitSynced.history.val_acc[fitSynced.epochs - 1];
 results.push({ pattern: "5) synced many-to-many", task: "running parity of 10 bits", x: "[batch, 10, 1]", y: "[batch, 10, 1]", metric: "val accuracy", value: accSynced });
 console.log(`synced many-to-many: validation accuracy per step ${accSynced.toFixed(3)}`);
 const parX = par.x.slice(N - 1, 1);
-const parPred = tf.tidy(() => (synced.predict(parX) as rl.tf.Tensor).argMax(-1).dataSync());
-console.log(`  bits      ${Array.from(parX.dataSync()).join("")}`);
-console.log(`  parity    ${Array.from(tf.tidy(() => par.y.slice(N - 1, 1).dataSync())).join("")}`);
+const parPred = await readData(() => (synced.predict(parX) as rl.tf.Tensor).argMax(-1));
+const parTrue = await readData(() => par.y.slice(N - 1, 1));
+console.log(`  bits      ${Array.from(await parX.data()).join("")}`);
+console.log(`  parity    ${Array.from(parTrue).join("")}`);
 console.log(`  predicted ${Array.from(parPred).join("")}`);
 parX.dispose();
 
@@ -272,7 +289,7 @@ const hiLoss: number[] = [];
 let hiLearnedAt = -1;
 for (let i = 0; i < 50; i++) {
   hiLoss.push((await hiModel.trainOnBatch(hi.x, hi.y)) as number);
-  const idx = tf.tidy(() => (hiModel.predict(hi.x) as rl.tf.Tensor).argMax(-1).dataSync());
+  const idx = await readData(() => (hiModel.predict(hi.x) as rl.tf.Tensor).argMax(-1));
   const said = rl.decodeChars(idx, hi.vocab);
   if (said === hi.target && hiLearnedAt < 0) hiLearnedAt = i;
   if (i % 5 === 0 || i === 49) console.log(`iteration ${String(i).padStart(2)}  loss ${hiLoss[i].toFixed(4)}  prediction "${said}"`);
@@ -287,7 +304,7 @@ console.log(`first iteration with the whole "${hi.target}" right: ${hiLearnedAt}
 await rl.plotLines({ name: "loss", y: hiLoss }, { title: "hihello: training loss", xLabel: "iteration", yLabel: "cross-entropy", logY: true });
 
 // %%
-const hiProbs = tf.tidy(() => (hiModel.predict(hi.x) as rl.tf.Tensor).squeeze([0]).arraySync() as number[][]);
+const hiProbs = (await readArray(() => (hiModel.predict(hi.x) as rl.tf.Tensor).squeeze([0]))) as number[][];
 await rl.plotHeatmap(hiProbs, {
   title: "hihello: P(next character) per step", xLabels: hi.vocab, yLabels: [...hi.input].map((c, t) => `t${t} ${c}`),
   xTitle: "next character", yTitle: "input step", annotate: true,
