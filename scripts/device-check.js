@@ -197,7 +197,7 @@ function main() {
     const f = done[`${kind}/full`];
     const a = done[`${kind}/agree`];
     const b = done[`${kind}/bench`];
-    const agree = !a ? "—" : a.skipped ? "skipped (budget)" : a.ok ? (a.out.match(/(\d+) passed, 0 failed/) ? `${RegExp.$1} passed` : "passed") : "FAILED (see log)";
+    const agree = !a ? "—" : a.skipped ? "skipped (budget)" : a.ok ? `${(a.out.match(/(\d+) passing/) ?? [])[1] ?? "all"} passed` : "FAILED (see log)";
     const bench = !b || b.skipped ? "skipped (budget)" : b.ok ? b.summary : "FAILED (see log)";
     const all = done[`${kind}/all`];
     const allCell = !all ? "—" : all.skipped ? "skipped (budget)" : `${all.ok ? "all passed" : all.timedOut ? "timed out" : "FAILED (see log)"} in ${all.seconds.toFixed(0)} s`;

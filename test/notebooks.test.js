@@ -40,11 +40,11 @@ describe("notebooks", function () {
     assert.strictEqual(r.status, 0, r.stderr);
   });
 
-  it("read tensors asynchronously, so that they run on a GPU backend (WebGPU has no synchronous read-back in Node.js)", () => {
+  it("(and the library and scripts) read tensors asynchronously, so that they run on a GPU backend (WebGPU has no synchronous read-back in Node.js)", () => {
     const sync = /\.(dataSync|arraySync|bufferSync)\s*\(|\btf\.print\(|\.print\(\s*\)\s*;?\s*$/;
     const offenders = [];
     const scan = (dir, exempt = () => false) => {
-      for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {
+      for (const f of fs.readdirSync(dir).filter((f) => /\.(ts|js)$/.test(f)).sort()) {
         fs.readFileSync(path.join(dir, f), "utf8")
           .split("\n")
           .forEach((line, i) => {
@@ -56,6 +56,8 @@ describe("notebooks", function () {
     scan(path.join(ROOT, "notebooks", "src"));
     // layers.ts reads synchronously only on host-memory backends (hostMemoryBackend(): wasm, cpu, tfjs-node).
     scan(path.join(ROOT, "lib", "src"), (f) => f === "layers.ts");
+    // The scripts that run on a GPU host (device-check runs the bench and the lessons there).
+    scan(path.join(ROOT, "scripts"), (f) => f === "trace-files.js");
     assert.deepStrictEqual(offenders, [], `synchronous reads:\n${offenders.join("\n")}`);
   });
 
