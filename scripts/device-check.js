@@ -44,19 +44,26 @@ function sh(cmd) {
   return r.status === 0 ? r.stdout.trim() : "";
 }
 
+// GNU timeout kills the step's whole process group: run-headless starts one process per notebook, and a notebook
+// left running after its parent was killed would go on using the GPU during the next steps and skew their timings.
+const HAVE_TIMEOUT = spawnSync("timeout", ["--version"], { encoding: "utf8" }).status === 0;
+
 /** Runs `node script ...args` with a backend forced and a time limit; never throws. */
 function node(script, scriptArgs, kind, limitS, extraEnv = {}) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [path.join(ROOT, script), ...scriptArgs], {
+  const limit = Math.max(1, Math.floor(limitS));
+  const argv = [process.execPath, path.join(ROOT, script), ...scriptArgs];
+  const [cmd, ...rest] = HAVE_TIMEOUT ? ["timeout", "-s", "KILL", String(limit), ...argv] : argv;
+  const r = spawnSync(cmd, rest, {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 1 << 26,
-    timeout: Math.max(1, limitS) * 1000,
+    timeout: (limit + 10) * 1000,
     killSignal: "SIGKILL",
     env: { ...process.env, RNNLAB_BACKEND: kind, ...extraEnv },
   });
   const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
-  const timedOut = r.error?.code === "ETIMEDOUT" || r.signal === "SIGKILL";
+  const timedOut = r.error?.code === "ETIMEDOUT" || r.signal === "SIGKILL" || (HAVE_TIMEOUT && (r.status === 137 || r.status === 124));
   return { ok: r.status === 0, timedOut, seconds: (Date.now() - t0) / 1000, out };
 }
 
