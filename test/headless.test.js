@@ -3,22 +3,10 @@
 const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
-const { spawnSync } = require("child_process");
-const { parseCells, buildNotebook } = require("../scripts/build-notebooks.js");
+const { ROOT, runScript, writeNotebook } = require("./notebook-helpers");
 
-const ROOT = path.resolve(__dirname, "..");
 const RUNNER = path.join(ROOT, "scripts", "run-headless.js");
-
-function run(args, env = {}) {
-  const r = spawnSync(process.execPath, [RUNNER, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
-  return { status: r.status, out: r.stdout + r.stderr };
-}
-
-function writeNotebook(dir, name, source) {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, JSON.stringify(buildNotebook(name, parseCells(source, name)), null, 1));
-  return file;
-}
+const run = (args, env) => runScript(RUNNER, args, env);
 
 const codeOutputs = (nb) => nb.cells.filter((c) => c.cell_type === "code").map((c) => c.outputs);
 const text = (outs, name) => outs.filter((o) => o.output_type === "stream" && o.name === name).map((o) => o.text.join("")).join("");

@@ -5,21 +5,10 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { parseCells, buildNotebook } = require("../scripts/build-notebooks.js");
+const { ROOT, runScript, writeNotebook } = require("./notebook-helpers");
 
-const ROOT = path.resolve(__dirname, "..");
 const RUNNER = path.join(ROOT, "scripts", "run-notebooks.js");
-
-function runNotebooks(args, env = {}) {
-  const r = spawnSync(process.execPath, [RUNNER, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
-  return { status: r.status, out: r.stdout + r.stderr };
-}
-
-function writeNotebook(dir, name, source) {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, JSON.stringify(buildNotebook(name, parseCells(source, name)), null, 1));
-  return file;
-}
+const runNotebooks = (args, env) => runScript(RUNNER, args, env);
 
 function outputsOf(nb) {
   return nb.cells.filter((c) => c.cell_type === "code").flatMap((c) => c.outputs);
