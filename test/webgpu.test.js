@@ -67,6 +67,17 @@ describe("WebGPU", function () {
       assert.match(r.out, /Dawn found only a software adapter \(.*llvmpipe/);
     });
 
+    it("where Vulkan finds no usable GPU (bookworm's own lavapipe), the choice is quiet: Dawn's complaints stay in the probe", () => {
+      // Without build/lavapipe/env: the system's Mesa 22 lavapipe, which setup-lavapipe.sh installs, and Dawn rejects.
+      const r = spawnSync(process.execPath, ["-e", 'require("rnnlab").chooseBackend().then(r=>console.log("WEBGPU", r.attempts.find(a=>a.kind==="webgpu").reason))'], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, RNNLAB_BACKEND: "", RNNLAB_WEBGPU_SOFTWARE: "", VK_DRIVER_FILES: "" },
+      });
+      assert.match(r.stdout, /^WEBGPU (Dawn found no GPU adapter|Dawn found only a software adapter)/m, r.stdout + r.stderr);
+      assert.strictEqual(r.stderr.trim(), "", "nothing on stderr");
+    });
+
     it("dataSync on a GPU tensor names the async alternative instead of failing inside the backend", () => {
       const code = `const rl = require("rnnlab"); const tf = rl.tf;
         rl.initRuntime({ verbose: false }).then(() => {

@@ -83,8 +83,8 @@ async function loadNative(pkg: string): Promise<string> {
   return `${pkg} ${pkgVersion(pkg) ?? "?"}`;
 }
 
-/** Dawn's Node binding: the `webgpu` package's index is ESM-only, so load its CommonJS native module directly. */
-function loadDawn(): { create: (opts: string[]) => unknown; globals: Record<string, unknown> } {
+/** Where Dawn's Node binding is: the `webgpu` package's index is ESM-only, so its CommonJS native module is loaded directly. */
+function dawnFile(): string {
   let dir: string;
   try {
     dir = require("path").dirname(require.resolve("webgpu/package.json"));
@@ -94,11 +94,50 @@ function loadDawn(): { create: (opts: string[]) => unknown; globals: Record<stri
   const arch = process.platform === "darwin" ? "universal" : process.arch;
   const file = require("path").join(dir, "dist", `${process.platform}-${arch}`, "dawn.node");
   if (!require("fs").existsSync(file)) throw new Error(`webgpu has no prebuilt Dawn for ${process.platform}-${arch}`);
+  return file;
+}
+
+function loadDawn(file: string): { create: (opts: string[]) => unknown; globals: Record<string, unknown> } {
   try {
     return require(file);
   } catch (e) {
     throw new Error(`Dawn did not load (${firstLine(e)})`);
   }
+}
+
+/**
+ * The GPU adapter's name, asked for in a child process: Dawn and the Vulkan drivers write their complaints (no
+ * adapter, a missing feature, no display) straight to the process's stderr, which in a notebook would land in the
+ * first cell on every machine that has Vulkan but no usable GPU; and a driver that crashes takes only the child
+ * down. Throws the reason when there is no adapter.
+ */
+function probeAdapter(file: string): string {
+  const { spawnSync } = require("child_process") as typeof import("child_process");
+  const code = `const d = require(${JSON.stringify(file)}); Object.assign(globalThis, d.globals);
+    const say = (k, v) => { process.stdout.write(k + " " + JSON.stringify(v) + "\\n"); process.exit(0); };
+    d.create([]).requestAdapter({ powerPreference: "high-performance" }).then(
+      (a) => { const i = (a && a.info) || {}; say("RNNLAB_ADAPTER", a ? [i.vendor, i.architecture, i.device || i.description].filter(Boolean).join(" ") || "a GPU adapter" : null); },
+      (e) => say("RNNLAB_ADAPTER_ERROR", String((e && e.message) || e)));`;
+  const r = spawnSync(process.execPath, ["-e", code], {
+    encoding: "utf8",
+    timeout: 60000,
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? require("os").tmpdir() },
+  });
+  const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RNNLAB_ADAPTER"));
+  const stderr = (r.stderr ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+  if (!line) {
+    const how = r.error ? r.error.message : r.signal ? `was killed (${r.signal})` : `exited with code ${r.status}`;
+    throw new Error(`Dawn's adapter probe ${how}${stderr.length ? `: ${stderr[stderr.length - 1]}` : ""}`);
+  }
+  const [key, json] = [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)];
+  const value = JSON.parse(json) as string | null;
+  if (key === "RNNLAB_ADAPTER_ERROR") throw new Error(`Dawn could not ask for an adapter (${value})`);
+  if (value === null) {
+    // Dawn names why it passed over an adapter ("Vulkan ... required"): the most useful line to show.
+    const hint = stderr.find((l) => /required|not supported|unsupported/i.test(l) && !/^-|^at /.test(l));
+    throw new Error(`Dawn found no GPU adapter${hint ? ` (${hint.replace(/^Warning:\s*/, "")})` : ""}`);
+  }
+  return value;
 }
 
 /** On Linux Dawn reaches an NVIDIA/AMD GPU through Vulkan; without the loader it would only print a warning. */
@@ -140,20 +179,19 @@ export function guardSyncReads(backend: SyncReader): void {
 }
 
 async function loadWebgpu(): Promise<string> {
-  const dawn = loadDawn();
+  const file = dawnFile();
   if (!vulkanLoaderPresent()) throw new Error("no Vulkan loader (libvulkan.so.1), so Dawn cannot reach a GPU");
-  const g = globalThis as Record<string, unknown>;
-  Object.assign(g, dawn.globals);
-  const gpu = dawn.create([]) as { requestAdapter: (o?: object) => Promise<unknown> };
-  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
-  if (!adapter) throw new Error("Dawn found no GPU adapter");
-  const info = (adapter as { info?: { vendor?: string; architecture?: string; device?: string; description?: string } }).info;
-  const name = info ? [info.vendor, info.architecture, info.device || info.description].filter(Boolean).join(" ") : "";
+  const name = probeAdapter(file);
   // A software adapter (Mesa's lavapipe, SwiftShader) runs WebGPU on the CPU, far slower than wasm: never chosen,
   // except with RNNLAB_WEBGPU_SOFTWARE=1, which lets a machine without a GPU test the WebGPU code path.
   if (/swiftshader|llvmpipe|lavapipe|software/i.test(name) && process.env.RNNLAB_WEBGPU_SOFTWARE !== "1") {
     throw new Error(`Dawn found only a software adapter (${name}); RNNLAB_WEBGPU_SOFTWARE=1 allows it, for tests`);
   }
+  const dawn = loadDawn(file);
+  const g = globalThis as Record<string, unknown>;
+  Object.assign(g, dawn.globals);
+  // tfjs-backend-webgpu asks navigator.gpu for its own adapter and device.
+  const gpu = dawn.create([]);
   if (!g.navigator) g.navigator = {};
   (g.navigator as Record<string, unknown>).gpu = gpu;
   try {
