@@ -105,5 +105,6 @@ describe("notebooks", function () {
     assert.match(text, new RegExp(`rnnlab backend: ${chosen} — `));
     assert.match(text, /tslab \d+\.\d+\.\d+, TypeScript \d+\.\d+\.\d+, Node\.js v\d+/);
     assert.match(text, /predictions: Int32Array\(4\) \[ 0, 1, 1, 0 \]/);
+    assert.match(text, /tensors still allocated: 0\n/, "the clean-up cell frees everything, the optimizer's tensors included");
   });
 });

@@ -108,5 +108,6 @@ await rl.plotTrainingCurves(result.history, { title: "XOR: training curves" });
 
 // %%
 tf.dispose([xorX, xorY]);
+model.optimizer.dispose(); // Adam keeps tensors of its own (its moment estimates), which model.dispose() leaves
 model.dispose();
 console.log("tensors still allocated:", tf.memory().numTensors);
