@@ -7,7 +7,7 @@ const rl = require("rnnlab");
 const { prerequisites } = require("../scripts/build-native.js");
 
 const { tf } = rl;
-const { TOL, KINDS, maxAbsDiff, outputAndGrads } = require("./twin-layers");
+const { TOL, KINDS, maxAbsDiff, outputAndGrads, assertFitKeepsNoTensorsAndLearns } = require("./twin-layers");
 const twin = require("./twin-layers").twinModels;
 
 /** Two stacked layers (the first returns sequences), random weights and biases, the same in fast and stock. */
@@ -95,24 +95,7 @@ describe("native recurrent kernels (native/, lib/src/layers.ts)", function () {
     for (const on of [false, true]) {
       rl.useNativeKernels(on);
       if (!on) assert.strictEqual(rl.recurrentKernelPath(), "tf ops");
-      const model = tf.sequential({
-        layers: [
-          rl.fastLayers.lstm({ units: 8, returnSequences: true, inputShape: [6, 3] }),
-          rl.fastLayers.gru({ units: 8, returnSequences: true }),
-          rl.fastLayers.simpleRNN({ units: 8 }),
-          tf.layers.dense({ units: 2, activation: "softmax" }),
-        ],
-      });
-      model.compile({ optimizer: tf.train.adam(0.01), loss: "sparseCategoricalCrossentropy" });
-      const x = tf.randomNormal([32, 6, 3]);
-      const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, [1, 2]), 0), "float32"));
-      const h1 = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
-      const before = tf.memory().numTensors;
-      const h2 = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
-      assert.strictEqual(tf.memory().numTensors, before, `tensor count grew across a second fit (${rl.recurrentKernelPath()})`);
-      assert.ok(h2.history.loss[2] < h1.history.loss[0], `loss did not go down on ${rl.recurrentKernelPath()}`);
-      tf.dispose([x, y]);
-      model.dispose();
+      await assertFitKeepsNoTensorsAndLearns({ label: ` (${rl.recurrentKernelPath()})` });
     }
   });
 

@@ -52,4 +52,30 @@ function outputAndGrads(model, x, r) {
   return res;
 }
 
-module.exports = { TOL, KINDS, maxAbsDiff, twinModels, outputAndGrads };
+/**
+ * A stack of all three fast layers (LSTM -> GRU -> SimpleRNN -> Dense) fitted twice on a toy task: the second fit
+ * must leave the tensor count where it was, and the loss must go down. `label` names the run in the messages.
+ */
+async function assertFitKeepsNoTensorsAndLearns({ dropout = 0, label = "" } = {}) {
+  const fastLayers = rl.fastLayers;
+  const model = tf.sequential({
+    layers: [
+      fastLayers.lstm({ units: 8, returnSequences: true, inputShape: [6, 3], dropout }),
+      fastLayers.gru({ units: 8, returnSequences: true }),
+      fastLayers.simpleRNN({ units: 8 }),
+      tf.layers.dense({ units: 2, activation: "softmax" }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: "sparseCategoricalCrossentropy" });
+  const x = tf.randomNormal([32, 6, 3]);
+  const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, [1, 2]), 0), "float32"));
+  const h1 = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+  const before = tf.memory().numTensors;
+  const h2 = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+  assert.strictEqual(tf.memory().numTensors, before, `tensor count grew across a second fit${label}`);
+  assert.ok(h2.history.loss[2] < h1.history.loss[0], `loss did not go down${label}: ${h1.history.loss[0]} -> ${h2.history.loss[2]}`);
+  tf.dispose([x, y]);
+  model.dispose();
+}
+
+module.exports = { TOL, KINDS, maxAbsDiff, twinModels, outputAndGrads, assertFitKeepsNoTensorsAndLearns };
