@@ -7,6 +7,7 @@ const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const rl = require("rnnlab");
+const { lessonResult } = require("../scripts/device-check.js");
 
 const ROOT = path.resolve(__dirname, "..");
 const ENV_FILE = path.join(ROOT, "build", "lavapipe", "env");
@@ -95,10 +96,10 @@ describe("WebGPU", function () {
         const dir = path.join(out, backend);
         const r = withLavapipe(`node scripts/run-headless.js --quick --out "${dir}" notebooks/06_rnn_mnist.ipynb`, backend);
         assert.strictEqual(r.status, 0, r.out);
-        const nb = JSON.parse(fs.readFileSync(path.join(dir, "06_rnn_mnist.ipynb"), "utf8"));
-        const text = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => (o.text ? o.text.join("") : "")).join("");
-        assert.match(text, new RegExp(`rnnlab backend: ${backend} — `));
-        results[backend] = Number(text.match(/^lecture LSTM: ([\d.]+) after/m)[1]);
+        const lesson = lessonResult(path.join(dir, "06_rnn_mnist.ipynb"));
+        assert.match(lesson.backend, new RegExp(`^${backend} — `));
+        assert.ok(lesson.accuracy !== null, `no lecture-LSTM accuracy in the ${backend} run`);
+        results[backend] = lesson.accuracy;
       }
       assert.ok(results.webgpu > 0.2, `accuracy on webgpu ${results.webgpu}`);
       assert.ok(Math.abs(results.webgpu - results.wasm) <= 0.01, `webgpu ${results.webgpu} vs wasm ${results.wasm}`);
