@@ -31,6 +31,75 @@ describe("patterns (lib/src/patterns.ts)", function () {
     assert.throws(() => rl.decodeChars([0, 5], ["h", "e"]), /index 5 at position 1/);
   });
 
+  // reads a tensor made by f, then frees it (and the intermediates f made)
+  const readArray = async (f) => {
+    const t = tf.tidy(f);
+    const values = await t.array();
+    t.dispose();
+    return values;
+  };
+  const LONG_SENTENCE =
+    "if you want to build a ship, don't drum up people together to collect wood and don't assign them tasks and work, " +
+    "but rather teach them to long for the endless immensity of the sea.";
+
+  it("nextCharWindows: the long-sentence lab's 170 windows of 10 characters, x one-hot, y one character further on", async () => {
+    const w = rl.nextCharWindows(LONG_SENTENCE, 10);
+    assert.strictEqual(w.vocab.join(""), "if youwantbldshp,'rmegck.");
+    assert.deepStrictEqual(w.x.shape, [170, 10, 25]);
+    assert.deepStrictEqual(w.y.shape, [170, 10, 1]);
+    assert.strictEqual(w.inputs.length, 170);
+    assert.deepStrictEqual([w.inputs[0], w.targets[0]], ["if you wan", "f you want"]);
+    assert.deepStrictEqual([w.inputs[169], w.targets[169]], ["of the sea", "f the sea."]);
+    const xIdx = await readArray(() => w.x.argMax(-1));
+    const yIdx = (await w.y.array()).map((win) => win.map(([k]) => k));
+    assert.strictEqual(rl.decodeChars(xIdx[0], w.vocab), "if you wan");
+    assert.strictEqual(rl.decodeChars(yIdx[169], w.vocab), "f the sea.");
+    assert.deepStrictEqual(yIdx[0], rl.encodeChars("f you want", w.vocab));
+    // exactly one 1 per step
+    const rowSums = (await readArray(() => w.x.sum(-1))).flat();
+    assert.strictEqual(rowSums.length, 1700);
+    assert.ok(rowSums.every((v) => v === 1));
+    tf.dispose([w.x, w.y]);
+  });
+
+  it("nextCharWindows on a short text: every window and its target, in a given vocabulary", async () => {
+    const w = rl.nextCharWindows("hello!", 3, ["!", "e", "h", "l", "o"]);
+    assert.deepStrictEqual(w.inputs, ["hel", "ell", "llo"]);
+    assert.deepStrictEqual(w.targets, ["ell", "llo", "lo!"]);
+    assert.deepStrictEqual(await w.y.array(), [[[1], [3], [3]], [[3], [3], [4]], [[3], [4], [0]]]);
+    assert.deepStrictEqual(await readArray(() => w.x.argMax(-1)), [[2, 1, 3], [1, 3, 3], [3, 3, 4]]);
+    tf.dispose([w.x, w.y]);
+  });
+
+  it("nextCharWindows says what it expected when the window does not fit", () => {
+    assert.throws(() => rl.nextCharWindows("hello!", 6), /seqLength 6 must be below the text's length 6/);
+    assert.throws(() => rl.nextCharWindows("hi", 5), /seqLength 5 must be below the text's length 2/);
+    assert.throws(() => rl.nextCharWindows("hello", 0), /seqLength must be a positive integer, got 0/);
+    assert.throws(() => rl.nextCharWindows("hello", 2.5), /seqLength must be a positive integer, got 2.5/);
+    assert.throws(() => rl.nextCharWindows("hex", 2, ["h", "e"]), /'x' at position 1/);
+  });
+
+  it("joinWindowPredictions: the first window whole, then the last character of each next one", async () => {
+    const vocab = ["a", "b", "c", "d"];
+    assert.strictEqual(rl.joinWindowPredictions([[0, 1, 2], [3, 3, 1], [2, 2, 0]], vocab), "abcba");
+    assert.strictEqual(rl.joinWindowPredictions([[3, 2]], vocab), "dc");
+    // perfect predictions of the lab's windows give back the sentence without its first character
+    const w = rl.nextCharWindows(LONG_SENTENCE, 10);
+    const yIdx = (await w.y.array()).map((win) => win.map(([k]) => k));
+    assert.strictEqual(rl.joinWindowPredictions(yIdx, w.vocab), LONG_SENTENCE.slice(1));
+    tf.dispose([w.x, w.y]);
+    assert.throws(() => rl.joinWindowPredictions([], vocab), /no windows/);
+    assert.throws(() => rl.joinWindowPredictions([[0, 1], [1]], vocab), /window 1 has 1 steps, expected 2/);
+    assert.throws(() => rl.joinWindowPredictions([[0, 7]], vocab), /index 7 at position 1/);
+  });
+
+  it("charMatches counts equal characters and lists where they differ", () => {
+    assert.deepStrictEqual(rl.charMatches("t you", "f you"), { right: 4, total: 5, wrongAt: [0] });
+    assert.deepStrictEqual(rl.charMatches("abc", "abc"), { right: 3, total: 3, wrongAt: [] });
+    assert.deepStrictEqual(rl.charMatches("xbz", "abc"), { right: 1, total: 3, wrongAt: [0, 2] });
+    assert.throws(() => rl.charMatches("ab", "abc"), /2 predicted characters but 3 expected/);
+  });
+
   it("task generators: shapes and the labels they promise", () => {
     const sq = rl.squareTask({ n: 50 });
     const [x, y] = [sq.x.dataSync(), sq.y.dataSync()];

@@ -1,5 +1,6 @@
 // Patterns: small generated tasks for Karpathy's five input/output patterns of a recurrent network, and the
-// one-hot character helpers of the "hihello" lab. Every generator is seeded and returns tensors ready for fit.
+// one-hot character helpers of the "hihello" and long-sentence labs. Every generator is seeded and returns tensors
+// ready for fit.
 import * as tf from "@tensorflow/tfjs";
 import { seededRng } from "./random";
 
@@ -53,6 +54,73 @@ export function nextCharExample(text: string, vocab: string[] = charVocabulary(t
   const x = tf.tensor3d([oneHotChars(input, vocab)]);
   const y = tf.tensor3d([encodeChars(target, vocab).map((k) => [k])]);
   return { vocab, input, target, x, y };
+}
+
+export interface NextCharWindows {
+  vocab: string[];
+  seqLength: number;
+  /** x of each window as text: text[i, i + seqLength), for i = 0 .. text.length - seqLength - 1. */
+  inputs: string[];
+  /** y of each window as text: the same window moved on by one character, text[i + 1, i + seqLength + 1). */
+  targets: string[];
+  /** One-hot inputs, [windows, seqLength, vocab]. */
+  x: tf.Tensor3D;
+  /** Target indices, [windows, seqLength, 1] (sparse labels for every step). */
+  y: tf.Tensor3D;
+}
+
+/**
+ * The long-sentence lab as tensors: every window of `seqLength` characters of a text (x) with the window one
+ * character further on (y), so a synced many-to-many model learns the next character at every step.
+ * A text of n characters gives n - seqLength windows (the lab's `range(0, len(sentence) - seq_length)`).
+ */
+export function nextCharWindows(text: string, seqLength: number, vocab: string[] = charVocabulary(text)): NextCharWindows {
+  const chars = [...text];
+  if (!Number.isInteger(seqLength) || seqLength <= 0) {
+    throw new Error(`nextCharWindows: seqLength must be a positive integer, got ${seqLength}`);
+  }
+  if (seqLength >= chars.length) {
+    throw new Error(
+      `nextCharWindows: seqLength ${seqLength} must be below the text's length ${chars.length} ` +
+        `(a window needs seqLength characters for x and one more for y)`,
+    );
+  }
+  const inputs: string[] = [];
+  const targets: string[] = [];
+  for (let i = 0; i + seqLength < chars.length; i++) {
+    inputs.push(chars.slice(i, i + seqLength).join(""));
+    targets.push(chars.slice(i + 1, i + seqLength + 1).join(""));
+  }
+  const x = tf.tensor3d(inputs.map((s) => oneHotChars(s, vocab)));
+  const y = tf.tensor3d(targets.map((s) => encodeChars(s, vocab).map((k) => [k])));
+  return { vocab, seqLength, inputs, targets, x, y };
+}
+
+/**
+ * The lab's read-out of overlapping windows as one text: every character predicted for the first window, then
+ * the last predicted character of each following window. `predicted` holds one row of vocabulary indices per
+ * window (argmax of each step); with nextCharWindows' windows the result lines up with text.slice(1).
+ */
+export function joinWindowPredictions(predicted: ArrayLike<number>[], vocab: string[]): string {
+  if (predicted.length === 0) throw new Error("joinWindowPredictions: no windows (need at least 1)");
+  const steps = predicted[0].length;
+  predicted.forEach((row, i) => {
+    if (row.length !== steps || steps === 0) {
+      throw new Error(`joinWindowPredictions: window ${i} has ${row.length} steps, expected ${steps} (same as window 0, at least 1)`);
+    }
+  });
+  return decodeChars(predicted[0], vocab) + predicted.slice(1).map((row) => decodeChars([row[steps - 1]], vocab)).join("");
+}
+
+/** How many characters of `predicted` equal `expected` at the same position, and where they differ. */
+export function charMatches(predicted: string, expected: string): { right: number; total: number; wrongAt: number[] } {
+  const p = [...predicted];
+  const e = [...expected];
+  if (p.length !== e.length) {
+    throw new Error(`charMatches: ${p.length} predicted characters but ${e.length} expected (need the same length)`);
+  }
+  const wrongAt = e.flatMap((c, i) => (p[i] === c ? [] : [i]));
+  return { right: e.length - wrongAt.length, total: e.length, wrongAt };
 }
 
 export interface TaskOptions {
