@@ -18,3 +18,4 @@ export * from "./basics";
 export * from "./patterns";
 export * from "./baselines";
 export * from "./report";
+export * from "./prices";

@@ -65,3 +65,27 @@ export function precisionRecall(yTrue: Labels, yPred: Labels, cls: number): { pr
   const recall = tp + fn ? tp / (tp + fn) : 0;
   return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 };
 }
+
+function sameLengthValues(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  if (a.length !== b.length) throw new Error(`${what}: ${a.length} true values but ${b.length} predictions`);
+  if (a.length === 0) throw new Error(`${what}: no samples`);
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) throw new Error(`${what}: sample ${i} is not finite (true ${a[i]}, predicted ${b[i]})`);
+  }
+}
+
+/** Root mean squared error, in the units of the values: sqrt(mean((yTrue - yPred)^2)). */
+export function rmse(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  sameLengthValues(yTrue, yPred, "rmse");
+  let s = 0;
+  for (let i = 0; i < yTrue.length; i++) s += (yTrue[i] - yPred[i]) ** 2;
+  return Math.sqrt(s / yTrue.length);
+}
+
+/** Mean absolute error, in the units of the values. */
+export function mae(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  sameLengthValues(yTrue, yPred, "mae");
+  let s = 0;
+  for (let i = 0; i < yTrue.length; i++) s += Math.abs(yTrue[i] - yPred[i]);
+  return s / yTrue.length;
+}

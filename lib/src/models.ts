@@ -132,3 +132,29 @@ export function buildSequenceModel(opts: SequenceModelOptions): tf.Sequential {
   model.add(tf.layers.dense({ units: numClasses, activation: "softmax" }));
   return compileClassifier(model, opts);
 }
+
+export interface RnnRegressorOptions extends CompileOptions {
+  cell?: RnnCell;
+  units: number;
+  /** [steps, features] of one input window. */
+  inputShape: [number, number];
+  /** Values predicted per sample (default 1: tomorrow's close). */
+  outputs?: number;
+  impl?: RnnImpl;
+}
+
+/**
+ * A recurrent layer read at its last step -> Dense(outputs), no activation: a number, not a class. Compiled with Adam
+ * and mean squared error (the stock lab of *모두를 위한 딥러닝*: LSTM(10) -> Dense(1), Adam 0.01).
+ */
+export function buildRnnRegressor(opts: RnnRegressorOptions): tf.Sequential {
+  const { cell = "lstm", units, inputShape, outputs = 1, impl = "rnnlab" } = opts;
+  if (!Array.isArray(inputShape) || inputShape.length !== 2) {
+    throw new Error(`buildRnnRegressor: inputShape must be [steps, features], got ${JSON.stringify(inputShape)}`);
+  }
+  const model = tf.sequential();
+  model.add(recurrentLayer(cell, { units, inputShape }, impl));
+  model.add(tf.layers.dense({ units: outputs }));
+  if (opts.compile !== false) model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 1e-3), loss: "meanSquaredError" });
+  return model;
+}
