@@ -19,3 +19,4 @@ export * from "./patterns";
 export * from "./baselines";
 export * from "./report";
 export * from "./prices";
+export * from "./modelfiles";
