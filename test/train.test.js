@@ -71,6 +71,58 @@ describe("train: fit", () => {
     assert.ok(Math.abs(now - best) < 1e-5, `restored loss ${now} vs best ${best}`);
     m.dispose();
   });
+
+  describe("checkpoint", () => {
+    const fs = require("fs");
+    const os = require("os");
+    const path = require("path");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-ckpt-"));
+    beforeEach(() => (process.env.RNNLAB_MODELS = dir));
+    afterEach(() => delete process.env.RNNLAB_MODELS);
+    const predictions = async (m) => {
+      const p = tf.tidy(() => m.predict(x));
+      const v = Array.from(await p.data());
+      p.dispose();
+      return v;
+    };
+    const free = (m) => {
+      m.optimizer?.dispose();
+      m.dispose();
+    };
+
+    it("keeps the last finished epoch when training dies, with the epochs done and the history so far", async () => {
+      rl.seedEverything(5);
+      const m = xorModel();
+      const dies = { onEpochBegin: async (epoch) => { if (epoch === 3) throw new Error("kernel died"); } };
+      await assert.rejects(rl.fit(m, x, y, { name: "xor", epochs: 10, batchSize: 4, verbose: false, checkpoint: "xor", callbacks: dies }), /kernel died/);
+      const back = await rl.loadModel("xor");
+      assert.deepStrictEqual(await predictions(back), await predictions(m), "the checkpoint holds the weights after epoch 3");
+      const info = rl.checkpointInfo(back);
+      assert.strictEqual(info.name, "xor");
+      assert.strictEqual(info.epochsDone, 3);
+      assert.strictEqual(info.history.loss.length, 3);
+      assert.strictEqual(rl.checkpointInfo(xorModel()), undefined);
+      // Training resumes from it, optimizer state included.
+      const r = await rl.fit(back, x, y, { epochs: 2, batchSize: 4, verbose: false });
+      assert.strictEqual(r.epochs, 2);
+      free(m);
+      free(back);
+    });
+
+    it("with early stopping, holds the best epoch's weights that fit returns; no tensor is left behind", async () => {
+      rl.seedEverything(1);
+      const m = xorModel();
+      await rl.fit(m, x, y, { epochs: 1, batchSize: 4, verbose: false }); // creates Adam's slots (8 tensors) first
+      const before = tf.memory().numTensors;
+      const r = await rl.fit(m, x, y, { epochs: 30, batchSize: 4, verbose: false, validationData: [x, y], earlyStopping: { patience: 3 }, checkpoint: "xor-es" });
+      assert.strictEqual(tf.memory().numTensors, before, "checkpointing must not leak");
+      const back = await rl.loadModel("xor-es");
+      assert.deepStrictEqual(await predictions(back), await predictions(m));
+      assert.strictEqual(rl.checkpointInfo(back).epochsDone, r.epochs);
+      free(m);
+      free(back);
+    });
+  });
 });
 
 describe("metrics", () => {

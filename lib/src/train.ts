@@ -3,6 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { TrainingProgress } from "./progress";
 import { plotTrainingCurves, Figure } from "./plot";
+import { saveModel } from "./modelfiles";
 
 export type Tensors = tf.Tensor | tf.Tensor[];
 
@@ -22,6 +23,25 @@ export interface FitOptions {
   verbose?: boolean;
   /** Extra tf callbacks. */
   callbacks?: tf.CustomCallbackArgs;
+  /**
+   * Save the model (with its optimizer, the epochs done and the history so far) after every epoch, under this name
+   * in build/models (or to this URL), so a kernel that dies mid-training keeps its last finished epoch:
+   * `rl.loadModel(name)` gets it back, `rl.checkpointInfo(model)` says how far it got.
+   */
+  checkpoint?: string;
+}
+
+/** What fit's checkpoint stored with the model: its name, the epochs it finished and their numbers. */
+export interface CheckpointInfo {
+  name: string;
+  epochsDone: number;
+  history: Record<string, number[]>;
+}
+
+/** The checkpoint record of a model loaded from fit's checkpoint, or undefined for any other model. */
+export function checkpointInfo(model: tf.LayersModel): CheckpointInfo | undefined {
+  const meta = model.getUserDefinedMetadata() as { rnnlabCheckpoint?: CheckpointInfo } | undefined;
+  return meta?.rnnlabCheckpoint;
 }
 
 export interface FitResult {
@@ -94,6 +114,12 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
 
   const started = Date.now();
   const history: Record<string, number[]> = {};
+  let checkpointUrl: string | undefined;
+  const checkpoint = async (epochsDone: number) => {
+    if (!opts.checkpoint) return;
+    model.setUserDefinedMetadata({ rnnlabCheckpoint: { name, epochsDone, history } satisfies CheckpointInfo });
+    checkpointUrl = await saveModel(model, opts.checkpoint);
+  };
   const user = opts.callbacks ?? {};
   try {
     await model.fit(x, y, {
@@ -140,6 +166,7 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
               model.stopTraining = true;
             }
           }
+          await checkpoint(epoch + 1);
           await user.onEpochEnd?.(epoch, logs);
         },
       },
@@ -149,7 +176,10 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
         `fit(${name}): the loss became NaN or infinite at ${nanAt}; training stopped. Lower the learning rate, or check the inputs' scale.`,
       );
     }
-    if (bestWeights && bestEpoch !== undefined) model.setWeights(bestWeights);
+    if (bestWeights && bestEpoch !== undefined) {
+      model.setWeights(bestWeights);
+      await checkpoint((history.loss ?? []).length); // the checkpoint holds what fit returns: the best epoch's weights
+    }
   } finally {
     bestWeights?.forEach((t) => t.dispose());
   }
@@ -164,7 +194,9 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
     bestEpoch: es ? bestEpoch : undefined,
   };
   progress?.finish(
-    `${Math.round(result.samplesPerSecond)} samples/s` + (es && bestEpoch ? `; kept the weights of epoch ${bestEpoch} (best ${monitor} ${best.toFixed(4)})` : ""),
+    `${Math.round(result.samplesPerSecond)} samples/s` +
+      (es && bestEpoch ? `; kept the weights of epoch ${bestEpoch} (best ${monitor} ${best.toFixed(4)})` : "") +
+      (checkpointUrl ? `; checkpoint: ${checkpointUrl}` : ""),
   );
   if (opts.plot) result.figure = await plotTrainingCurves(history, { title: `${name}: training curves` });
   return result;

@@ -92,7 +92,9 @@ rl.showTable(balanceRows(ds5m), { title: "5-minute BTC: class balance (1 = close
 // Dense(32, relu)와 Dense(2, softmax)입니다. 옵티마이저는 Adam(학습률 1e-3), 배치 크기는 64입니다.
 // `full` 프로필은 실습과 같은 LSTM(128) 세 층을 쓰되, CPU 2코어에서 시간이 맞도록 **에포크 수만 10에서 3으로
 // 줄였습니다** (`quick` 프로필은 유닛 수도 줄입니다).
-// 실제로 쓴 값과 파라미터 수, 걸린 시간은 아래 셀이 출력합니다.
+// 실제로 쓴 값과 파라미터 수, 걸린 시간은 아래 셀이 출력합니다. 학습이 몇 분 걸리므로 `checkpoint`로 에포크가 끝날
+// 때마다 모델을 `build/models/07_lstm_5m`에 저장합니다: 커널이 중간에 죽어도 `rl.loadModel("07_lstm_5m")`로 마지막으로
+// 끝난 에포크의 모델을 되찾을 수 있습니다.
 
 // %%
 const units5m = rl.byProfile({ full: [128, 128, 128], quick: [8, 8, 8] });
@@ -100,7 +102,7 @@ const epochs5m = rl.byProfile({ full: 3, quick: 1 });
 const lstm5m = rl.buildSequenceModel({ inputShape: [WINDOW_5M, ds5m.d], units: units5m, dropout: [0.2, 0.1, 0.2], batchNorm: true, dense: 32 });
 console.log(`LSTM units ${JSON.stringify(units5m)} (the lab: [128, 128, 128]), ${lstm5m.countParams().toLocaleString("en-US")} parameters, ${epochs5m} epoch(s) (the lab: 10), batch 64`);
 const t5m = ds5m.toTensors();
-const fit5m = await rl.fit(lstm5m, t5m.train.x, t5m.train.y, { name: "LSTM 5m", epochs: epochs5m, batchSize: 64, validationData: [t5m.val.x, t5m.val.y] });
+const fit5m = await rl.fit(lstm5m, t5m.train.x, t5m.train.y, { name: "LSTM 5m", epochs: epochs5m, batchSize: 64, validationData: [t5m.val.x, t5m.val.y], checkpoint: "07_lstm_5m" });
 console.log(`trained ${fit5m.epochs} epoch(s) in ${fit5m.seconds.toFixed(0)} s; val accuracy per epoch: ${fit5m.history.val_acc.map((v) => v.toFixed(4)).join(", ")}`);
 
 // %% [markdown]
