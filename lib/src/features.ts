@@ -43,7 +43,8 @@ export function stackColumns(columns: ArrayLike<number>[]): number[][] {
   return rows;
 }
 
-function width(matrix: Matrix, who: string): number {
+/** Columns per row of a matrix, checking that every row has as many; errors name the caller and the row. */
+export function matrixWidth(matrix: Matrix, who: string): number {
   if (matrix.length === 0) throw new Error(`${who}: the matrix has no rows`);
   const d = matrix[0].length;
   for (let t = 0; t < matrix.length; t++) {
@@ -67,7 +68,7 @@ export interface Standardizer {
  * statistics, which lets the future leak in.)
  */
 export function fitStandardizer(matrix: Matrix, trainEnd: number): Standardizer {
-  const d = width(matrix, "fitStandardizer");
+  const d = matrixWidth(matrix, "fitStandardizer");
   if (!Number.isInteger(trainEnd) || trainEnd < 2 || trainEnd > matrix.length) {
     throw new Error(`fitStandardizer: trainEnd must be a whole number in 2..${matrix.length} (rows fitted on), got ${trainEnd}`);
   }
@@ -91,7 +92,7 @@ export function fitStandardizer(matrix: Matrix, trainEnd: number): Standardizer 
     std,
     trainEnd,
     apply(m: Matrix): number[][] {
-      const dm = width(m, "Standardizer.apply");
+      const dm = matrixWidth(m, "Standardizer.apply");
       if (dm !== d) throw new Error(`Standardizer.apply: rows have ${dm} columns, the standardizer was fitted on ${d}`);
       return Array.from(m, (row) => Array.from(row, (v, j) => (v - mean[j]) / std[j]));
     },
@@ -137,7 +138,7 @@ export interface WindowOptions {
  * later, so a model reading it cannot see the future. The first possible t is window-1.
  */
 export function slidingWindows(features: Matrix, window: number, opts: WindowOptions = {}): Windows {
-  const d = width(features, "slidingWindows");
+  const d = matrixWidth(features, "slidingWindows");
   const n = features.length;
   if (!Number.isInteger(window) || window < 1 || window > n) throw new Error(`slidingWindows: window must be a whole number in 1..${n}, got ${window}`);
   const last = opts.labels ? Math.min(n, opts.labels.length) - 1 : n - 1;
@@ -261,7 +262,7 @@ export interface UpDownOptions {
 export function makeUpDownDataset(opts: UpDownOptions): UpDownDataset {
   const { features, close, window, horizon } = opts;
   const n = features.length;
-  const d = width(features, "makeUpDownDataset");
+  const d = matrixWidth(features, "makeUpDownDataset");
   if (close.length !== n) {
     throw new Error(`makeUpDownDataset: features have ${n} rows but close has ${close.length} values; align them first (pctChange drops the first row: pass close.slice(1))`);
   }

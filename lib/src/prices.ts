@@ -2,17 +2,8 @@
 // tomorrow's close out — with min-max scaling fitted on the training period, and the lab's own scaling (each part
 // with its own minimum and maximum) kept for comparison, as the leak it is.
 import { tf } from "./runtime";
-import type { Matrix } from "./features";
+import { matrixWidth, Matrix } from "./features";
 import { scoreRow, verdictAgainstBaselines, BaselineRow, Verdict } from "./baselines";
-
-function width(matrix: Matrix, who: string): number {
-  if (matrix.length === 0) throw new Error(`${who}: the matrix has no rows`);
-  const d = matrix[0].length;
-  for (let t = 0; t < matrix.length; t++) {
-    if (matrix[t].length !== d) throw new Error(`${who}: row ${t} has ${matrix[t].length} values, row 0 has ${d}`);
-  }
-  return d;
-}
 
 export interface MinMaxScaler {
   min: Float64Array;
@@ -30,7 +21,7 @@ export interface MinMaxScaler {
  * every period: the test period must not lend its own minimum and maximum (they are the future).
  */
 export function fitMinMaxScaler(matrix: Matrix, start: number, end: number): MinMaxScaler {
-  const d = width(matrix, "fitMinMaxScaler");
+  const d = matrixWidth(matrix, "fitMinMaxScaler");
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > matrix.length || end - start < 2) {
     throw new Error(`fitMinMaxScaler: rows [start, end) must be whole numbers inside 0..${matrix.length} with at least 2 rows, got [${start}, ${end})`);
   }
@@ -52,7 +43,7 @@ export function fitMinMaxScaler(matrix: Matrix, start: number, end: number): Min
     max,
     fittedOn: { start, end },
     apply(m: Matrix): number[][] {
-      const dm = width(m, "MinMaxScaler.apply");
+      const dm = matrixWidth(m, "MinMaxScaler.apply");
       if (dm !== d) throw new Error(`MinMaxScaler.apply: rows have ${dm} columns, the scaler was fitted on ${d}`);
       return Array.from(m, (row) => Array.from(row, (v, j) => (v - min[j]) / (max[j] - min[j])));
     },
@@ -121,7 +112,7 @@ export interface NextValueDataset {
 export function makeNextValueDataset(opts: NextValueOptions): NextValueDataset {
   const { rows, target, window } = opts;
   const n = rows.length;
-  const d = width(rows, "makeNextValueDataset");
+  const d = matrixWidth(rows, "makeNextValueDataset");
   const scaling = opts.scaling ?? "train";
   if (!Number.isInteger(target) || target < 0 || target >= d) throw new Error(`makeNextValueDataset: target must be a column index in 0..${d - 1}, got ${target}`);
   if (!(opts.trainFraction > 0 && opts.trainFraction < 1)) throw new Error(`makeNextValueDataset: trainFraction must be between 0 and 1, got ${opts.trainFraction}`);
