@@ -93,6 +93,21 @@ describe("patterns (lib/src/patterns.ts)", function () {
     assert.throws(() => rl.joinWindowPredictions([[0, 7]], vocab), /index 7 at position 1/);
   });
 
+  it("nextCharLossFloor: the entropy left when the same characters so far are followed by different ones", () => {
+    // "aabab", windows of 1: after "a" comes a, b, b; after "b" comes a -> (ln 3 + 2 ln 1.5 + 0) / 4
+    const w = rl.nextCharWindows("aabab", 1);
+    tf.dispose([w.x, w.y]);
+    assert.ok(Math.abs(rl.nextCharLossFloor(w) - (Math.log(3) + 2 * Math.log(1.5)) / 4) < 1e-12);
+    // every context has one continuation: nothing is left
+    assert.strictEqual(rl.nextCharLossFloor({ inputs: ["ab", "bc"], targets: ["bc", "cd"] }), 0);
+    // the lab's sentence: 0.2285 nats, from early steps that have seen too few characters to tell
+    const lab = rl.nextCharWindows(LONG_SENTENCE, 10);
+    tf.dispose([lab.x, lab.y]);
+    assert.strictEqual(rl.nextCharLossFloor(lab).toFixed(4), "0.2285");
+    assert.throws(() => rl.nextCharLossFloor({ inputs: ["ab"], targets: [] }), /1 input windows but 0 targets/);
+    assert.throws(() => rl.nextCharLossFloor({ inputs: ["ab"], targets: ["b"] }), /window 0 has 2 input characters but 1 targets/);
+  });
+
   it("charMatches counts equal characters and lists where they differ", () => {
     assert.deepStrictEqual(rl.charMatches("t you", "f you"), { right: 4, total: 5, wrongAt: [0] });
     assert.deepStrictEqual(rl.charMatches("abc", "abc"), { right: 3, total: 3, wrongAt: [] });

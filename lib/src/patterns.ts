@@ -112,6 +112,41 @@ export function joinWindowPredictions(predicted: ArrayLike<number>[], vocab: str
   return decodeChars(predicted[0], vocab) + predicted.slice(1).map((row) => decodeChars([row[steps - 1]], vocab)).join("");
 }
 
+/**
+ * The lowest mean cross-entropy (natural log, as the loss) that any model reading each window from its start can
+ * reach on these windows: at each step it has seen only the window's characters so far, and where the same
+ * characters are followed by different ones (the first step of a window sees a single character) the best it can
+ * do is their frequencies. 0 when every context has one continuation.
+ */
+export function nextCharLossFloor(windows: { inputs: string[]; targets: string[] }): number {
+  const { inputs, targets } = windows;
+  if (inputs.length === 0 || inputs.length !== targets.length) {
+    throw new Error(`nextCharLossFloor: ${inputs.length} input windows but ${targets.length} targets (need the same, at least 1)`);
+  }
+  const counts = new Map<string, Map<string, number>>();
+  const pairs: [string, string][] = [];
+  inputs.forEach((input, i) => {
+    const x = [...input];
+    const y = [...targets[i]];
+    if (x.length !== y.length) throw new Error(`nextCharLossFloor: window ${i} has ${x.length} input characters but ${y.length} targets`);
+    x.forEach((_, t) => {
+      const context = x.slice(0, t + 1).join("");
+      const next = counts.get(context) ?? new Map<string, number>();
+      next.set(y[t], (next.get(y[t]) ?? 0) + 1);
+      counts.set(context, next);
+      pairs.push([context, y[t]]);
+    });
+  });
+  let sum = 0;
+  for (const [context, y] of pairs) {
+    const next = counts.get(context)!;
+    let total = 0;
+    next.forEach((n) => (total += n));
+    sum -= Math.log(next.get(y)! / total);
+  }
+  return sum / pairs.length;
+}
+
 /** How many characters of `predicted` equal `expected` at the same position, and where they differ. */
 export function charMatches(predicted: string, expected: string): { right: number; total: number; wrongAt: number[] } {
   const p = [...predicted];
