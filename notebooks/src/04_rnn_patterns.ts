@@ -13,8 +13,9 @@
 // | 5) synced many-to-many | 프레임 단위 비디오 분류 | 비트 10개 → 스텝마다 지금까지의 패리티(parity) |
 //
 // 각 모양마다 데이터와 모델의 모양(shape)을 출력하고, 짧게 학습시키고, 정확도(accuracy)나 손실(loss)을 출력합니다.
-// 그다음 *모두를 위한 딥러닝*의 문자 실습 "hihello"를 따라 하고, 마지막으로 여러 층을 쌓은 RNN(multi-layer, stacked RNN)에서
+// 그다음 *모두를 위한 딥러닝*의 문자 실습 "hihello"를 따라 하고, 여러 층을 쌓은 RNN(multi-layer, stacked RNN)에서
 // 층마다 출력 모양이 어떻게 바뀌는지, 그리고 `returnSequences`가 언제 꼭 `true`여야 하는지 봅니다.
+// 마지막으로 같은 강의의 긴 문장 실습을 2층 LSTM으로 따라 하고, 한 층짜리와 나란히 비교합니다.
 
 // %% [markdown]
 // ## 0. 준비 (setup)
@@ -341,7 +342,8 @@ try {
 
 // %% [markdown]
 // 쌓은 모델을 3절의 "합이 양수인가" 과제에 같은 에포크만큼 학습시키고 한 층짜리와 검증 정확도를 나란히 놓습니다.
-// 이 쉬운 과제에서는 층을 쌓아도 크게 나아지지 않을 수 있습니다: 깊이는 더 어려운 과제(긴 문장, MNIST 실습)에서 값을 합니다.
+// 이 쉬운 과제에서는 층을 쌓아도 크게 나아지지 않을 수 있습니다. 깊이가 값을 하는지는 과제에 달려 있어서,
+// 다음 절의 긴 문장 실습과 06의 MNIST 실습에서 다시 층 수가 다른 모델을 나란히 봅니다.
 
 // %%
 const fitStacked = await rl.fit(stacked, sum.x, sum.y, { name: "3-layer many-to-one", epochs: EPOCHS, batchSize: 32, validationSplit: 0.2 });
@@ -352,15 +354,163 @@ rl.showTable([
 ], { title: "Sum > 0: one layer vs three", digits: 3 });
 
 // %% [markdown]
-// ## 8. 정리 (clean up)
+// ## 8. 긴 문장 실습: 2층 LSTM (모두를 위한 딥러닝)
+//
+// *모두를 위한 딥러닝*의 또 다른 문자 실습은 "hihello"보다 훨씬 긴 문장 하나를 배웁니다:
+//
+// > if you want to build a ship, don't drum up people together to collect wood and don't assign them tasks and work,
+// > but rather teach them to long for the endless immensity of the sea.
+//
+// 180글자를 한 시퀀스로 넣는 대신, 길이 10의 창(window)을 한 글자씩 밀며(sliding window) 자릅니다:
+// x = sentence[i:i+10], y = sentence[i+1:i+11]. y는 x를 한 글자 뒤로 민 것이므로, 창마다 hihello와 같은
+// synced many-to-many 과제가 됩니다. 창은 180 − 10 = 170개이고, 실습처럼 170개를 한 배치(batch)로 한꺼번에 학습합니다.
+// `rl.nextCharWindows(text, seqLength)`가 창들을 원-핫 x `[창, 10, 어휘]`와 정답 y `[창, 10, 1]`로 만듭니다.
+
+// %%
+const LONG = "if you want to build a ship, don't drum up people together to collect wood and don't assign them tasks and work, "
+  + "but rather teach them to long for the endless immensity of the sea.";
+const SEQ_LEN = 10;
+const win = rl.nextCharWindows(LONG, SEQ_LEN);
+console.log(`${LONG.length} characters, vocabulary of ${win.vocab.length}: ${JSON.stringify(win.vocab.join(""))}`);
+console.log(`${win.inputs.length} windows: x ${JSON.stringify(win.x.shape)} (one-hot), y ${JSON.stringify(win.y.shape)} (next-character indices)`);
+for (const i of [0, 1, 2, win.inputs.length - 1]) {
+  console.log(`  window ${String(i).padStart(3)}  x "${win.inputs[i]}" -> y "${win.targets[i]}"`);
+}
+
+// %% [markdown]
+// 모델은 실습과 같습니다: 은닉 크기가 어휘 크기(25)인 LSTM 두 층(7절처럼 아래 층은 `returnSequences: true`, 위 층도 스텝마다
+// 답해야 하므로 `true`), 그 위에 스텝마다 어휘 25개의 소프트맥스 층(실습의 fully connected 층), Adam 학습률 0.1.
+// 실습은 500번 반복합니다. 이 설정은 tfjs에서도 그대로 학습되므로 바꾸지 않았고, quick 프로필만 반복을 150번으로 줄입니다.
+// 모델을 만들 때마다 시드를 다시 고정합니다. 그러면 결과가 앞 절들에서 무엇을 실행했는지와 상관없이 같고, 뒤에서 비교할
+// 한 층짜리와 두 층짜리의 첫 LSTM 층이 같은 초기 가중치에서 시작합니다.
+// (25 × 100 순환 가중치 때문에 2절에서 본 직교 초기화 안내가 다시 보일 수 있습니다.)
+
+// %%
+const ITER_LONG = rl.byProfile({ full: 500, quick: 150 }); // the lab: 500
+const LR_LONG = 0.1; // the lab's Adam learning rate
+const buildCharLstm = (layers: number) => {
+  rl.seedEverything(42); // the same start for every depth, whatever ran before
+  const model = tf.sequential({
+    layers: [
+      ...Array.from({ length: layers }, (_, l) =>
+        lstm(win.vocab.length, { returnSequences: true, ...(l === 0 ? { inputShape: [SEQ_LEN, win.vocab.length] } : {}) })),
+      tf.layers.timeDistributed({ layer: tf.layers.dense({ units: win.vocab.length, activation: "softmax" }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(LR_LONG), loss: "sparseCategoricalCrossentropy" });
+  return model;
+};
+const longModel2 = buildCharLstm(2);
+rl.showTable(rl.layerTable(longModel2), { title: "Long sentence: 2-layer LSTM, a softmax at every step" });
+
+// %% [markdown]
+// 학습하면서 매번 170개 창을 모두 예측하고, 실습처럼 문장 하나로 이어 붙입니다: 첫 창의 예측 10글자 전부, 그다음부터는 각 창의
+// 마지막 예측 글자 하나씩 (`rl.joinWindowPredictions`). 그러면 문장의 둘째 글자부터 끝까지(179글자)가 되고, 그중 몇 글자가 맞는지
+// (`rl.charMatches`) 반복마다 기록합니다. 50번마다 손실과 맞은 글자 수, 이어 붙인 문장의 앞부분을 출력합니다.
+
+// %%
+const LONG_TARGET = LONG.slice(1); // what the joined prediction should read
+async function trainLongSentence(model: rl.tf.Sequential, name: string, log: boolean) {
+  const loss: number[] = [];
+  const right: number[] = [];
+  let sentence = "";
+  const t0 = Date.now();
+  for (let i = 0; i < ITER_LONG; i++) {
+    loss.push((await model.trainOnBatch(win.x, win.y)) as number);
+    const idx = (await readArray(() => (model.predict(win.x) as rl.tf.Tensor).argMax(-1))) as number[][];
+    sentence = rl.joinWindowPredictions(idx, win.vocab);
+    right.push(rl.charMatches(sentence, LONG_TARGET).right);
+    if (log && (i % 50 === 0 || i === ITER_LONG - 1)) {
+      console.log(`iteration ${String(i).padStart(3)}  loss ${loss[i].toFixed(4)}  right ${String(right[i]).padStart(3)}/${LONG_TARGET.length}  "${sentence.slice(0, 60)}..."`);
+    }
+  }
+  // first iteration with at most one wrong character (the first one cannot be known, see below)
+  const learnedAt = right.findIndex((r) => r >= LONG_TARGET.length - 1);
+  return { name, model, loss, right, sentence, learnedAt, seconds: (Date.now() - t0) / 1000 };
+}
+const long2 = await trainLongSentence(longModel2, "2 x LSTM(25)", true);
+
+// %% [markdown]
+// 학습이 끝난 뒤 이어 붙인 문장을 원래 문장 아래에 한 칸 밀어 적습니다 (예측은 둘째 글자부터 시작하므로 같은 열의 글자끼리 비교됩니다).
+
+// %%
+const showJoined = (sentence: string) => {
+  const m = rl.charMatches(sentence, LONG_TARGET);
+  console.log(`sentence   ${LONG}`);
+  console.log(`predicted   ${sentence}`);
+  const wrong = m.wrongAt.map((k) => `sentence[${k + 1}]: '${sentence[k]}' for '${LONG_TARGET[k]}'`); // index in LONG
+  console.log(`${m.right}/${m.total} characters right${wrong.length ? `; wrong at ${wrong.join(", ")}` : ""}`);
+};
+showJoined(long2.sentence);
+// The first predicted character sees only the sentence's first one: every character that follows it in the sentence.
+const afterFirst = [...LONG].flatMap((c, k) => (c === LONG[0] && k + 1 < LONG.length ? [`'${LONG[k + 1]}'`] : []));
+console.log(`in the sentence '${LONG[0]}' is followed by ${afterFirst.join(", ")}`);
+const LOSS_FLOOR = rl.nextCharLossFloor(win);
+console.log(`lowest mean loss any model reading each window from its start can reach: ${LOSS_FLOOR.toFixed(4)} (this one: ${long2.loss[ITER_LONG - 1].toFixed(4)})`);
+
+// %% [markdown]
+// 틀리는 곳은 (있다면) 맨 첫 글자입니다. 첫 창의 첫 스텝은 "i" 한 글자만 보고 다음 글자를 맞혀야 하는데, 문장에서 "i" 뒤에는
+// 위에 출력한 여러 글자가 한 번씩 옵니다. 어느 것이 맞는지 알 수 없으니 모델은 그중 하나를 고를 뿐이고, 학습 중 출력에서
+// 첫 글자가 바뀌기도 하는 것도 이 때문입니다. 나머지 글자는 앞의 9글자라는 문맥이 있어 모두 맞힙니다.
+//
+// 같은 이유로 손실(창의 10스텝 평균 교차 엔트로피 cross-entropy)은 0까지 내려가지 않습니다. 창의 앞쪽 스텝은 본 글자가 적어서,
+// 같은 글자들 뒤에 문장의 여러 곳에서 서로 다른 글자가 옵니다. 그런 곳에서는 어떤 모델도 그 빈도(frequency)만큼밖에 맞힐 수 없고,
+// `rl.nextCharLossFloor`가 그 하한(floor)을 셉니다. 위에 출력한 대로 학습된 모델의 손실은 이 하한에 거의 닿아 있습니다.
+//
+// ### 한 층 vs 두 층
+//
+// 같은 창, 같은 반복 횟수, 같은 시드로 LSTM 한 층짜리를 학습시켜 두 층짜리와 나란히 놓습니다. "learned at"은 이어 붙인 문장에서
+// 틀린 글자가 처음으로 하나 이하가 된 반복입니다.
+
+// %%
+const longModel1 = buildCharLstm(1);
+const long1 = await trainLongSentence(longModel1, "1 x LSTM(25)", false);
+showJoined(long1.sentence);
+rl.showTable([long1, long2].map((r) => ({
+  model: r.name,
+  params: r.model.countParams(),
+  iterations: ITER_LONG,
+  "final loss": r.loss[ITER_LONG - 1],
+  "characters right": `${r.right[ITER_LONG - 1]}/${LONG_TARGET.length}`,
+  "learned at": r.learnedAt,
+  seconds: r.seconds.toFixed(1),
+})), { title: `Long sentence: one LSTM layer vs two (lowest possible loss ${LOSS_FLOOR.toFixed(4)})`, digits: 4 });
+
+// %% [markdown]
+// 두 모델의 손실 곡선(로그 축, 하한도 함께)과, 반복마다 이어 붙인 문장에서 맞은 글자 수입니다.
+
+// %%
+await rl.plotLines(
+  [
+    { name: long1.name, y: long1.loss },
+    { name: long2.name, y: long2.loss },
+    { name: "lowest possible", y: long1.loss.map(() => LOSS_FLOOR) },
+  ],
+  { title: "Long sentence: training loss", xLabel: "iteration", yLabel: "cross-entropy", logY: true },
+);
+await rl.plotLines(
+  [{ name: long1.name, y: long1.right }, { name: long2.name, y: long2.right }],
+  { title: `Long sentence: characters right of ${LONG_TARGET.length}`, xLabel: "iteration", yLabel: "characters right" },
+);
+
+// %% [markdown]
+// 표와 그림이 보여 주는 것은, **이 문장에서는 두 번째 층이 도움이 되지 않는다**는 것입니다. 두 모델 모두 수십 번 반복 만에
+// 맞힐 수 있는 글자를 모두 맞히고(틀린 하나는 알 수 없는 첫 글자), 손실은 둘 다 하한에 거의 닿습니다. 하한에 닿은 뒤에는 층을
+// 더해도 더 나아질 것이 없습니다. 이 시드에서는 오히려 한 층짜리가 조금 먼저 배웠고(learned at), 두 번째 층은 파라미터 수를
+// 두 배 가까이로 늘렸을 뿐입니다. 시드 하나로 잰 결과이므로 몇 번 반복의 차이는 우연일 수 있습니다.
+// 180글자 문장 하나를 외우는 데는 LSTM(25) 한 층으로 충분합니다. 실습의 2층은 층을 쌓는 방법을 보여 주는 예이지, 이 문장에
+// 두 층이 필요하다는 증거는 아닙니다. 06의 MNIST 실습에서는 순환층 하나짜리 LSTM과 강의의 LSTM 두 층짜리를 나란히 봅니다.
+
+// %% [markdown]
+// ## 9. 정리 (clean up)
 //
 // 데이터 텐서와 모델을 해제(dispose)하고, 남은 텐서 수를 확인합니다.
 
 // %%
 for (const t of [sq, wave, sum, rev, par]) tf.dispose([t.x, t.y]);
-tf.dispose([hi.x, hi.y]);
+tf.dispose([hi.x, hi.y, win.x, win.y]);
 // model.dispose() frees the weights; an optimizer passed as an object (tf.train.adam) keeps its moments until disposed.
-for (const m of [oneToOne, oneToMany, manyToOne, manyToMany, synced, hiModel, stacked]) {
+for (const m of [oneToOne, oneToMany, manyToOne, manyToMany, synced, hiModel, stacked, longModel1, longModel2]) {
   m.optimizer.dispose();
   m.dispose();
 }
