@@ -34,7 +34,8 @@ console.log(`profile: ${rl.profile()}, ${ITERATIONS} iterations per model`);
 // %%
 const goog = rl.loadCandles(rl.datasetPath("stock-daily-goog.csv"));
 console.log(rl.formatReport(goog));
-goog.toDataFrame().head(3).print();
+const frame = goog.toDataFrame();
+frame.head(3).print();
 
 // %% [markdown]
 // 종가와 거래량을 그려 봅니다. 가장 오래된 며칠은 거래량이 아주 작은데(주식 분할 직후의 첫 거래일들로 보입니다),
