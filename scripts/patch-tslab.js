@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// Small fixes to tslab 1.0.22's compiled files (node_modules/tslab/dist), applied after `npm install` by
+// scripts/setup.js. Each patch replaces one exact piece of tslab's text: a file that already holds the
+// replacement is left alone (so running this again changes nothing), and a file that holds neither (another
+// tslab version) is left alone with a one-line warning. It never fails the install.
+//
+//   node scripts/patch-tslab.js           apply, one line per patch
+//   node scripts/patch-tslab.js --check   apply nothing; exit 1 unless every patch is in place
+//
+// To change a replacement later: its old text is then in the installed file, so reinstall tslab
+// (`rm -rf node_modules/tslab && npm install`) before the new one can apply.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
+
+const PATCHES = [
+  {
+    id: "shorthand",
+    file: "dist/converter.js",
+    what: "an object shorthand naming an earlier cell's variable (`{ epochs }`) reads that variable",
+    // tslab turns a reference to an earlier cell's variable `n` into `exports.n`, choosing the identifiers by
+    // the symbol the checker finds at them. In `{ n }` the identifier is the shorthand property's own name,
+    // whose symbol is the new property, so `n` stayed bare and threw "ReferenceError: n is not defined". The
+    // name is now resolved in scope and `{ n }` becomes `{ n: exports.n }` (`{ n = d } = o` in a destructuring
+    // assignment becomes `{ n: exports.n = d } = o`). Also: a property's name whose symbol was declared by an
+    // earlier cell (`const { n: m } = obj`, obj from an earlier cell) was rewritten to `exports.n`, which
+    // printed as `const { exports, n: m } = ...` ("SyntaxError: Identifier 'exports' has already been
+    // declared"); a member's name (property, method, accessor, enum member) is never an earlier cell's variable.
+    hunks: [
+      {
+        find: `        function wrapPrevIdentifier(node) {
+            var _a, _b;
+            if (!ts.isIdentifier(node)) {
+                return ts.visitEachChild(node, wrapPrevIdentifier, nullTransformationContext);
+            }
+            if (node.parent &&
+                ts.isPropertyAccessExpression(node.parent) &&
+                node.parent.name === node) {
+                return node;
+            }
+            let prev = false;
+            for (const decl of (_b = (_a = checker.getSymbolAtLocation(node)) === null || _a === void 0 ? void 0 : _a.declarations) !== null && _b !== void 0 ? _b : []) {
+`,
+        replace: `        function wrapPrevIdentifier(node) {
+            var _a, _b;
+            /* rnnlab patch (scripts/patch-tslab.js): \`{ n }\` naming an earlier cell's variable becomes \`{ n: exports.n }\` */
+            if (ts.isShorthandPropertyAssignment(node)) {
+                return rnnlabWrapPrevShorthand(node);
+            }
+            if (!ts.isIdentifier(node)) {
+                return ts.visitEachChild(node, wrapPrevIdentifier, nullTransformationContext);
+            }
+            if (node.parent &&
+                ts.isPropertyAccessExpression(node.parent) &&
+                node.parent.name === node) {
+                return node;
+            }
+            let prev = false;
+            const rnnlabSymbol = checker.getSymbolAtLocation(node);
+            /* rnnlab patch: a member's name (\`const { n: m } = obj\`, obj from an earlier cell) is no earlier cell's variable */
+            if (rnnlabSymbol && rnnlabSymbol.flags & (ts.SymbolFlags.Property | ts.SymbolFlags.Method | ts.SymbolFlags.Accessor | ts.SymbolFlags.EnumMember)) {
+                return node;
+            }
+            for (const decl of (_b = (_a = rnnlabSymbol) === null || _a === void 0 ? void 0 : _a.declarations) !== null && _b !== void 0 ? _b : []) {
+`,
+      },
+      {
+        find: `            return ts.factory.createPropertyAccessExpression(ts.factory.createIdentifier("exports"), node);
+        }
+        function after() {
+`,
+        replace: `            return ts.factory.createPropertyAccessExpression(ts.factory.createIdentifier("exports"), node);
+        }
+        /* rnnlab patch (scripts/patch-tslab.js): the variable a shorthand property names, looked up in scope */
+        function rnnlabWrapPrevShorthand(node) {
+            const name = node.name;
+            const symbol = checker.getSymbolsInScope(node, ts.SymbolFlags.Value | ts.SymbolFlags.Alias).find((s) => s.escapedName === name.escapedText);
+            const prev = symbol !== undefined && (symbol.declarations || []).some((decl) => decl.getSourceFile() === declsFile);
+            if (!prev) {
+                return ts.visitEachChild(node, wrapPrevIdentifier, nullTransformationContext);
+            }
+            const value = ts.factory.createPropertyAccessExpression(ts.factory.createIdentifier("exports"), ts.idText(name));
+            const init = node.objectAssignmentInitializer && ts.visitNode(node.objectAssignmentInitializer, wrapPrevIdentifier);
+            return ts.setTextRange(ts.factory.createPropertyAssignment(ts.idText(name), init ? ts.factory.createAssignment(value, init) : value), node);
+        }
+        function after() {
+`,
+      },
+    ],
+  },
+  {
+    id: "heartbeat-closed",
+    file: "dist/jupyter.js",
+    what: "no heartbeat reply on a closed socket ('Socket is closed (EBADF)' after shutdown)",
+    // A ping received in the same turn as the shutdown request: close() closes the sockets, then the heartbeat
+    // loop runs and replies on the closed socket; zeromq rejects with EBADF, nobody handles it, and Node prints
+    // it and exits with code 1 as the kernel shuts down.
+    hunks: [
+      {
+        find: `                        // TODO: Test this behavior by integration tests.
+                        this.hb.send(msgs);
+`,
+        replace: `                        // TODO: Test this behavior by integration tests.
+                        /* rnnlab patch (scripts/patch-tslab.js): a ping that arrived with the shutdown request gets no reply */
+                        if (this.hb.closed) {
+                            break;
+                        }
+                        this.hb.send(msgs);
+`,
+      },
+    ],
+  },
+  {
+    id: "send-closed",
+    file: "dist/jupyter.js",
+    what: "no message sent on a closed socket (a cell's output or a status after shutdown)",
+    hunks: [
+      {
+        find: `        heads.push(hash.digest("hex"));
+        sock.send(heads.concat(bodies));
+`,
+        replace: `        heads.push(hash.digest("hex"));
+        /* rnnlab patch (scripts/patch-tslab.js): after shutdown closed the sockets, a late message is dropped (zeromq would reject it with EBADF) */
+        if (sock.closed) {
+            return;
+        }
+        sock.send(heads.concat(bodies));
+`,
+      },
+    ],
+  },
+];
+
+function count(text, piece) {
+  let n = 0;
+  for (let i = text.indexOf(piece); i !== -1; i = text.indexOf(piece, i + piece.length)) n++;
+  return n;
+}
+
+/**
+ * Applies the patches for `file` to its text. Returns the new text and one result per patch: status "applied",
+ * "already" (every replacement is there) or "skipped" (not every piece of tslab's text is there exactly once; the
+ * patch's hunks go in together or not at all).
+ */
+function patchText(file, text) {
+  const results = [];
+  for (const p of PATCHES.filter((q) => q.file === file)) {
+    if (p.hunks.every((h) => count(text, h.replace) === 1)) results.push({ id: p.id, status: "already" });
+    else if (p.hunks.every((h) => count(text, h.find) === 1)) {
+      for (const h of p.hunks) text = text.replace(h.find, () => h.replace);
+      results.push({ id: p.id, status: "applied" });
+    } else results.push({ id: p.id, status: "skipped" });
+  }
+  return { text, results };
+}
+
+/** The text tslab shipped, from a patched file (tests use it to show what the patches fix). */
+function unpatchText(file, text) {
+  for (const p of PATCHES.filter((q) => q.file === file)) {
+    for (const h of p.hunks) if (count(text, h.replace) === 1) text = text.replace(h.replace, () => h.find);
+  }
+  return text;
+}
+
+function tslabVersion(tslabDir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(tslabDir, "package.json"), "utf8")).version ?? "?";
+  } catch {
+    return "?";
+  }
+}
+
+/**
+ * Patches tslab's files in `tslabDir` (default: this project's node_modules/tslab) unless `check` is set.
+ * Returns one result per patch ({ id, file, status, why? }); never throws for a missing or foreign file.
+ */
+function patchTslab({ tslabDir = path.join(ROOT, "node_modules", "tslab"), check = false } = {}) {
+  const version = tslabVersion(tslabDir);
+  const out = [];
+  for (const file of [...new Set(PATCHES.map((p) => p.file))]) {
+    const full = path.join(tslabDir, file);
+    let text;
+    try {
+      text = fs.readFileSync(full, "utf8");
+    } catch (e) {
+      for (const p of PATCHES.filter((q) => q.file === file)) out.push({ id: p.id, file, status: "skipped", why: `cannot read ${full} (${e.code ?? e.message})` });
+      continue;
+    }
+    const { text: patched, results } = patchText(file, text);
+    for (const r of results) {
+      r.file = file;
+      if (r.status === "skipped") r.why = `tslab ${version}'s ${file} is not the text this patch was written for (tslab 1.0.22)`;
+      if (check && r.status === "applied") r.status = "missing";
+    }
+    if (!check && patched !== text) {
+      try {
+        // Written beside the file and renamed over it: a reader never sees half a file.
+        const tmp = `${full}.rnnlab-${process.pid}.tmp`;
+        fs.writeFileSync(tmp, patched, { mode: fs.statSync(full).mode });
+        fs.renameSync(tmp, full);
+      } catch (e) {
+        for (const r of results) if (r.status === "applied") Object.assign(r, { status: "skipped", why: `cannot write ${full} (${e.code ?? e.message})` });
+      }
+    }
+    out.push(...results);
+  }
+  return out;
+}
+
+/** One line per patch, for setup's output. */
+function describe(results) {
+  return results.map((r) => {
+    const what = PATCHES.find((p) => p.id === r.id).what;
+    if (r.status === "skipped") return `warning: tslab patch '${r.id}' not applied: ${r.why}`;
+    if (r.status === "missing") return `tslab patch '${r.id}' is missing (${what}); run: node scripts/patch-tslab.js`;
+    return `tslab patch '${r.id}' ${r.status === "applied" ? "applied" : "already in place"}: ${what}`;
+  });
+}
+
+/** For setup's output: one warning line per patch not applied, then one line for those in place. */
+function summary(results) {
+  const lines = describe(results.filter((r) => r.status === "skipped"));
+  const ok = results.filter((r) => r.status === "applied" || r.status === "already");
+  if (ok.length) {
+    const applied = ok.filter((r) => r.status === "applied").length;
+    lines.push(`tslab patched (${ok.map((r) => r.id).join(", ")}: ${applied ? `${applied} applied now` : "already in place"}; see scripts/patch-tslab.js)`);
+  }
+  return lines;
+}
+
+if (require.main === module) {
+  const check = process.argv.includes("--check");
+  const results = patchTslab({ check });
+  for (const line of describe(results)) console.log(`rnnlab: ${line}`);
+  if (check && results.some((r) => r.status !== "already")) process.exitCode = 1;
+}
+
+module.exports = { PATCHES, patchText, unpatchText, patchTslab, describe, summary };
