@@ -166,7 +166,7 @@ for (const [name, model] of Object.entries(models)) {
 // %%
 const mlpRun = await rl.fit(mlp, t.train.images, t.train.labels, {
   name: "MLP (lesson 02)",
-  epochs: epochs, // spelled out: tslab does not resolve shorthand properties that name an earlier cell's variable
+  epochs,
   batchSize: batchSize,
   validationData: [t.test.images, t.test.labels],
 });

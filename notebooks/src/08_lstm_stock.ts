@@ -69,7 +69,7 @@ const FEATURES = ["open", "high", "low", "volume", "close"] as const; // the lab
 const CLOSE = FEATURES.indexOf("close");
 const WINDOW = 7;
 const rows = rl.stackColumns(FEATURES.map((f) => goog[f]));
-const ds = rl.makeNextValueDataset({ rows: rows, target: CLOSE, window: WINDOW, trainFraction: TRAIN_FRACTION, names: [...FEATURES] });
+const ds = rl.makeNextValueDataset({ rows, target: CLOSE, window: WINDOW, trainFraction: TRAIN_FRACTION, names: [...FEATURES] });
 console.log(ds.report);
 const train = ds.tensors(ds.train);
 const test = ds.tensors(ds.test);
@@ -236,7 +236,7 @@ console.log(rl.directionCheck("LSTM: forecast change above 0", upChange, upChang
 // 또 스케일된 단위의 RMSE는 스케일러마다 눈금이 달라서, 두 방식의 스케일된 RMSE끼리는 비교할 수 없습니다.
 
 // %%
-const dsOwn = rl.makeNextValueDataset({ rows: rows, target: CLOSE, window: WINDOW, trainFraction: TRAIN_FRACTION, scaling: "own", names: [...FEATURES] });
+const dsOwn = rl.makeNextValueDataset({ rows, target: CLOSE, window: WINDOW, trainFraction: TRAIN_FRACTION, scaling: "own", names: [...FEATURES] });
 console.log(dsOwn.report);
 const trainOwn = dsOwn.tensors(dsOwn.train);
 const testOwn = dsOwn.tensors(dsOwn.test);
