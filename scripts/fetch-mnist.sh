@@ -12,7 +12,9 @@
 #   1. https://ossci-datasets.s3.amazonaws.com/mnist/       (PyTorch's mirror)
 #   2. https://storage.googleapis.com/cvdf-datasets/mnist/  (TensorFlow's mirror)
 # (yann.lecun.com/exdb/mnist/, the original home, often refuses downloads now.) MNIST_MIRRORS, a space-separated
-# list of base URLs ending in '/', replaces them.
+# list of base URLs ending in '/', replaces them. MNIST_MD5S, four checksums separated by spaces (train images,
+# train labels, test images, test labels), replaces the checksums: for another dataset in MNIST's files and format,
+# such as Fashion-MNIST (its README lists its mirror and checksums).
 #
 # The files are not committed: .gitignore has datasets/mnist/*-ubyte*.
 set -euo pipefail
@@ -27,6 +29,15 @@ files=(
   "t10k-images-idx3-ubyte.gz 9fb629c4189551a2d022fa330f9573f3"
   "t10k-labels-idx1-ubyte.gz ec29112dd5afa0611ce80d1b7f02629c"
 )
+
+if [ -n "${MNIST_MD5S:-}" ]; then
+  sums=(${MNIST_MD5S})
+  if [ ${#sums[@]} -ne ${#files[@]} ]; then
+    echo "fetch-mnist: MNIST_MD5S holds ${#sums[@]} checksums; expected ${#files[@]} (train images, train labels, test images, test labels)" >&2
+    exit 1
+  fi
+  for i in "${!files[@]}"; do files[$i]="${files[$i]% *} ${sums[$i]}"; done
+fi
 
 if command -v curl >/dev/null 2>&1; then
   download() { curl --fail --location --silent --show-error --retry 2 --connect-timeout 20 -o "$2" "$1"; }
