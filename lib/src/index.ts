@@ -20,3 +20,4 @@ export * from "./baselines";
 export * from "./report";
 export * from "./prices";
 export * from "./modelfiles";
+export * from "./diagrams";
