@@ -26,6 +26,12 @@ rl.seedEverything(42);
 // %% [markdown]
 // ## 1. 퍼셉트론 한 번 계산하기 (one forward pass)
 //
+// 강의의 퍼셉트론 그림부터 봅니다(`rl.drawPerceptron`): 입력 $x_1 \dots x_n$에 가중치 $w_1 \dots w_n$을 곱해 합(Σ)하고 편향 $b$를 더한 $z$가 활성화 함수 $f$(시그모이드)를 지나 출력 $y$가 됩니다.
+
+// %%
+rl.drawPerceptron({ inputs: 3 });
+
+// %% [markdown]
 // 입력이 3개인 퍼셉트론을 손으로 계산합니다. 먼저 보통 숫자로 $z = \mathbf{w}\mathbf{x} + b$와 $y = \sigma(z)$를 구합니다.
 
 // %%
