@@ -25,6 +25,12 @@ const printMatrix = async (m: rl.tf.Tensor) => {
 };
 
 // %% [markdown]
+// 강의의 그림 6.9(Chollet)는 고리(loop)가 있는 네트워크입니다: 입력 `x_t`는 `W_xh`로 들어오고, 은닉 상태 `h_t`는 `W_hh`를 거쳐 다음 스텝의 `h_{t-1}`로 되돌아가며, 출력 `y_t`는 `W_hy`로 나갑니다.
+
+// %%
+rl.drawRnnLoop();
+
+// %% [markdown]
 // ## 1. 데이터: 작은 시퀀스 묶음 (a small batch of sequences)
 //
 // 입력은 `[batch, time, features]` 모양의 3차원 텐서입니다: 시퀀스 2개, 각각 8 스텝, 스텝마다 특성(feature) 3개.
@@ -103,6 +109,12 @@ const byHand = tf.tidy(() => {
   return tf.stack(states, 1) as rl.tf.Tensor3D;                 // [batch, time, units]
 });
 console.log("all hidden states:", byHand.shape, "= [batch, time, units]");
+
+// %% [markdown]
+// 이 반복문을 그리면 강의의 그림 6.10, 시간에 대해 펼친(unrolled) RNN입니다: 스텝마다 셀이 하나씩 있지만 가중치 `W_xh`, `W_hh`, `W_hy`는 모든 스텝이 같습니다.
+
+// %%
+rl.drawRnnUnrolled({ steps: steps });
 
 // %% [markdown]
 // ## 5. 책의 의사코드 그대로 (the book's pseudocode, listings 6.19 / 6.20)
