@@ -34,6 +34,12 @@ const EPOCHS = rl.byProfile({ full: 12, quick: 4 });
 console.log(`profile ${rl.profile()}: ${N} examples per task, ${EPOCHS} epochs`);
 
 // %% [markdown]
+// 강의에 실린 Karpathy의 그림을 코드로 다시 그린 것입니다(`rl.drawRnnPatterns`): 빨간 상자는 입력, 초록 상자는 RNN의 은닉 상태(hidden state), 파란 상자는 출력이고, 화살표는 함수(행렬 곱 뒤에 활성화)입니다.
+
+// %%
+rl.drawRnnPatterns();
+
+// %% [markdown]
 // 다섯 과제의 결과를 이 표에 모았다가 마지막에 한꺼번에 보여 줍니다.
 // 순환 층(recurrent layer)은 `rl.recurrentLayer(cell, args)`로 만듭니다. `tf.layers.lstm`과 같은 가중치를 가진,
 // 이 코스의 빠른 구현이며 게이트(gate) 활성화는 강의처럼 시그모이드(sigmoid)입니다.
@@ -324,6 +330,12 @@ console.log(`P(next='i' | t0 'h') = ${hiProbs[0][hi.vocab.indexOf("i")].toFixed(
 const stacked = rl.buildRnnClassifier({ cell: "lstm", units: 16, layers: 3, inputShape: [STEPS_SUM, 1], numClasses: 2, learningRate: 0.01 });
 rl.showTable(rl.layerTable(stacked), { title: "3-layer LSTM classifier (many-to-one)" });
 console.log(`total parameters ${stacked.countParams()}`);
+
+// %% [markdown]
+// 같은 모델을 그림으로 보면 3층 × 10스텝의 격자입니다: 아래 두 층은 스텝마다 출력을 위 층으로 올리고(`returnSequences: true`), 맨 위 층은 마지막 스텝에서만 출력합니다(many-to-one).
+
+// %%
+rl.drawStackedRnn({ layers: 3, steps: STEPS_SUM, output: "last" });
 
 // %% [markdown]
 // 아래 층에서 `returnSequences`를 빠뜨리면 어떻게 될까요? 첫 LSTM이 `[batch, 16]`(시간 축 없음)을 내므로, 3차원 입력
