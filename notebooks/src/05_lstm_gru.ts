@@ -50,6 +50,12 @@ for (const name of ["i", "f", "k", "o"]) {
 }
 
 // %% [markdown]
+// 강의의 그림 6.15(LSTM의 구조, anatomy of an LSTM)를 이 노트북의 이름으로 그리면 이렇습니다: 위쪽의 carry `c`는 망각 게이트 `f_t`와 곱해지고(×) 입력 게이트 `i_t`와 후보 `tanh(k_t)`의 곱이 더해지며(+), 출력 게이트 `o_t`가 `tanh(c_t)`를 걸러 `h_t`를 냅니다.
+
+// %%
+rl.drawLstmCell();
+
+// %% [markdown]
 // ### 한 스텝 손으로 (one LSTM step by hand)
 //
 // 책의 식(listing 6.25 / 6.26)을 실제 LSTM의 형태로 씁니다. `σ`는 로지스틱 시그모이드(logistic sigmoid)입니다.
@@ -194,6 +200,12 @@ rl.gruParamsToLayer(gruParams, stockGru);
 const stockGruOut = stockGru.apply(x) as rl.tf.Tensor3D;
 console.log("by hand:", gruByHand.shape, " tf.layers.gru:", stockGruOut.shape);
 console.log("max |GRU by hand - tf.layers.gru (sigmoid gates)| =", await maxDiff(gruByHand, stockGruOut));
+
+// %% [markdown]
+// 위의 GRU 한 스텝을 그림으로 그리면 이렇습니다: `h_{t-1}`은 `z_t`만큼 그대로 가고, 리셋 게이트 `r_t`를 곱한 `h_{t-1}`과 `x_t`로 만든 후보 `h~_t`가 `1 - z_t`만큼 더해집니다.
+
+// %%
+rl.drawGruCell();
 
 // %% [markdown]
 // ## 3. 라이브러리마다 다른 기본값 (defaults that differ)
