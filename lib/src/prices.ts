@@ -126,7 +126,7 @@ export function makeNextValueDataset(opts: NextValueOptions): NextValueDataset {
   const testScaler = scaling === "own" ? fitMinMaxScaler(rows, trainEnd - window, n) : trainScaler;
   const part = (first: number, last: number, scaler: MinMaxScaler): NextValuePart => {
     const from = first - window;
-    const scaled = scaler.apply(Array.prototype.slice.call(rows, from, last + 1) as Matrix);
+    const scaled = scaler.apply(rows.slice(from, last + 1));
     const count = last - first + 1;
     const x = new Float32Array(count * window * d);
     const y = new Float32Array(count);
