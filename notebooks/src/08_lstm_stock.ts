@@ -111,13 +111,13 @@ await rl.plotLines({ name: "training MSE", y: fitLevel.history.loss }, { title: 
 // 실습처럼 실제 종가와 예측을 한 그림에 그리면, 두 선이 거의 겹쳐 보입니다.
 
 // %%
-async function forecastDollars(m: rl.tf.LayersModel, x: rl.tf.Tensor, part: rl.NextValuePart, column: number): Promise<Float64Array> {
+async function forecastInOriginalUnits(m: rl.tf.LayersModel, x: rl.tf.Tensor, part: rl.NextValuePart, column: number): Promise<Float64Array> {
   const scaled = tf.tidy(() => m.predict(x) as rl.tf.Tensor);
   const values = await scaled.data(); // an asynchronous read: it works on every backend, GPU included
   scaled.dispose();
   return part.scaler.invert(values, column);
 }
-const predLevel = await forecastDollars(model, test.x, ds.test, CLOSE);
+const predLevel = await forecastInOriginalUnits(model, test.x, ds.test, CLOSE);
 const testDays = Array.from(ds.test.targets);
 console.log(`LSTM test RMSE: ${rl.rmse(ds.test.actual, predLevel).toFixed(2)} USD (test closes range ${Math.min(...ds.test.actual).toFixed(0)}..${Math.max(...ds.test.actual).toFixed(0)} USD)`);
 await rl.plotLines(
@@ -208,7 +208,7 @@ const testChange = dsChange.tensors(dsChange.test);
 rl.seedEverything(42);
 const modelChange = rl.buildRnnRegressor({ cell: "lstm", units: 10, inputShape: [WINDOW, FEATURES.length], learningRate: 0.01 });
 const fitChange = await rl.fit(modelChange, trainChange.x, trainChange.y, { name: "LSTM(10), % change", epochs: ITERATIONS, batchSize: dsChange.train.n, shuffle: false });
-const predChange = await forecastDollars(modelChange, testChange.x, dsChange.test, CLOSE); // in % change units here
+const predChange = await forecastInOriginalUnits(modelChange, testChange.x, dsChange.test, CLOSE); // a fraction: 0.01 = +1%
 const meanTrainChange = dsChange.train.actual.reduce((s, v) => s + v, 0) / dsChange.train.n;
 const zeroChange = new Float64Array(dsChange.test.n);
 const trainMeanChange = new Float64Array(dsChange.test.n).fill(meanTrainChange);
@@ -243,7 +243,7 @@ const testOwn = dsOwn.tensors(dsOwn.test);
 rl.seedEverything(42);
 const modelOwn = rl.buildRnnRegressor({ cell: "lstm", units: 10, inputShape: [WINDOW, FEATURES.length], learningRate: 0.01 });
 await rl.fit(modelOwn, trainOwn.x, trainOwn.y, { name: "LSTM(10), lab's scaling", epochs: ITERATIONS, batchSize: dsOwn.train.n, shuffle: false });
-const predOwn = await forecastDollars(modelOwn, testOwn.x, dsOwn.test, CLOSE);
+const predOwn = await forecastInOriginalUnits(modelOwn, testOwn.x, dsOwn.test, CLOSE);
 const scaledRmse = (p: rl.NextValuePart, pred: Float64Array) => rl.rmse(p.y, Float64Array.from(pred, (v) => (v - p.scaler.min[CLOSE]) / (p.scaler.max[CLOSE] - p.scaler.min[CLOSE])));
 rl.showTable(
   [
