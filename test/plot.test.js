@@ -54,6 +54,13 @@ describe("plots", function () {
     await assert.rejects(rl.plotImageGrid([new Array(700).fill(0)], { show: false }), /image 0 has 700 values/);
   });
 
+  it("a scatter shows a legend only when its points come in more than one group", async () => {
+    const one = await rl.plotScatter([{ x: 1, y: 2 }, { x: 2, y: 3 }], { show: false });
+    const two = await rl.plotScatter([{ x: 1, y: 2, group: "up" }, { x: 2, y: 3, group: "down" }], { show: false });
+    assert.ok(!one.svg.includes("role-legend"), "a single unnamed group drew a legend");
+    assert.ok(two.svg.includes("role-legend") && two.svg.includes(">down<"), "two groups drew no legend");
+  });
+
   it("print as nothing when a notebook cell returns one (the image is already shown)", async () => {
     const fig = await rl.plotScatter([{ x: 1, y: 2, group: "a" }], { show: false });
     assert.strictEqual(require("util").inspect(fig), "");

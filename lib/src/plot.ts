@@ -184,6 +184,7 @@ export interface ScatterPoint {
 export async function plotScatter(points: ScatterPoint[], opts: LineOptions = {}): Promise<Figure> {
   checkFinite(points.map((p) => p.x), "x");
   checkFinite(points.map((p) => p.y), "y");
+  const groups = new Set(points.map((p) => String(p.group ?? "")));
   return plotSpec(
     {
       data: { values: points.map((p) => ({ ...p, group: String(p.group ?? "") })) },
@@ -191,7 +192,7 @@ export async function plotScatter(points: ScatterPoint[], opts: LineOptions = {}
       encoding: {
         x: { field: "x", type: "quantitative", title: opts.xLabel ?? "x", scale: { zero: false } },
         y: { field: "y", type: "quantitative", title: opts.yLabel ?? "y", scale: { zero: false } },
-        color: { field: "group", type: "nominal", title: null },
+        color: { field: "group", type: "nominal", title: null, legend: groups.size > 1 ? {} : null }, // no legend for one group
       },
     },
     opts,
