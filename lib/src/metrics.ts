@@ -2,8 +2,8 @@
 
 type Labels = ArrayLike<number>;
 
-function sameLength(a: Labels, b: Labels, what: string): void {
-  if (a.length !== b.length) throw new Error(`${what}: ${a.length} true labels but ${b.length} predictions`);
+function sameLength(a: Labels, b: Labels, what: string, noun = "labels"): void {
+  if (a.length !== b.length) throw new Error(`${what}: ${a.length} true ${noun} but ${b.length} predictions`);
   if (a.length === 0) throw new Error(`${what}: no samples`);
 }
 
@@ -67,8 +67,7 @@ export function precisionRecall(yTrue: Labels, yPred: Labels, cls: number): { pr
 }
 
 function sameLengthValues(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  if (a.length !== b.length) throw new Error(`${what}: ${a.length} true values but ${b.length} predictions`);
-  if (a.length === 0) throw new Error(`${what}: no samples`);
+  sameLength(a, b, what, "values");
   for (let i = 0; i < a.length; i++) {
     if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) throw new Error(`${what}: sample ${i} is not finite (true ${a[i]}, predicted ${b[i]})`);
   }
