@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { tf } from "./runtime";
+import { ownOptimizer } from "./models";
 
 const SCHEME = "file://";
 const WEIGHTS_FILE = "weights.bin";
@@ -133,9 +134,12 @@ export async function saveModel(model: tf.LayersModel, where: string, opts: { in
   return url;
 }
 
-/** Loads a model saved by saveModel (a name in savedModelsDir()) or by model.save (its URL). */
+/**
+ * Loads a model saved by saveModel (a name in savedModelsDir()) or by model.save (its URL). The model owns the
+ * optimizer it was saved with, so `model.dispose()` frees both (tf.loadLayersModel's model leaves its optimizer).
+ */
 export async function loadModel(where: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(urlFor(where));
+  return ownOptimizer(await tf.loadLayersModel(urlFor(where)));
 }
 
 let registered = false;
