@@ -191,7 +191,7 @@ function outcome(load, names, check) {
 }
 
 describe("bad input at random (property test): every mutated file loads cleanly or is refused by name", function () {
-  this.timeout(120000);
+  this.timeout(Math.max(120000, RUNS * 50));
   let tmp;
   before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-property-"))));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -116,8 +116,8 @@ function isNumber(s: string): boolean {
   return NUMBER.test(s);
 }
 
-/** The times a candle may have: 1800-01-01 .. 2100-01-01 UTC (unix seconds). Wider than any market's history
- *  (the oldest daily stock series start around 1800), so a time outside it is a broken value, not a market. */
+/** The times a candle may have: 1800-01-01 .. 2100-01-01 UTC (unix seconds), a generous range for long stock
+ *  histories and for every cryptocurrency; a time outside it is a broken value (or a wrong unit), not a market. */
 export const CANDLE_TIME_RANGE = { from: -5364662400, to: 4102444800, text: "1800-01-01 .. 2100-01-01 UTC" } as const;
 
 /** Spellings of a missing or non-finite value: a row holding them is data, not a row of column names. */
@@ -334,7 +334,9 @@ const clip = (s: string) => (s.length > 40 ? s.slice(0, 37) + "..." : s);
  * date), the headerless crypto 5m layout (time,low,high,open,close,volume), or a file without dates (GOOG:
  * `#` comment lines, newest first). Sorts by time, removes duplicated times (identical copies: one kept; differing
  * copies: the last in the file kept, counted as conflicting), measures gaps, and refuses bad input with an Error
- * naming the file, the line and the column.
+ * naming the file, the line and the column: a value that is not a finite number (1e309 overflows to Infinity), a
+ * time outside CANDLE_TIME_RANGE, a row of the wrong width; the message names a likely ';' separator or non-UTF-8
+ * encoding. Numeric times may be unix seconds, milliseconds or microseconds (by size; one unit per file).
  */
 export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Candles {
   const file = displayName(filePath);
