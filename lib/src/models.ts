@@ -32,6 +32,19 @@ export interface CompileOptions {
   compile?: boolean;
 }
 
+/**
+ * Hands a model its optimizer to own, so that `model.dispose()` frees the optimizer's tensors (Adam's moment
+ * estimates and step counts) with the weights. tfjs does this for an optimizer named by a string ('adam') but not
+ * for an instance such as `tf.train.adam(0.01)`, which the caller may share; the builders' optimizers are their
+ * model's alone. Call it after `model.compile({ optimizer: tf.train.adam(...) })` for a model of your own, or free
+ * the optimizer by hand with `model.optimizer.dispose()` before `model.dispose()`. Returns the model.
+ */
+export function ownOptimizer<M extends tf.LayersModel>(model: M): M {
+  // `isOptimizerOwned` is tfjs-layers' own flag (protected in its types), read by LayersModel.dispose.
+  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = model.optimizer != null;
+  return model;
+}
+
 function compileClassifier(model: tf.Sequential, opts: CompileOptions): tf.Sequential {
   if (opts.compile === false) return model;
   model.compile({
@@ -39,7 +52,7 @@ function compileClassifier(model: tf.Sequential, opts: CompileOptions): tf.Seque
     loss: "sparseCategoricalCrossentropy",
     metrics: ["accuracy"],
   });
-  return model;
+  return ownOptimizer(model);
 }
 
 export interface RnnClassifierOptions extends CompileOptions {
@@ -155,6 +168,9 @@ export function buildRnnRegressor(opts: RnnRegressorOptions): tf.Sequential {
   const model = tf.sequential();
   model.add(recurrentLayer(cell, { units, inputShape }, impl));
   model.add(tf.layers.dense({ units: outputs }));
-  if (opts.compile !== false) model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 1e-3), loss: "meanSquaredError" });
+  if (opts.compile !== false) {
+    model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 1e-3), loss: "meanSquaredError" });
+    ownOptimizer(model);
+  }
   return model;
 }

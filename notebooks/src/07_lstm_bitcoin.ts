@@ -364,9 +364,6 @@ rl.showTable(
 t5m.dispose();
 tD.dispose();
 tf.dispose([leakyTrain.x, leakyTrain.y, leakyTest.x, leakyTest.y]);
-// model.dispose() leaves an optimizer passed in by the caller (Adam's moment estimates) alone, so free it too.
-[lstm5m, logreg5m, lstmD, logregD, lstmLeaky].forEach((m) => {
-  m.optimizer?.dispose();
-  m.dispose();
-});
+// A builder's model owns its optimizer: model.dispose() frees Adam's moment estimates with the weights.
+[lstm5m, logreg5m, lstmD, logregD, lstmLeaky].forEach((m) => m.dispose());
 console.log("tensors still allocated:", tf.memory().numTensors);
