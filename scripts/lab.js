@@ -34,7 +34,9 @@ async function main() {
     console.error(env.missingJupyterMessage());
     process.exit(1);
   }
-  const hasLab = spawnSync(py, ["-c", "import jupyterlab"], { stdio: "ignore" }).status === 0;
+  // RNNLAB_JUPYTER_APP=notebook picks the classic Notebook where JupyterLab is installed too (the browser test does).
+  const wanted = process.env.RNNLAB_JUPYTER_APP;
+  const hasLab = wanted !== "notebook" && spawnSync(py, ["-c", "import jupyterlab"], { stdio: "ignore" }).status === 0;
   const app = hasLab ? "jupyterlab" : "notebook";
   const extra = process.argv.slice(2);
   const args = ["-m", app];
