@@ -108,6 +108,8 @@ function problemsOf(run) {
     if (stderr && !stderrOnPurpose && c.reply === "ok") problems.push(`${cellName(c)}: stderr output: ${firstLine(stderr)}`);
     for (const o of c.outputs) {
       if (o.output_type === "stream" && o.name === "stdout" && outputText(o).trim() === "") problems.push(`${cellName(c)}: an empty stdout line (stray output)`);
+      // A cell ending in model.dispose() prints the counts it returns.
+      if (o.output_type === "stream" && /refCountAfterDispose/.test(outputText(o))) problems.push(`${cellName(c)}: a dispose() result printed (stray value)`);
     }
     const loaded = c.images.filter((im) => im.complete && im.naturalWidth > 0).length;
     if (loaded < c.pngOutputs) problems.push(`${cellName(c)}: ${c.pngOutputs} figure(s) sent, ${loaded} shown as loaded images`);
