@@ -216,6 +216,45 @@ async function collectCells() {
   return cells;
 }
 
+// The checks themselves, on recorded runs made up to show each failure (no browser needed).
+describe("the browser test's checks", () => {
+  it("the indicator check fails when output arrives under 'Kernel Idle' (tslab's published behaviour)", () => {
+    const cells = [
+      { index: 0, codeNo: 1, source: "a", msgId: "a" },
+      { index: 1, codeNo: 2, source: "b", msgId: "b" },
+    ];
+    const st = (parent, state, shown) => ({ ch: "iopub", type: "status", state, parent, shown, shownAfter: state });
+    const out = (parent, shown) => ({ ch: "iopub", type: "stream", parent, shown });
+    const published = [st("a", "busy", "idle"), st("b", "busy", "busy"), out("a", "busy"), st("a", "idle", "busy"), out("b", "idle"), st("b", "idle", "idle")];
+    assert.deepStrictEqual(indicatorProblems(published, cells), [
+      "cell 1 (code cell 1, first line 'a'): 'Kernel Idle' after it while later cells were still queued (next: stream)",
+      "cell 2 (code cell 2, first line 'b'): its stream arrived while the indicator showed 'idle'",
+    ]);
+    const patched = [st("a", "busy", "idle"), st("b", "busy", "busy"), out("a", "busy"), st("a", "idle", "busy"), st("b", "busy", "idle"), out("b", "busy"), st("b", "idle", "busy")];
+    assert.deepStrictEqual(indicatorProblems(patched, cells), []);
+  });
+
+  it("the live-progress and figure checks fail on a progress shown twice and on an image that did not load", () => {
+    const base = { index: 0, codeNo: 1, source: "await rl.fit(...)", msgId: "m", reply: "ok", domOutputs: 2, pngOutputs: 1 };
+    const progress = (text) => ({ output_type: "display_data", data: { "text/plain": text } });
+    const idle = { ch: "iopub", type: "status", state: "idle", parent: "m", shownAfter: "idle" };
+    const log = [
+      { ch: "iopub", type: "display_data", parent: "m", displayId: "p", text: "epoch 1/2", shown: "busy" },
+      { ch: "iopub", type: "display_data", parent: "m", displayId: "p", text: "epoch 2/2", shown: "busy" },
+      { ch: "iopub", type: "update_display_data", parent: "m", displayId: "p", text: "epoch 2/2", shown: "busy" },
+      idle,
+    ];
+    const twice = { ...base, outputs: [progress("epoch 2/2"), progress("epoch 2/2")], images: [{ complete: true, naturalWidth: 0 }] };
+    assert.deepStrictEqual(problemsOf({ cells: [twice], log: [idle] }), ["cell 1 (code cell 1, first line 'await rl.fit(...)'): 1 figure(s) sent, 0 shown as loaded images"]);
+    const problems = problemsOf({ cells: [{ ...twice, images: [{ complete: true, naturalWidth: 640 }] }], log });
+    assert.deepStrictEqual(problems, [
+      "cell 1 (code cell 1, first line 'await rl.fit(...)'): live output p was created 2 times",
+      "cell 1 (code cell 1, first line 'await rl.fit(...)'): live progress's last state appears in 2 outputs, not 1",
+    ]);
+  });
+
+});
+
 describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)", function () {
   this.timeout(30 * 60 * 1000);
   let browser;
@@ -374,22 +413,6 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
     assert.match(problemsOf(untagged).join("\n"), /cell 6 \(code cell 6, first line 'throw new Error\("shown on purpose"\);'\): failed \(error\): .*shown on purpose/);
   });
 
-  it("the indicator check fails when output arrives under 'Kernel Idle' (tslab's published behaviour)", () => {
-    const cells = [
-      { index: 0, codeNo: 1, source: "a", msgId: "a" },
-      { index: 1, codeNo: 2, source: "b", msgId: "b" },
-    ];
-    const st = (parent, state, shown) => ({ ch: "iopub", type: "status", state, parent, shown, shownAfter: state });
-    const out = (parent, shown) => ({ ch: "iopub", type: "stream", parent, shown });
-    const published = [st("a", "busy", "idle"), st("b", "busy", "busy"), out("a", "busy"), st("a", "idle", "busy"), out("b", "idle"), st("b", "idle", "idle")];
-    assert.deepStrictEqual(indicatorProblems(published, cells), [
-      "cell 1 (code cell 1, first line 'a'): 'Kernel Idle' after it while later cells were still queued (next: stream)",
-      "cell 2 (code cell 2, first line 'b'): its stream arrived while the indicator showed 'idle'",
-    ]);
-    const patched = [st("a", "busy", "idle"), st("b", "busy", "busy"), out("a", "busy"), st("a", "idle", "busy"), st("b", "busy", "idle"), out("b", "busy"), st("b", "idle", "busy")];
-    assert.deepStrictEqual(indicatorProblems(patched, cells), []);
-  });
-
   const notebooks = fs
     .readdirSync(path.join(ROOT, "notebooks"))
     .filter((f) => /^\d\d_.*\.ipynb$/.test(f))
@@ -402,7 +425,8 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
         assert.strictEqual(run.kernelName, "TypeScript (rnnlab)");
         const problems = problemsOf(run);
         if (run.pageErrors.length) problems.push(`the page threw: ${run.pageErrors.slice(0, 3).join(" | ")}`);
-        console.log(`      ${f}: Run All took ${run.seconds.toFixed(1)} s, ${run.cells.length} code cells, ${run.cells.reduce((n, c) => n + c.pngOutputs, 0)} figures; screenshots: ${shots.map((s) => path.relative(ROOT, s)).join(", ")}`);
+        const live = run.log.filter((m) => m.type === "update_display_data");
+        console.log(`      ${f}: Run All took ${run.seconds.toFixed(1)} s, ${run.cells.length} code cells, ${run.cells.reduce((n, c) => n + c.pngOutputs, 0)} figures, ${new Set(live.map((m) => m.displayId)).size} live outputs (${live.length} updates); screenshots: ${shots.map((s) => path.relative(ROOT, s)).join(", ")}`);
         if (problems.length) {
           const first = run.cells.find((c) => problems[0].startsWith(cellName(c)));
           if (first) await run.shoot(first.index, `cell${first.index + 1}`);
