@@ -36,7 +36,8 @@ const CHROMIUM_ARGS = [
 ];
 
 function findBrowser() {
-  const candidates = [process.env.RNNLAB_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+  if (process.env.RNNLAB_CHROMIUM) return fs.existsSync(process.env.RNNLAB_CHROMIUM) ? process.env.RNNLAB_CHROMIUM : null;
+  const candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
   return candidates.find((p) => p && fs.existsSync(p)) ?? null;
 }
 
@@ -327,17 +328,31 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
     browser = await puppeteer.launch({ executablePath: findBrowser(), headless: true, args: CHROMIUM_ARGS, userDataDir: userData });
   });
 
+  /** Shuts down every kernel the server runs (Jupyter starts kernels in their own session: a signal to the
+   * server's process group does not reach them). */
+  async function shutdownKernels() {
+    try {
+      const kernels = await (await fetch(`${base}/api/kernels?token=${token}`)).json();
+      for (const k of kernels) await fetch(`${base}/api/kernels/${k.id}?token=${token}`, { method: "DELETE" });
+    } catch {
+      /* the server is gone */
+    }
+  }
+
   after(async () => {
     if (browser) await browser.close().catch(() => undefined);
     if (lab && lab.exitCode === null) {
+      await shutdownKernels();
       try {
-        process.kill(-lab.pid, "SIGTERM");
+        process.kill(lab.pid, "SIGTERM"); // lab.js passes it on; Jupyter stops its kernels and exits
       } catch {
         /* gone */
       }
-      for (let i = 0; i < 20 && lab.exitCode === null; i++) await sleep(250);
+      for (let i = 0; i < 120 && lab.exitCode === null; i++) await sleep(250);
       if (lab.exitCode === null) process.kill(-lab.pid, "SIGKILL");
     }
+    // A process that inherited the server's output (a kernel that outlived it) must not keep this one waiting.
+    if (lab) for (const s of [lab.stdout, lab.stderr]) s.destroy();
     fs.rmSync(userData, { recursive: true, force: true });
   });
 
@@ -392,6 +407,7 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
     } catch (e) {
       await page.screenshot({ path: path.join(OUT, `${path.basename(rel, ".ipynb")}-failure.png`) }).catch(() => undefined);
       await page.close().catch(() => undefined);
+      await shutdownKernels();
       throw new Error(`${rel}: ${e.message}\n${labOut.split("\n").slice(-20).join("\n")}`);
     }
   }
@@ -400,6 +416,7 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
     const shots = [];
     const { run, page } = await runInBrowser("markers.ipynb", shots);
     await page.close();
+    await shutdownKernels();
     assert.strictEqual(run.kernelName, "TypeScript (rnnlab)");
     assert.strictEqual(outputText(run.cells[0].outputs[0]), "profile: quick\n");
     assert.strictEqual(run.cells[5].reply, "error");
@@ -434,6 +451,7 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
         assert.deepStrictEqual(problems, [], `${f}:\n${problems.join("\n")}`);
       } finally {
         await page.close();
+        await shutdownKernels(); // one kernel at a time: each holds its notebook's data
       }
     });
   }
