@@ -8,6 +8,7 @@ export * from "./progress";
 export * from "./train";
 export * from "./scratch";
 export * from "./layers";
+export { orthogonal, QuietOrthogonal } from "./initializers";
 export * from "./models";
 export * from "./metrics";
 export * from "./mnist";

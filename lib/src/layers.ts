@@ -14,6 +14,7 @@
 // (wasm, cpu), the whole-sequence forward and backward run there instead: see "Native kernels" below.
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
+import { orthogonal } from "./initializers";
 
 type Tensor = tf.Tensor;
 type Tensor2D = tf.Tensor2D;
@@ -493,7 +494,7 @@ function initializer(name: InitializerName, where: string): Initializer {
     case "glorotUniform":
       return tf.initializers.glorotUniform({});
     case "orthogonal":
-      return tf.initializers.orthogonal({});
+      return orthogonal({}); // tfjs's, without its "Slowness may result" warning (initializers.ts)
     case "zeros":
       return tf.initializers.zeros();
     case "ones":

@@ -96,8 +96,7 @@ console.log(`one-to-one: validation MSE ${mseOneToOne.toFixed(4)} (always predic
 // 이미지 한 장에서 단어 시퀀스를 만드는 캡셔닝처럼, 숫자 하나(각주파수 angular frequency w)에서 사인파
 // sin(w·t), t = 1..12를 만듭니다. 입력은 시간 축이 없으므로 `RepeatVector(12)`가 같은 벡터를 12번 복사해
 // `[batch, 12, 1]`로 만들고, `returnSequences: true`인 LSTM이 스텝마다 출력을 내며, `timeDistributed(dense)`가
-// 스텝마다 같은 밀집층을 적용해 숫자 하나씩을 냅니다. (출력에 "Orthogonal initializer ... Slowness may result"가 보이면,
-// 순환 가중치의 직교 초기화(orthogonal initializer)가 큰 행렬에서 조금 느리다는 안내일 뿐 에러가 아닙니다.)
+// 스텝마다 같은 밀집층을 적용해 숫자 하나씩을 냅니다.
 
 // %%
 const STEPS_WAVE = 12;

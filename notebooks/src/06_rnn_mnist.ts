@@ -108,8 +108,8 @@ await rl.plotHeatmap(firstRows, {
 //
 // 비교용으로 02강의 다층 퍼셉트론(MLP, DNN)도 만듭니다. MLP는 이미지를 784개 숫자 한 줄로 펴서(flatten) 한 번에 보므로
 // "순서"라는 개념이 없습니다. 각 모델의 파라미터(parameter) 수를 출력합니다.
-// 순환층의 순환 가중치(recurrent kernel)는 직교 초기화(orthogonal initializer)를 쓰는데, 행렬이 크면 TensorFlow.js가
-// "Slowness may result" 경고를 출력합니다. 모델을 만들 때 한 번 조금 느릴 뿐이니 무시해도 됩니다.
+// 순환층의 순환 가중치(recurrent kernel)는 직교 초기화(orthogonal initializer)로 시작합니다. TensorFlow.js의 직교 초기화는
+// 큰 행렬에서 "Slowness may result" 경고를 내지만, rnnlab은 같은 시드에서 같은 값을 내는 초기화를 경고 없이 씁니다.
 
 // %%
 const units = rl.byProfile({ full: 128, quick: 32 });
@@ -285,7 +285,7 @@ const reloaded = await rl.loadModel("06_lecture_lstm");
 const accReloaded = (await rl.evaluate(reloaded, t.test.images, t.test.labels)).acc;
 console.log(`test accuracy: trained ${lectureAcc.toFixed(4)}, reloaded ${accReloaded.toFixed(4)} -> ${accReloaded === lectureAcc ? "the same" : "DIFFERENT"}`);
 reloaded.optimizer?.dispose();
-reloaded.dispose();
+void reloaded.dispose(); // void: dispose() returns counts that the notebook would otherwise print
 
 // %% [markdown]
 // ## 9. 정리 (clean up)
