@@ -42,7 +42,7 @@ describe("model builders (lib/src/models.ts)", function () {
     const stock = buildLectureMnistLstm({ impl: "stock" });
     assert.deepStrictEqual(
       fast.layers.map((l) => l.getClassName()),
-      ["RnnlabLSTM", "Dropout", "RnnlabLSTM", "Dropout", "Dense", "Dropout", "Dense"],
+      ["RnnlabLSTM", "RnnlabDropout", "RnnlabLSTM", "RnnlabDropout", "Dense", "RnnlabDropout", "Dense"],
     );
     assert.deepStrictEqual(fast.layers.map((l) => l.outputShape), [[null, 28, 128], [null, 28, 128], [null, 128], [null, 128], [null, 32], [null, 32], [null, 10]]);
     const expected = 80384 + recurrentParams("lstm", 128, 128) + denseParams(128, 32) + denseParams(32, 10);
@@ -66,11 +66,13 @@ describe("model builders (lib/src/models.ts)", function () {
   it("buildSequenceModel: stacked LSTM with dropout and batch normalisation, Dense(32 relu), Dense(2 softmax)", () => {
     const m = buildSequenceModel({ inputShape: [60, 7] });
     assert.deepStrictEqual(m.layers.map((l) => l.getClassName()), [
-      "RnnlabLSTM", "Dropout", "BatchNormalization",
-      "RnnlabLSTM", "Dropout", "BatchNormalization",
-      "RnnlabLSTM", "Dropout", "BatchNormalization",
-      "Dense", "Dropout", "Dense",
+      "RnnlabLSTM", "RnnlabDropout", "RnnlabBatchNormalization",
+      "RnnlabLSTM", "RnnlabDropout", "RnnlabBatchNormalization",
+      "RnnlabLSTM", "RnnlabDropout", "RnnlabBatchNormalization",
+      "Dense", "RnnlabDropout", "Dense",
     ]);
+    const s = buildSequenceModel({ inputShape: [60, 7], impl: "stock" });
+    assert.deepStrictEqual(s.layers.map((l) => l.getClassName()).slice(0, 3), ["LSTM", "Dropout", "BatchNormalization"]);
     const bn = 4 * 128; // gamma, beta, moving mean, moving variance
     const expected = recurrentParams("lstm", 7, 128) + 2 * recurrentParams("lstm", 128, 128) + 3 * bn + denseParams(128, 32) + denseParams(32, 2);
     assert.strictEqual(m.countParams(), expected);

@@ -1,4 +1,5 @@
-// Model builders the lessons call: one function per model in the lecture, the fast recurrent layers by default.
+// Model builders the lessons call: one function per model in the lecture, rnnlab's fast layers by default (recurrent
+// layers, Dropout and BatchNormalization; impl: 'stock' builds the same model from tf.layers).
 //
 // Labels are class indices (0..k-1) and the loss is sparseCategoricalCrossentropy, which tfjs 4.22 supports (with
 // 'accuracy' resolved to sparse categorical accuracy), so no one-hot copy of the labels is needed.
@@ -23,6 +24,16 @@ export function recurrentLayer(cell: RnnCell, args: FastRecurrentArgs, impl: Rnn
   const stockArgs = a as any;
   if (cell === "simpleRnn") return tf.layers.simpleRNN(stockArgs);
   return cell === "lstm" ? tf.layers.lstm(stockArgs) : tf.layers.gru(stockArgs);
+}
+
+/** Dropout of the given implementation: rnnlab's (a native training pass where the addon runs) or tf.layers'. */
+function dropoutLayer(rate: number, impl: RnnImpl): tf.layers.Layer {
+  return impl === "rnnlab" ? fastLayers.dropout({ rate }) : tf.layers.dropout({ rate });
+}
+
+/** BatchNormalization over the last axis: rnnlab's (cheaper training pass, same results) or tf.layers'. */
+function batchNormLayer(impl: RnnImpl): tf.layers.Layer {
+  return impl === "rnnlab" ? fastLayers.batchNormalization() : tf.layers.batchNormalization();
 }
 
 export interface CompileOptions {
@@ -77,7 +88,7 @@ export function buildRnnClassifier(opts: RnnClassifierOptions): tf.Sequential {
   const model = tf.sequential();
   for (let l = 0; l < layers; l++) {
     model.add(recurrentLayer(cell, { units, returnSequences: l < layers - 1, ...(l === 0 ? { inputShape } : {}) }, impl));
-    if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
+    if (dropout > 0) model.add(dropoutLayer(dropout, impl));
   }
   if (dense) model.add(tf.layers.dense({ units: dense, activation: "relu" }));
   model.add(tf.layers.dense({ units: numClasses, activation: "softmax" }));
@@ -92,11 +103,11 @@ export function buildLectureMnistLstm(opts: CompileOptions & { impl?: RnnImpl; u
   const { impl = "rnnlab", units = 128 } = opts;
   const model = tf.sequential();
   model.add(recurrentLayer("lstm", { units, returnSequences: true, inputShape: [28, 28] }, impl));
-  model.add(tf.layers.dropout({ rate: 0.2 }));
+  model.add(dropoutLayer(0.2, impl));
   model.add(recurrentLayer("lstm", { units }, impl));
-  model.add(tf.layers.dropout({ rate: 0.1 }));
+  model.add(dropoutLayer(0.1, impl));
   model.add(tf.layers.dense({ units: 32, activation: "relu" }));
-  model.add(tf.layers.dropout({ rate: 0.2 }));
+  model.add(dropoutLayer(0.2, impl));
   model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
   return compileClassifier(model, opts);
 }
@@ -135,12 +146,12 @@ export function buildSequenceModel(opts: SequenceModelOptions): tf.Sequential {
   const model = tf.sequential();
   units.forEach((u, l) => {
     model.add(recurrentLayer(cell, { units: u, returnSequences: l < units.length - 1, ...(l === 0 ? { inputShape } : {}) }, impl));
-    if (rates[l] > 0) model.add(tf.layers.dropout({ rate: rates[l] }));
-    if (batchNorm) model.add(tf.layers.batchNormalization());
+    if (rates[l] > 0) model.add(dropoutLayer(rates[l], impl));
+    if (batchNorm) model.add(batchNormLayer(impl));
   });
   if (dense) {
     model.add(tf.layers.dense({ units: dense, activation: "relu" }));
-    model.add(tf.layers.dropout({ rate: 0.2 }));
+    model.add(dropoutLayer(0.2, impl));
   }
   model.add(tf.layers.dense({ units: numClasses, activation: "softmax" }));
   return compileClassifier(model, opts);
