@@ -21,3 +21,4 @@ export * from "./report";
 export * from "./prices";
 export * from "./modelfiles";
 export * from "./diagrams";
+export * from "./exercises";
