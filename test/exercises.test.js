@@ -73,6 +73,15 @@ describe("exercises", function () {
     });
   }
 
+  it("the solutions type-check (strict), as tslab will check them when pasted into a notebook", function () {
+    this.timeout(300000);
+    const { spawnSync } = require("child_process");
+    const files = fs.readdirSync(path.join(ROOT, "notebooks", "solutions")).filter((f) => f.endsWith(".ts")).map((f) => path.join("notebooks", "solutions", f));
+    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const r = spawnSync(process.execPath, [tsc, "--noEmit", "--strict", "--esModuleInterop", "--skipLibCheck", "--target", "es2020", "--module", "commonjs", "--moduleResolution", "node", ...files], { cwd: ROOT, encoding: "utf8" });
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+  });
+
   it("a function that throws gets its error named; one that returns nothing is told so", async () => {
     const r1 = await rl.evaluateExercise("03-1", () => {
       throw new Error("boom");

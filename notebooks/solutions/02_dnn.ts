@@ -3,7 +3,7 @@ import * as rl from "rnnlab";
 const tf = rl.tf;
 
 export function denseForward(x: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): rl.tf.Tensor2D {
-  return tf.relu(tf.add(tf.matMul(x, kernel), bias));
+  return tf.relu(tf.add(tf.matMul(x, kernel), bias)) as rl.tf.Tensor2D;
 }
 
 export function xorWeights(): { W1: number[][]; b1: number[]; W2: number[]; b2: number } {

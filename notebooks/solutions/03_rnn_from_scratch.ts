@@ -3,7 +3,7 @@ import * as rl from "rnnlab";
 const tf = rl.tf;
 
 export function rnnStep(x: rl.tf.Tensor2D, hPrev: rl.tf.Tensor2D, Wxh: rl.tf.Tensor2D, Whh: rl.tf.Tensor2D, b: rl.tf.Tensor1D): rl.tf.Tensor2D {
-  return tf.tanh(tf.add(tf.add(tf.matMul(x, Wxh), tf.matMul(hPrev, Whh)), b));
+  return tf.tanh(tf.add(tf.add(tf.matMul(x, Wxh), tf.matMul(hPrev, Whh)), b)) as rl.tf.Tensor2D;
 }
 
 export function rnnForward(x: rl.tf.Tensor3D, Wxh: rl.tf.Tensor2D, Whh: rl.tf.Tensor2D, b: rl.tf.Tensor1D): rl.tf.Tensor3D {

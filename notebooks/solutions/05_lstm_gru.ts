@@ -5,21 +5,21 @@ const tf = rl.tf;
 type T2 = rl.tf.Tensor2D;
 type T1 = rl.tf.Tensor1D;
 
-export function myLstmStep(x: T2, h: T2, c: T2, kernel: T2, recurrentKernel: T2, bias: T1): { h: T2; c: T2 } {
+export function myLstmStep(x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, c: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, recurrentKernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): { h: rl.tf.Tensor2D; c: rl.tf.Tensor2D } {
   const z = tf.add(tf.add(tf.matMul(x, kernel), tf.matMul(h, recurrentKernel)), bias);
   const [zi, zf, zc, zo] = tf.split(z, 4, 1);
   const i = tf.sigmoid(zi), f = tf.sigmoid(zf), o = tf.sigmoid(zo);
-  const cNew = tf.add(tf.mul(f, c), tf.mul(i, tf.tanh(zc))) as T2;
-  return { h: tf.mul(o, tf.tanh(cNew)) as T2, c: cNew };
+  const cNew = tf.add(tf.mul(f, c), tf.mul(i, tf.tanh(zc))) as rl.tf.Tensor2D;
+  return { h: tf.mul(o, tf.tanh(cNew)) as rl.tf.Tensor2D, c: cNew };
 }
 
-export function myGruStep(x: T2, h: T2, kernel: T2, recurrentKernel: T2, bias: T1): T2 {
+export function myGruStep(x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, recurrentKernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): rl.tf.Tensor2D {
   const [xz, xr, xh] = tf.split(tf.add(tf.matMul(x, kernel), bias), 3, 1);
   const [uz, ur, uh] = tf.split(recurrentKernel, 3, 1);
   const z = tf.sigmoid(tf.add(xz, tf.matMul(h, uz)));
   const r = tf.sigmoid(tf.add(xr, tf.matMul(h, ur)));
   const candidate = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), uh)));
-  return tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate)) as T2;
+  return tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate)) as rl.tf.Tensor2D;
 }
 
 /** An LSTM step as a learner might write it, with its mistakes switched on by name. */

@@ -268,6 +268,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 
 // %%
 function denseForward(x: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): rl.tf.Tensor2D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor2D`
   return rl.notYet();
 }
 

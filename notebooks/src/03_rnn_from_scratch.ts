@@ -331,6 +331,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 
 // %%
 function rnnStep(x: rl.tf.Tensor2D, hPrev: rl.tf.Tensor2D, Wxh: rl.tf.Tensor2D, Whh: rl.tf.Tensor2D, b: rl.tf.Tensor1D): rl.tf.Tensor2D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor2D`
   return rl.notYet();
 }
 
@@ -346,6 +347,7 @@ await rl.checkExercise("03-1", rnnStep);
 
 // %%
 function rnnForward(x: rl.tf.Tensor3D, Wxh: rl.tf.Tensor2D, Whh: rl.tf.Tensor2D, b: rl.tf.Tensor1D): rl.tf.Tensor3D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor3D`
   return rl.notYet();
 }
 
@@ -362,6 +364,7 @@ await rl.checkExercise("03-2", rnnForward);
 
 // %%
 function bpttJacobian(h: rl.tf.Tensor1D, Whh: rl.tf.Tensor2D): rl.tf.Tensor2D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor2D`
   return rl.notYet();
 }
 

@@ -384,6 +384,7 @@ await rl.checkExercise("05-1", myLstmStep);
 
 // %%
 function myGruStep(x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, recurrentKernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): rl.tf.Tensor2D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor2D`
   return rl.notYet();
 }
 

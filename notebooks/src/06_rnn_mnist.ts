@@ -315,6 +315,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 
 // %%
 function imagesToSequences(pixels: Uint8Array, n: number): rl.tf.Tensor3D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor3D`
   return rl.notYet();
 }
 
@@ -329,6 +330,7 @@ await rl.checkExercise("06-1", imagesToSequences);
 
 // %%
 function predictedDigits(probs: rl.tf.Tensor2D): rl.tf.Tensor1D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor1D`
   return rl.notYet();
 }
 
