@@ -22,3 +22,4 @@ export * from "./report";
 export * from "./prices";
 export * from "./modelfiles";
 export * from "./diagrams";
+export * from "./exercises";

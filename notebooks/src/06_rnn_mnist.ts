@@ -300,3 +300,39 @@ for (const m of Object.values(allModels)) {
   m.dispose();
 }
 console.log("tensors still allocated:", tf.memory().numTensors);
+
+// %% [markdown]
+// ## 연습 문제 (exercises)
+//
+// 문제마다 빈칸(skeleton) 셀과 확인(check) 셀이 한 쌍입니다. `rl.notYet()`을 여러분의 코드로 바꾸고 두 셀을 차례로
+// 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례에서 비교하고, 틀리면 어떻게
+// 틀렸는지 알려 줍니다. 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
+//
+// ### 연습 06-1. 이미지를 시퀀스로 (images as sequences)
+//
+// MNIST 파일은 이미지 n장의 픽셀을 바이트(0-255) `n × 784`개로 한 줄로 담습니다. 이것을 순환층이 읽는 모양, 곧 행 하나가
+// 한 스텝인 `[n, 28 스텝, 28 특성]` 텐서로 바꾸고 값을 0-1로 줄여(255로 나누어) 돌려주세요.
+
+// %%
+function imagesToSequences(pixels: Uint8Array, n: number): rl.tf.Tensor3D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor3D`
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("06-1", imagesToSequences);
+
+// %% [markdown]
+// ### 연습 06-2. 확률에서 예측한 숫자 (predicted digits)
+//
+// 모델의 출력 `probs`는 `[n, 10]`: 이미지마다 숫자 0-9의 확률입니다. 이미지마다 예측한 숫자를 `[n]` 텐서(또는
+// 배열)로 돌려주세요.
+
+// %%
+function predictedDigits(probs: rl.tf.Tensor2D): rl.tf.Tensor1D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor1D`
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("06-2", predictedDigits);
