@@ -55,6 +55,34 @@ describe("NaN and Infinity propagate through the fast recurrent layers as throug
     }
   }
 
+  // tfjs's own hardSigmoid (clipByValue) and relu kernels on wasm turn NaN into 0 or 1 in the forward pass, so there
+  // tf.layers hides NaN itself. rnnlab's native kernels keep it (NaN stays NaN through every clamp and derivative):
+  // they must hide nothing that tf.layers shows. The tf-ops path uses those same tfjs kernels; with hardSigmoid gates
+  // it hides nothing either (for a relu SimpleRNN it inherits tfjs's relu, so it is not held to this).
+  for (const [kind, extra] of [
+    ["lstm", { recurrentActivation: "hardSigmoid" }],
+    ["gru", { recurrentActivation: "hardSigmoid" }],
+    ["simpleRnn", { activation: "relu" }],
+  ]) {
+    for (const [pathName, native] of paths) {
+      if (!native && extra.activation === "relu") continue;
+      it(`${kind} with ${JSON.stringify(extra)}, ${pathName} path: hides no NaN or Infinity that tf.layers shows`, function () {
+        if (native && !rl.nativeKernelInfo().built) this.skip();
+        rl.useNativeKernels(native);
+        const lines = nonFiniteMismatches({
+          makeFast: (a) => new KINDS[kind].fast(a),
+          makeStock: KINDS[kind].stock,
+          layerArgs: { units: UNITS, returnSequences: true, recurrentActivation: "sigmoid", biasInitializer: "glorotUniform", ...extra },
+          inputShape: [5, 3],
+          positions: gatePositions(kind),
+          inputPosition: 7,
+          atLeast: true,
+        });
+        assert.deepStrictEqual(lines, [], `${kind} (${pathName}) hides what tf.layers shows in ${lines.length} place(s):\n  ${lines.join("\n  ")}`);
+      });
+    }
+  }
+
   it("the comparison itself sees a layer that hides NaN (a clamp after tf.layers's LSTM)", () => {
     // A layer that replaces NaN by 0 stands for a kernel that hides it: the helper must report it.
     class HideNaN extends tf.layers.Layer {

@@ -75,11 +75,11 @@ void derivative(int act, const float* __restrict y, float* __restrict d, int n) 
     case SIGMOID:
       for (int j = 0; j < n; j++) d[j] = y[j] * (1.f - y[j]);
       break;
-    case HARD_SIGMOID:
-      for (int j = 0; j < n; j++) d[j] = (y[j] > 0.f && y[j] < 1.f) ? 0.2f : 0.f;
+    case HARD_SIGMOID:  // NaN where y is NaN (y != y), as tf.step does, so that the gradient does not hide it
+      for (int j = 0; j < n; j++) d[j] = (y[j] > 0.f && y[j] < 1.f) ? 0.2f : y[j] != y[j] ? y[j] : 0.f;
       break;
     case RELU:
-      for (int j = 0; j < n; j++) d[j] = y[j] > 0.f ? 1.f : 0.f;
+      for (int j = 0; j < n; j++) d[j] = y[j] > 0.f ? 1.f : y[j] != y[j] ? y[j] : 0.f;
       break;
     default:
       for (int j = 0; j < n; j++) d[j] = 1.f;
