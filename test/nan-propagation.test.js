@@ -83,6 +83,13 @@ describe("NaN and Infinity propagate through the fast recurrent layers as throug
     }
   }
 
+  it("the comparison takes any layer: tf.layers's BatchNormalization (training) against itself shows no difference", () => {
+    // What later fused layers (BatchNormalization, Dropout) plug into: their factory against tf.layers's.
+    const bn = (a) => tf.layers.batchNormalization(a);
+    const lines = nonFiniteMismatches({ makeFast: bn, makeStock: bn, inputShape: [5, 3], training: true });
+    assert.deepStrictEqual(lines, []);
+  });
+
   it("the comparison itself sees a layer that hides NaN (a clamp after tf.layers's LSTM)", () => {
     // A layer that replaces NaN by 0 stands for a kernel that hides it: the helper must report it.
     class HideNaN extends tf.layers.Layer {

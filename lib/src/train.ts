@@ -86,9 +86,9 @@ function firstDim(t: Tensors): number {
 // ---------------------------------------------------------------------------------------------------------------
 // NaN guard: fit stops where NaN or Infinity arises during training (a too-high learning rate, an exploding
 // gradient), naming the epoch, the batch and the first layer whose weights or outputs went non-finite. Per batch it
-// costs nothing but the loss tfjs already reads and one reference to each weight's value from before the batch (no
-// copy: tensors are immutable and the optimizer gives each variable a new value); the weights are read only when
-// the loss goes non-finite, and once at the end of each epoch (asynchronously, one number per weight).
+// costs the loss tfjs already reads and a clone of the weights from before the batch (shared data on cpu and WebGPU,
+// a memory copy of the weights on wasm: small next to a batch's work); the weights are read only when the loss goes
+// non-finite, and once at the end of each epoch (asynchronously, one number per weight).
 
 /** Index of the first tensor holding NaN or ±Infinity, or -1 (one asynchronous read; x * 0 is 0 only for finite x). */
 async function firstNonFinite(ts: tf.Tensor[]): Promise<number> {
@@ -145,7 +145,7 @@ class NanGuard {
     const where = await this.firstNonFiniteOutput();
     this.problem =
       `${head} The weights were finite before this batch; ${where ?? "every layer's outputs are finite, so the loss itself went non-finite (outputs too large for it, or targets it cannot take)"}. ` +
-      "Lower the learning rate, or check the inputs' scale. The model keeps the weights from before this batch.";
+      "Lower the learning rate, or check the inputs' scale. The model keeps the weights from before this batch; compile it again (a fresh optimizer) before training on.";
     return true;
   }
 
