@@ -12,8 +12,13 @@
       "include_dirs": ["<(cblas_include)"],
       "libraries": ["-L<(openblas_libdir)", "-Wl,-rpath,<(openblas_libdir)", "-lopenblas"],
       # -march=native: the addon is compiled on the machine that runs it (at npm install), so it may use AVX-512.
-      # -ffast-math lets g++ call glibc's vector expf (libmvec) in the gate loops; the tests hold it to 1e-4.
-      "cflags_cc": ["-O3", "-march=native", "-ffast-math", "-std=c++17"],
+      # No -ffast-math: it includes -ffinite-math-only, which lets g++ assume that no NaN or Infinity ever occurs and
+      # drop what only matters for them (x * 0 becomes 0, clamps and comparisons lose NaN), so a NaN in an input or
+      # a weight came out as finite, plausible numbers and a diverged model looked healthy. Only what is safe for
+      # NaN and Infinity is kept: -fno-math-errno and -fno-trapping-math (no errno or FP traps to preserve, so loops
+      # with expf may vectorise) and -fopenmp-simd, which honours rnn.cc's declaration of glibc's vector expf
+      # (libmvec). test/nan-propagation.test.js holds the kernels to tf.layers's NaN/Infinity pattern.
+      "cflags_cc": ["-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd", "-std=c++17"],
       "cflags_cc!": ["-fno-exceptions"],
     }
   ]

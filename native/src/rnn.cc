@@ -7,11 +7,15 @@
 //    h·U per step written straight into that step's rows (beta = 1), and in the backward pass one dz·Uᵀ per step
 //    and the weight gradients Xᵀ·dZ, Hᵀ·dZ and dZ·Wᵀ once over all steps;
 //  - the gate activations and the cell update are one fused loop per step over plain float arrays (g++ vectorises
-//    expf with glibc's libmvec under -ffast-math);
+//    expf with glibc's libmvec, declared below);
 //  - everything inside is time-major ([T, B, ·]) so that "all steps" is one contiguous matrix; x, dx and the output
 //    are transposed from/to tf's [B, T, ·] at the edges.
 // The forward pass fills a workspace (a Float32Array the caller owns) with what the backward pass needs: the
 // time-major input, every h, and the activated gates (plus c and tanh(c) for LSTM, r*h for GRU).
+//
+// NaN and ±Infinity go through as through tf.layers: the file is compiled without -ffast-math (see binding.gyp),
+// every clamp keeps NaN (a comparison with NaN is false, so `v < lo ? lo : v` leaves it), and the products with a
+// zero state at step 0 that the loops skip are done after all when a weight is not finite (0 * Inf is NaN).
 #include <node_api.h>
 #include <cblas.h>
 
@@ -25,6 +29,16 @@
 // native/src/norm.cc: BatchNormalization and Dropout kernels.
 napi_status RegisterNormKernels(napi_env env, napi_value exports);
 
+// glibc's vector expf (libmvec) for the gate loops. glibc declares it only under -ffast-math (__FAST_MATH__), which
+// would also let g++ assume that no NaN or Infinity exists; this declaration (with -fopenmp-simd) asks for the
+// same vector variants without that assumption. libmvec's expf returns NaN for NaN, 0 for -Inf and Inf for +Inf.
+#if defined(__x86_64__) && defined(__GLIBC__) && !defined(__FAST_MATH__)
+extern "C" {
+#pragma omp declare simd notinbranch
+float expf(float) noexcept;
+}
+#endif
+
 namespace {
 
 enum Act { TANH = 0, SIGMOID = 1, HARD_SIGMOID = 2, RELU = 3, LINEAR = 4 };
@@ -32,24 +46,23 @@ enum Cell { SIMPLE = 0, LSTM = 1, GRU = 2 };
 
 // In place: y = f(x) over n contiguous floats. The switch is outside the loops so that each loop vectorises.
 void activate(int act, float* __restrict x, int n) {
+  // No clamp before expf: exp overflows to Inf or underflows to 0 and the formulas give exactly ±1, 0 or 1 at ±Inf,
+  // as tf does (a clamp at ±80 made sigmoid(-Inf) 1.8e-35 instead of 0, and 0 * Inf NaN in the backward pass).
   switch (act) {
     case TANH:
-      for (int j = 0; j < n; j++) {
-        float v = std::min(std::max(2.f * x[j], -80.f), 80.f);
-        x[j] = 1.f - 2.f / (1.f + std::exp(v));
-      }
+      for (int j = 0; j < n; j++) x[j] = 1.f - 2.f / (1.f + std::exp(2.f * x[j]));
       break;
     case SIGMOID:
-      for (int j = 0; j < n; j++) {
-        float v = std::min(std::max(-x[j], -80.f), 80.f);
-        x[j] = 1.f / (1.f + std::exp(v));
-      }
+      for (int j = 0; j < n; j++) x[j] = 1.f / (1.f + std::exp(-x[j]));
       break;
     case HARD_SIGMOID:  // Keras/tfjs: clip(0.2 x + 0.5, 0, 1)
-      for (int j = 0; j < n; j++) x[j] = std::min(std::max(0.2f * x[j] + 0.5f, 0.f), 1.f);
+      for (int j = 0; j < n; j++) {
+        float v = 0.2f * x[j] + 0.5f;
+        x[j] = v < 0.f ? 0.f : v > 1.f ? 1.f : v;
+      }
       break;
     case RELU:
-      for (int j = 0; j < n; j++) x[j] = std::max(x[j], 0.f);
+      for (int j = 0; j < n; j++) x[j] = x[j] < 0.f ? 0.f : x[j];
       break;
     default:
       break;
@@ -65,16 +78,23 @@ void derivative(int act, const float* __restrict y, float* __restrict d, int n) 
     case SIGMOID:
       for (int j = 0; j < n; j++) d[j] = y[j] * (1.f - y[j]);
       break;
-    case HARD_SIGMOID:
-      for (int j = 0; j < n; j++) d[j] = (y[j] > 0.f && y[j] < 1.f) ? 0.2f : 0.f;
+    case HARD_SIGMOID:  // NaN where y is NaN (y != y), as tf.step does, so that the gradient does not hide it
+      for (int j = 0; j < n; j++) d[j] = (y[j] > 0.f && y[j] < 1.f) ? 0.2f : y[j] != y[j] ? y[j] : 0.f;
       break;
     case RELU:
-      for (int j = 0; j < n; j++) d[j] = y[j] > 0.f ? 1.f : 0.f;
+      for (int j = 0; j < n; j++) d[j] = y[j] > 0.f ? 1.f : y[j] != y[j] ? y[j] : 0.f;
       break;
     default:
       for (int j = 0; j < n; j++) d[j] = 1.f;
       break;
   }
+}
+
+// True when no element is NaN or ±Infinity (x * 0 is 0 for every finite x, NaN otherwise).
+bool allFinite(const float* __restrict p, size_t n) {
+  float acc = 0.f;
+  for (size_t i = 0; i < n; i++) acc += p[i] * 0.f;
+  return acc == 0.f;
 }
 
 // C[m,n] = alpha A·B + beta C, row-major, with optional transposes and explicit leading dimensions.
@@ -122,13 +142,16 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
   float* Z = d.cell == SIMPLE ? H + (size_t)B * u : ws + d.gates();
   for (size_t r = 0; r < TB; r++) std::memcpy(Z + r * Gu, bias, sizeof(float) * Gu);
   gemm(false, false, (int)TB, Gu, I, XT, I, W, Gu, 1.f, Z, Gu);
+  // At step 0, h_0 = 0 and h_0·U adds nothing, so the loops skip it, unless U holds NaN or ±Infinity: then tf.layers
+  // gets NaN from 0 * Inf or 0 * NaN, and so must this.
+  const bool skipStep0 = allFinite(U, (size_t)u * Gu);
 
   for (int t = 0; t < T; t++) {
     const float* hp = H + (size_t)t * B * u;
     float* hn = H + (size_t)(t + 1) * B * u;
     float* Zt = Z + (size_t)t * B * Gu;
     if (d.cell == SIMPLE) {
-      if (t > 0) gemm(false, false, B, u, u, hp, u, U, u, 1.f, Zt, u);
+      if (t > 0 || !skipStep0) gemm(false, false, B, u, u, hp, u, U, u, 1.f, Zt, u);
       activate(d.act, Zt, B * u);  // Zt is hn
     } else if (d.cell == LSTM) {
       float* C = ws + d.c();
@@ -137,7 +160,7 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
       float* cn = C + (size_t)(t + 1) * B * u;
       float* tc = TC + (size_t)t * B * u;
       if (t == 0) std::fill(C, C + (size_t)B * u, 0.f);
-      else gemm(false, false, B, Gu, u, hp, u, U, Gu, 1.f, Zt, Gu);
+      if (t > 0 || !skipStep0) gemm(false, false, B, Gu, u, hp, u, U, Gu, 1.f, Zt, Gu);
       for (int b = 0; b < B; b++) {
         float* z = Zt + (size_t)b * Gu;
         activate(d.rec, z, 2 * u);
@@ -158,7 +181,7 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
       }
     } else {  // GRU
       float* RH = ws + d.rh() + (size_t)t * B * u;
-      if (t > 0) gemm(false, false, B, 2 * u, u, hp, u, U, Gu, 1.f, Zt, Gu);  // h·[Uz Ur]
+      if (t > 0 || !skipStep0) gemm(false, false, B, 2 * u, u, hp, u, U, Gu, 1.f, Zt, Gu);  // h·[Uz Ur]
       for (int b = 0; b < B; b++) {
         float* z = Zt + (size_t)b * Gu;
         activate(d.rec, z, 2 * u);
@@ -167,7 +190,8 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
         float* __restrict rhb = RH + (size_t)b * u;
         for (int j = 0; j < u; j++) rhb[j] = r[j] * hpb[j];
       }
-      if (t > 0) gemm(false, false, B, u, u, RH, u, U + 2 * u, Gu, 1.f, Zt + 2 * u, Gu);  // (r*h)·Uh
+      // (r*h)·Uh; at step 0 r*h_0 is 0 unless r is NaN (0 * NaN).
+      if (t > 0 || !skipStep0 || !allFinite(RH, (size_t)B * u)) gemm(false, false, B, u, u, RH, u, U + 2 * u, Gu, 1.f, Zt + 2 * u, Gu);
       for (int b = 0; b < B; b++) {
         float* z = Zt + (size_t)b * Gu;
         activate(d.act, z + 2 * u, u);
