@@ -80,9 +80,18 @@ async function pace(): Promise<void> {
   }
   lastCheck = now;
   if (now - lastYield >= YIELD_MS) {
+    // Two hops: an immediate queued from the event loop's poll phase runs before the next poll, where a signal is
+    // read; the second is queued from the check phase, so the loop polls (and runs the kernel's SIGINT handler)
+    // before it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     await new Promise<void>((resolve) => setImmediate(resolve));
     lastYield = Date.now();
   }
+}
+
+/** The start of a run that checks for stops: its first step is measured from here. */
+function started(): void {
+  lastCheck = Date.now();
 }
 
 /** The end of a run that checked for stops: the next run's first step is not measured against this one. */
@@ -111,6 +120,10 @@ function plural(n: number, one: string): string {
 class StopWatch extends tf.Callback {
   epoch = 0;
   stoppedAt?: { epoch: number; batch: number };
+
+  override async onTrainBegin(): Promise<void> {
+    started();
+  }
 
   override async onEpochBegin(epoch: number): Promise<void> {
     this.epoch = epoch;
