@@ -4,6 +4,7 @@
 // keeps the weights it has, and the cell ends with one line ("Interrupted: ... stopped at epoch 3, batch 120 of
 // 625; ..."). Loops of one's own call `await rl.checkStop(...)` once per step to get the same.
 import * as tf from "@tensorflow/tfjs";
+import type { FitResult } from "./train";
 
 /** The kernel's stop request: set by Interrupt while a cell runs, cleared when the next cell starts. */
 interface InterruptState {
@@ -49,7 +50,7 @@ export class Interrupted extends Error {
     super(message);
   }
   /** rl.fit's partial result (history of the finished epochs, time, speed), for runs of rl.fit. */
-  result?: unknown;
+  result?: FitResult;
 }
 
 let last: Interrupted | undefined;
