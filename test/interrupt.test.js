@@ -110,6 +110,21 @@ describe("stopping on Interrupt, in the library (rl.requestStop stands in for th
     assert.deepStrictEqual(Array.from(await model.getWeights()[0].data()), Array.from(atStop));
   });
 
+  it("asks the kernel to wait longer when batches are slow (three batches), and no longer once the run ends", async () => {
+    const request = globalThis[Symbol.for("tslab.interrupt")];
+    const seen = [];
+    const slow = {
+      onBatchEnd: async () => {
+        const t = Date.now();
+        while (Date.now() - t < 400); // a batch of 400 ms at least
+        seen.push(request.graceMs);
+      },
+    };
+    await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0, callbacks: slow });
+    assert.ok(Math.max(...seen) >= 3 * 400 + 500, `grace periods seen: ${seen}`);
+    assert.strictEqual(request.graceMs, 1000);
+  });
+
   it("trainOnBatch refuses the next step; rl.checkStop ends a loop of one's own; no request, no stop", async () => {
     let i = 0;
     let err;

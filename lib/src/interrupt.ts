@@ -61,7 +61,7 @@ export function lastInterrupted(): Interrupted | undefined {
 }
 
 /** Records a stop and returns it, for `throw`. */
-export function interrupted(e: Interrupted): Interrupted {
+export function recordStop(e: Interrupted): Interrupted {
   last = e;
   return e;
 }
@@ -109,7 +109,7 @@ export async function checkStop(where: string | (() => string)): Promise<void> {
   await pace();
   if (stopRequested()) {
     done();
-    throw interrupted(new Interrupted(`stopped at ${typeof where === "function" ? where() : where}; what the loop changed so far is kept`));
+    throw recordStop(new Interrupted(`stopped at ${typeof where === "function" ? where() : where}; what the loop changed so far is kept`));
   }
 }
 
@@ -182,7 +182,7 @@ function fitStopped(what: string, watch: StopWatch, h: tf.History): Interrupted 
   const history = finishedEpochs(h, partial);
   const finished = partial ? at.epoch : at.epoch + 1;
   const place = `epoch ${at.epoch + 1}, batch ${at.batch + 1}${batches ? ` of ${batches}` : ""}`;
-  return interrupted(
+  return recordStop(
     new Interrupted(
       `${what} stopped at ${place}; the model keeps its weights; ${plural(finished, "epoch")} finished (their history: rl.lastInterrupted().history)`,
       { epoch: at.epoch + 1, batch: at.batch + 1, batches },
@@ -226,7 +226,7 @@ export function installStopHooks(): void {
     const n = steps.get(this) ?? 0;
     if (stopRequested()) {
       done();
-      throw interrupted(new Interrupted(`trainOnBatch stopped before this model's step ${n + 1} (${n} done); the model keeps its weights`, { step: n + 1 }));
+      throw recordStop(new Interrupted(`trainOnBatch stopped before this model's step ${n + 1} (${n} done); the model keeps its weights`, { step: n + 1 }));
     }
     steps.set(this, n + 1);
     return trainOnBatch.call(this, x, y);

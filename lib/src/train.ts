@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { TrainingProgress } from "./progress";
 import { plotTrainingCurves, Figure } from "./plot";
 import { saveModel } from "./modelfiles";
-import { Interrupted, interrupted, stopRequested } from "./interrupt";
+import { Interrupted, recordStop, stopRequested } from "./interrupt";
 
 export type Tensors = tf.Tensor | tf.Tensor[];
 
@@ -235,7 +235,7 @@ function fitInterrupted(
     run.history,
   );
   stop.result = result;
-  return interrupted(stop);
+  return recordStop(stop);
 }
 
 /** Predicted class per sample (argmax of the model's output), computed in batches, as plain numbers. */
