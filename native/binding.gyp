@@ -8,7 +8,7 @@
   "targets": [
     {
       "target_name": "rnnlab_native",
-      "sources": ["src/rnn.cc"],
+      "sources": ["src/rnn.cc", "src/norm.cc"],
       "include_dirs": ["<(cblas_include)"],
       "libraries": ["-L<(openblas_libdir)", "-Wl,-rpath,<(openblas_libdir)", "-lopenblas"],
       # -march=native: the addon is compiled on the machine that runs it (at npm install), so it may use AVX-512.

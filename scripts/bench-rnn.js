@@ -2,7 +2,7 @@
 // batch 128, Adam), tf.layers ("stock") against rnnlab's fast layers on the same backend, and PyTorch on the same
 // CPU and thread count when python3 has torch. Medians of several repetitions after a warm-up.
 //
-//   npm run bench                 # full run (a few minutes)
+//   npm run bench:cells           # full run (a few minutes); npm run bench: the course's whole models
 //   node scripts/bench-rnn.js --quick        # smoke run: fewer repetitions, 32 units only
 //   RNNLAB_BACKEND=cpu node scripts/bench-rnn.js   # another backend
 //   node scripts/bench-rnn.js --quick --cells lstm --units 128   # some cells and sizes only

@@ -2,6 +2,9 @@
 // Builds notebooks/NN_name.ipynb from notebooks/src/NN_name.ts, a plain TypeScript file whose cells are marked
 // `// %%` (code) and `// %% [markdown]` (prose; each line starts with `// `). The .ts source diffs and reviews
 // like code; the .ipynb is what people open. `--check` exits 1 when an .ipynb is out of date.
+// A code cell's marker may carry tags, as jupytext writes them: `// %% tags=["raises-exception"]` marks a cell that
+// fails on purpose (Jupyter's Run All and nbclient go on past it), `// %% tags=["expect-stderr"]` one that writes to
+// stderr on purpose; the browser test accepts such output only in cells so marked.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -17,11 +20,20 @@ function parseCells(text, file) {
   const cells = [];
   let cur = null;
   lines.forEach((line, i) => {
-    const m = /^\/\/ %%(?:\s*\[(\w+)\])?\s*$/.exec(line);
+    const m = /^\/\/ %%(?:\s*\[(\w+)\])?(?:\s+tags=(\[.*\]))?\s*$/.exec(line);
     if (m) {
       const kind = m[1] || "code";
       if (kind !== "code" && kind !== "markdown") throw new Error(`${file} line ${i + 1}: unknown cell kind [${kind}]`);
-      cur = { kind, lines: [], line: i + 1 };
+      let tags;
+      if (m[2]) {
+        try {
+          tags = JSON.parse(m[2]);
+        } catch {
+          tags = null;
+        }
+        if (!Array.isArray(tags) || !tags.every((t) => typeof t === "string")) throw new Error(`${file} line ${i + 1}: tags must be a JSON list of strings, as in tags=["raises-exception"]`);
+      }
+      cur = { kind, lines: [], line: i + 1, tags };
       cells.push(cur);
       return;
     }
@@ -54,8 +66,8 @@ function buildNotebook(name, cells) {
     cells: cells.map((c, i) => {
       const id = crypto.createHash("sha1").update(`${name}:${i}`).digest("hex").slice(0, 12);
       return c.kind === "markdown"
-        ? { cell_type: "markdown", id, metadata: {}, source: toSource(c.lines) }
-        : { cell_type: "code", execution_count: null, id, metadata: {}, outputs: [], source: toSource(c.lines) };
+        ? { cell_type: "markdown", id, metadata: c.tags ? { tags: c.tags } : {}, source: toSource(c.lines) }
+        : { cell_type: "code", execution_count: null, id, metadata: c.tags ? { tags: c.tags } : {}, outputs: [], source: toSource(c.lines) };
     }),
     metadata: {
       kernelspec: { display_name: "TypeScript (rnnlab)", language: "typescript", name: "tslab" },

@@ -132,6 +132,65 @@ const PATCHES = [
     ],
   },
   {
+    id: "busy-while-queued",
+    file: "dist/jupyter.js",
+    what: "the kernel indicator stays busy while cells wait in the queue (Run All), not 'Kernel Idle' after the first",
+    // tslab handles each request as it arrives: busy for every cell of a Run All at once, then idle as each ends.
+    // Jupyter's front ends show the last status they received, so the first cell's idle turned the indicator to
+    // "Kernel Idle" while the rest were still queued (and a completion request during a cell did the same). Every
+    // request still gets its own busy and idle (clients wait for the idle of their request); after an idle, while
+    // other requests are still in progress, the oldest of them is announced busy again at once.
+    hunks: [
+      {
+        find: `        let terminated = false;
+        this.publishStatus("busy", msg);
+`,
+        replace: `        let terminated = false;
+        /* rnnlab patch (scripts/patch-tslab.js): the requests in progress, oldest first */
+        const rnnlabPending = this.rnnlabPending || (this.rnnlabPending = new Set());
+        rnnlabPending.add(msg);
+        this.publishStatus("busy", msg);
+`,
+      },
+      {
+        find: `        finally {
+            this.publishStatus("idle", msg);
+        }
+`,
+        replace: `        finally {
+            this.publishStatus("idle", msg);
+            /* rnnlab patch (scripts/patch-tslab.js): front ends show the last status; while others wait, busy again */
+            rnnlabPending.delete(msg);
+            const rnnlabNext = rnnlabPending.values().next();
+            if (!terminated && !rnnlabNext.done) {
+                this.publishStatus("busy", rnnlabNext.value);
+            }
+        }
+`,
+      },
+    ],
+  },
+  {
+    id: "silent-empty-value",
+    file: "dist/executor.js",
+    what: "a cell's last value that prints as nothing (a figure already shown) adds no empty line",
+    // tslab prints a cell's last value with console.log. rnnlab's figures are shown as images and print as an
+    // empty string, so every figure cell also showed an empty stdout line under its image.
+    hunks: [
+      {
+        find: `            delete exports[converted.lastExpressionVar];
+            console.log(ret);
+`,
+        replace: `            delete exports[converted.lastExpressionVar];
+            /* rnnlab patch (scripts/patch-tslab.js): a value that prints as nothing prints no empty line */
+            if (typeof ret === "string" || require("util").format(ret) !== "") {
+                console.log(ret);
+            }
+`,
+      },
+    ],
+  },
+  {
     id: "interrupt-stop",
     file: "dist/executor.js",
     what: "Interrupt asks a running cell to stop (training stops at the next batch) and ends it with one line, no stack",

@@ -41,6 +41,24 @@ def describe_failure(nb, index):
     return f"{where}: {message}"
 
 
+# The prose is Korean: name fonts that have Hangul before the template's own, for the machine that opens the HTML.
+CJK_CSS = """<style id="rnnlab-cjk-fonts">
+:root {
+  --jp-ui-font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", "NanumGothic", sans-serif;
+  --jp-content-font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", "NanumGothic", sans-serif;
+  --jp-code-font-family: "DejaVu Sans Mono", Menlo, Consolas, "Noto Sans Mono CJK KR", "D2Coding", "NanumGothicCoding", monospace;
+}
+body { font-family: var(--jp-content-font-family); }
+</style>
+"""
+
+
+def with_cjk_fonts(html):
+    """The exported HTML with CJK_CSS at the end of its head (after the template's styles, so it wins)."""
+    at = html.find("</head>")
+    return html[:at] + CJK_CSS + html[at:] if at >= 0 else CJK_CSS + html
+
+
 def run_one(path, out_dir, timeout, kernel):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -74,7 +92,7 @@ def run_one(path, out_dir, timeout, kernel):
     try:
         html, _ = HTMLExporter().from_notebook_node(nb)
         with open(os.path.join(out_dir, base + ".html"), "w", encoding="utf-8") as f:
-            f.write(html)
+            f.write(with_cjk_fonts(html))
     except Exception as e:  # the HTML is a convenience; the executed notebook is already written
         print(f"warning: HTML export of {path} failed: {e}", file=sys.stderr)
     return {"notebook": path, "seconds": seconds, "cells": cells, "status": status, "detail": detail}

@@ -5,7 +5,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const zlib = require("zlib");
-const { loadCandles, joinOnTime, formatReport, datasetPath, timeRange, parseDate, formatTime } = require("rnnlab");
+const { loadCandles, joinOnTime, formatReport, datasetPath, timeRange, parseDate, formatTime, formatDuration, CRYPTO_5M_COLUMNS } = require("rnnlab");
 
 const COINS = ["BTC", "LTC", "ETH", "BCH"];
 
@@ -213,6 +213,135 @@ describe("candles", function () {
     it("two time columns that disagree", () => {
       const f = write("twotimes.csv", "timestamp,open,close,volume,unix_timestamp,high,low\n2011-08-18 00:00:00,10.9,10.9,0.5,1313625600,10.9,10.9\n2011-08-20 00:00:00,10.9,11.69,1.9,1313712000,11.85,10.9\n");
       rejects(f, " line 3: 'timestamp' (2011-08-20 00:00:00) disagrees with 'unix_timestamp' (1313712000 = 2011-08-19 00:00 UTC)");
+    });
+  });
+
+  describe("overflowing numbers, impossible times, a bad first row: refused by line and column, never a crash", () => {
+    // The daily layout of datasets/btc-usd-daily.csv, the headerless 5-minute layout, and GOOG's layout.
+    const DAILY = "timestamp,open,close,volume,unix_timestamp,high,low";
+    const daily = (day, o = "10.9", c = "11.69", v = "1.92", h = "11.85", l = "10.9") => {
+      const t = 1313625600 + 86400 * day;
+      return `${new Date(t * 1000).toISOString().slice(0, 10)} 00:00:00,${o},${c},${v},${t},${h},${l}`;
+    };
+    const dailyFile = (name, bad, at) => {
+      const out = [DAILY];
+      for (let d = 0; d < 8; d++) out.push(d + 2 === at ? bad : daily(d));
+      return write(name, out.join("\n") + "\n");
+    };
+    const m5 = (k) => `${1546617600 + 300 * k},3717.3,3726.09,3725.3,3719.25,105.8`;
+    const m5File = (name, bad, at) => {
+      const out = [];
+      for (let k = 0; k < 8; k++) out.push(k + 1 === at ? bad : m5(k));
+      return write(name, out.join("\n") + "\n");
+    };
+    /** Asserts a plain Error (not a RangeError from deep inside) with exactly `message` after the file's path. */
+    const refuses = (file, message, opts) =>
+      assert.throws(
+        () => loadCandles(file, opts),
+        (e) => {
+          assert.strictEqual(e.constructor, Error, `${e.constructor.name}: ${e.message}`);
+          assert.strictEqual(e.message, `${file}${message}`);
+          return true;
+        },
+      );
+    const OVER = "is beyond the largest 64-bit float, about 1.8e308)";
+
+    it("1e309 in 'high', 1e400 in 'volume', every price 1e309: out of range, by line and column (they parsed as Infinity)", () => {
+      refuses(dailyFile("high-1e309.csv", daily(2, "10.9", "11.69", "1.92", "1e309"), 4), ` line 4: 'high' is out of range ('1e309' ${OVER}`);
+      refuses(dailyFile("vol-1e400.csv", daily(5, "10.9", "11.69", "1e400"), 7), ` line 7: 'volume' is out of range ('1e400' ${OVER}`);
+      refuses(m5File("all-1e309.csv", "1546617600,1e309,1e309,1e309,1e309,105.8", 1), ` line 1: 'open' is out of range ('1e309' ${OVER}`);
+      refuses(m5File("neg-1e309.csv", "1546618500,3717.3,3726.09,3725.3,-1e309,1", 4), ` line 4: 'close' is out of range ('-1e309' ${OVER}`);
+      const goog = write("goog-1e309.csv", "# Open,High,Low,Volume,Close\n828.6,833.4,828.3,1247700,831.6\n828.6,1e309,828.3,1247700,831.6\n");
+      refuses(goog, " line 3: 'High' is out of range ('1e309' " + OVER);
+      // The largest finite double still loads: the bound is the float's, not an arbitrary one.
+      assert.strictEqual(loadCandles(dailyFile("big-ok.csv", daily(2, "10.9", "11.69", "1.7e308"), 4)).volume[2], 1.7e308);
+    });
+
+    it("unix_timestamp 1e400 in a daily file: a clear error, not a RangeError from formatTime while the message is built", () => {
+      refuses(dailyFile("unix-1e400.csv", daily(3).replace(/,\d{10},/, ",1e400,"), 5), ` line 5: 'unix_timestamp' is out of range ('1e400' ${OVER}`);
+      // A date column that disagrees with a valid unix time still says both, in words.
+      refuses(dailyFile("disagree.csv", daily(3).replace(/^\d{4}-\d\d-\d\d/, "2099-01-01"), 5), ` line 5: 'timestamp' (2099-01-01 00:00:00) disagrees with 'unix_timestamp' (1313884800 = 2011-08-21 00:00 UTC)`);
+      // formatTime and formatDuration describe any number without throwing.
+      for (const x of [Infinity, -Infinity, NaN, 1e400, 1e17, -1e17, 8.64e12 + 1]) {
+        assert.match(formatTime(x), /\(not a time\)$/, String(x));
+        assert.strictEqual(typeof formatDuration(x), "string");
+      }
+      assert.strictEqual(formatTime(-5364662400), "1800-01-01 00:00");
+    });
+
+    it("headerless 5-minute times of Infinity, 1e17 or outside 1800..2100: refused; the bounds themselves load and report", () => {
+      refuses(m5File("t-inf.csv", "Infinity,3717.3,3726.09,3725.3,3719.25,105.8", 3), " line 3: 'time' is not a number ('Infinity')");
+      refuses(m5File("t-1e17.csv", "1e17,3717.3,3726.09,3725.3,3719.25,105.8", 3), " line 3: 'time' is out of range (1e17 is too large for a unix time in seconds, milliseconds or microseconds between 1800-01-01 .. 2100-01-01 UTC)");
+      refuses(m5File("t-1e400.csv", "1e400,3717.3,3726.09,3725.3,3719.25,105.8", 2), ` line 2: 'time' is out of range ('1e400' ${OVER}`);
+      refuses(m5File("t-2100.csv", "4102444800,3717.3,3726.09,3725.3,3719.25,105.8", 8), " line 8: 'time' is out of range: 4102444800 (unix seconds) = 2100-01-01 00:00 UTC lies outside 1800-01-01 .. 2100-01-01 UTC, the times a market's history can have");
+      refuses(m5File("t-neg.csv", "-9999999999,3717.3,3726.09,3725.3,3719.25,105.8", 2), " line 2: 'time' is out of range: -9999999999 (unix seconds) = 1653-02-10 06:13:21 UTC lies outside 1800-01-01 .. 2100-01-01 UTC, the times a market's history can have");
+      // Stretched into milliseconds on one row only: the units disagree, nothing is rescaled silently.
+      refuses(m5File("t-mixed.csv", "1546618500000,3717.3,3726.09,3725.3,3719.25,105.8", 4), " line 4: 'time' (1546618500000) looks like unix milliseconds, but line 1 gives it in seconds");
+      refuses(write("t-year1.csv", "date,open,high,low,close,volume\n0001-01-01,1,2,1,1.5,10\n"), " line 2: 'date' is out of range: 0001-01-01 lies outside 1800-01-01 .. 2100-01-01 UTC, the times a market's history can have");
+      refuses(write("t-3000.csv", "date,open,high,low,close,volume\n2020-01-01,1,2,1,1.5,10\n3000-01-01,1,2,1,1.5,10\n"), " line 3: 'date' is out of range: 3000-01-01 lies outside 1800-01-01 .. 2100-01-01 UTC, the times a market's history can have");
+      const edges = loadCandles(write("t-edges.csv", "date,open,high,low,close,volume\n1800-01-01,1,2,1,1.5,10\n2099-12-31 23:55,1,2,1,1.5,10\n"));
+      assert.strictEqual(edges.length, 2);
+      assert.match(formatReport(edges), /kept 2 rows, 1800-01-01 00:00 \.\. 2099-12-31 23:55 UTC/);
+      // Microsecond times (as some exchanges now export) are recognised and said so.
+      const us = loadCandles(write("t-us.csv", "open_time,open,high,low,close,volume\n1735689600000000,1,2,1,1.5,10\n1735689900000000,1,2,1,1.5,10\n"));
+      assert.deepStrictEqual(Array.from(us.time), [1735689600, 1735689900]);
+      assert.match(formatReport(us), /'open_time' is in microseconds; converted to seconds/);
+    });
+
+    it("formatReport never throws on the values it describes, even in a report no loader would make", () => {
+      const c = loadCandles(m5File("ok.csv", m5(0), 1));
+      const r = { ...c.report, first: Infinity, last: NaN, interval: Infinity, gaps: { count: 1, missingBars: Infinity, largestBars: NaN, largestSeconds: Infinity, largestFrom: 1e400, largestTo: -1e17 }, irregularSteps: NaN };
+      const text = formatReport(r);
+      assert.match(text, /Infinity \(not a time\) \.\. NaN \(not a time\) UTC/);
+      assert.match(timeRange({ ...c, time: Float64Array.from([1e17, Infinity]), length: 2 }), /^100000000000000000 \(not a time\) \.\. Infinity \(not a time\) UTC$/);
+    });
+
+    it("a headerless file whose first row is bad gets the row's own error, not 'no header row'", () => {
+      const bad = {
+        NaN: ["1546617600,NaN,3726.09,3725.3,3719.25,105.8", " line 1: 'low' is not a number ('NaN')"],
+        Infinity: ["1546617600,3717.3,Infinity,3725.3,3719.25,105.8", " line 1: 'high' is not a number ('Infinity')"],
+        text: ["1546617600,3717.3,3726.09,abc,3719.25,105.8", " line 1: 'open' is not a number ('abc')"],
+        "text time": ["noon,3717.3,3726.09,3725.3,3719.25,105.8", " line 1: 'time' is not a number ('noon')"],
+        truncated: ["1546617600,3717.3,3726", " line 1: expected 6 values (time,low,high,open,close,volume), found 3"],
+        empty: ["1546617600,,3726.09,3725.3,3719.25,105.8", " line 1: 'low' is empty"],
+      };
+      for (const [what, [row, message]] of Object.entries(bad)) {
+        refuses(m5File(`first-${what.replace(" ", "-")}.csv`, row, 1), message);
+        // With the columns named, the bad row is not skipped as if it were a header: same error.
+        refuses(m5File(`first-${what.replace(" ", "-")}-cols.csv`, row, 1), message, { columns: CRYPTO_5M_COLUMNS });
+      }
+      // A row of names is still a header, and with columns given it is skipped (and the layout says so).
+      const named = write("named.csv", ["time,low,high,open,close,volume", m5(0), m5(1)].join("\n"));
+      assert.strictEqual(loadCandles(named).report.layout, "header");
+      const skipped = loadCandles(named, { columns: CRYPTO_5M_COLUMNS });
+      assert.strictEqual(skipped.length, 2);
+      assert.strictEqual(skipped.report.layout, "columns option (header row skipped)");
+      assert.strictEqual(loadCandles(m5File("plain.csv", m5(0), 1), { columns: CRYPTO_5M_COLUMNS }).report.layout, "columns option");
+      // A header with one name garbled is still a header: the error is about the missing column.
+      refuses(write("garbled.csv", ["time,low,h1gh,open,close,volume", m5(0)].join("\n")), " line 1: missing column 'high' (the columns are: time, low, h1gh, open, close, volume)");
+    });
+
+    it("a ';'- or tab-separated file: the message names the likely separator", () => {
+      refuses(
+        write("semi.csv", "time;open;high;low;close;volume\n60;1;2;1;1,5;10\n"),
+        " line 1: missing columns 'open', 'high', 'low', 'close', 'volume' (the columns are: time;open;high;low;close;volume) (the separator is likely ';': this line has 6 fields separated by ';'; the loader reads comma-separated values)",
+      );
+      refuses(
+        write("semi-nohead.csv", "1546617600;3717.3;3726.09;3725.3;3719.25;105.8\n"),
+        " line 1: missing columns 'open', 'high', 'low', 'close', 'volume' (the columns are: 1546617600;3717.3;3726.09;3725.3;3719.25;105.8) (the separator is likely ';': this line has 6 fields separated by ';'; the loader reads comma-separated values)",
+      );
+      refuses(write("tabs.csv", "time\topen\thigh\tlow\tclose\tvolume\n60\t1\t2\t1\t1.5\t10\n"), " line 1: missing columns 'open', 'high', 'low', 'close', 'volume' (the columns are: time\topen\thigh\tlow\tclose\tvolume) (the separator is likely a tab: this line has 6 fields separated by a tab; the loader reads comma-separated values)");
+      refuses(write("semi-row.csv", "time,open,high,low,close,volume\n60,1,2,1,1.5,10\n120;1;2;1;1.5;10\n"), " line 3: expected 6 values (time,open,high,low,close,volume), found 1 (the separator is likely ';': this line has 6 fields separated by ';'; the loader reads comma-separated values)");
+    });
+
+    it("Windows-1252 bytes: the message says the file is likely not UTF-8; a UTF-16 file is named as such", () => {
+      const cp1252 = (text) => Buffer.from(text, "latin1"); // one byte per character, as Windows-1252 writes é, ß, €
+      const file = write("cp1252.csv", Buffer.concat([cp1252("time,open,high,low,close,volume\n60,1,2,1,1.5,10\n120,1,2,1,"), Buffer.from([0x80]), cp1252("1.5,10\n")]));
+      refuses(file, " line 3: 'close' is not a number ('\uFFFD1.5') (the file is likely not UTF-8: it holds bytes that are not UTF-8, shown as '\uFFFD'; it may be Windows-1252 or Latin-1: save it as UTF-8)");
+      const header = write("cp1252-header.csv", cp1252("Zeit,Er\xf6ffnung,Hoch,Tief,Schlu\xdf,Volumen\n60,1,2,1,1.5,10\n"));
+      assert.throws(() => loadCandles(header), (e) => /line 1: missing columns .*\(the file is likely not UTF-8/.test(e.message) && e.message.startsWith(header));
+      const utf16 = write("utf16.csv", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("time,open,high,low,close,volume\n", "utf16le")]));
+      refuses(utf16, ": the text is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8");
     });
   });
 });

@@ -181,10 +181,17 @@ describe("mnist", function () {
       assert.throws(() => readIdx(long), /expected 3936 bytes for 5 images of 28x28, found 3939/);
     });
 
-    it("rejects a cut-off gzip stream", () => {
+    it("rejects a cut-off gzip stream, and one with a damaged byte", () => {
       const gz = zlib.gzipSync(idxImages(images));
       const f = write("cut-images-idx3-ubyte.gz", gz.subarray(0, gz.length - 40));
       assert.throws(() => readIdx(f), (e) => e.message.startsWith(`${f}: gzip data is truncated or corrupt`));
+      // A flipped byte in the compressed data (or in its checksum): the stream's CRC no longer matches.
+      for (const at of [gz.length - 8, gz.length - 20, 40]) {
+        const bad = Buffer.from(gz);
+        bad[at] ^= 0xff;
+        const g = write(`flipped-${at}-images-idx3-ubyte.gz`, bad);
+        assert.throws(() => readIdx(g), (e) => e.constructor === Error && e.message.startsWith(`${g}: gzip data is truncated or corrupt`), `byte ${at}`);
+      }
     });
 
     it("rejects a wrong magic number, a wrong dtype byte, the wrong kind and the wrong image size", () => {

@@ -125,4 +125,66 @@ describe("model files (file:// save and load without tfjs-node)", function () {
     m.optimizer.dispose();
     m.dispose();
   });
+
+  describe("a damaged model.json or weights.bin: an error naming the file and the weight, never a silently wrong model", () => {
+    let dir;
+    let json;
+    let m;
+    before(async () => {
+      m = rl.buildRnnRegressor({ units: 3, inputShape: [4, 2] }); // 5 weights, 76 float32s, 304 bytes
+      dir = path.join(tmp, "damaged");
+      await m.save(`file://${dir}`);
+      json = fs.readFileSync(path.join(dir, "model.json"), "utf8");
+    });
+    after(() => m.dispose());
+    /** A copy of the saved model in its own folder, model.json changed by `edit`, weights.bin by `bin`. */
+    const variant = (name, edit = (j) => j, bin = (b) => b) => {
+      const d = path.join(tmp, `damaged-${name}`);
+      fs.mkdirSync(d, { recursive: true });
+      fs.writeFileSync(path.join(d, "model.json"), JSON.stringify(edit(JSON.parse(json))));
+      fs.writeFileSync(path.join(d, "weights.bin"), bin(fs.readFileSync(path.join(dir, "weights.bin"))));
+      return d;
+    };
+    const firstWeight = (j) => j.weightsManifest[0].weights[0];
+
+    it("a weights.bin longer than the manifest says, a missing manifest (tfjs would load random weights)", async () => {
+      const long = variant("long", undefined, (b) => Buffer.concat([b, Buffer.alloc(8)]));
+      await assert.rejects(tf.loadLayersModel(`file://${long}`), /weights file\(s\) \.\/weights\.bin hold 312 bytes; the manifest's 5 weights need 304/);
+      const none = variant("no-manifest", (j) => ({ ...j, weightsManifest: undefined }));
+      await assert.rejects(tf.loadLayersModel(`file://${none}`), (e) => e.message === `${path.join(none, "model.json")}: no valid 'weightsManifest' (expected [{ "paths": ["./weights.bin"], "weights": [...] }]), so the weights cannot be found`);
+    });
+
+    it("a wrong dtype or an impossible shape in the manifest", async () => {
+      const f64 = variant("float64", (j) => (firstWeight(j).dtype = "float64", j));
+      await assert.rejects(rl.loadModel(`file://${f64}`), (e) => e.message === `${path.join(f64, "model.json")}: weight '${firstWeight(JSON.parse(json)).name}' has dtype "float64", expected one of float32, int32, bool, complex64`);
+      const neg = variant("negative", (j) => (firstWeight(j).shape = [-2, 12], j));
+      await assert.rejects(tf.loadLayersModel(`file://${neg}`), /weight '.*' has shape \[-2,12\], expected a list of whole sizes >= 0/);
+      // Same byte count, shape the topology disagrees with: tfjs's own error, with the model named by loadModel.
+      const swapped = variant("swapped", (j) => (firstWeight(j).shape = [...firstWeight(j).shape].reverse(), j));
+      await assert.rejects(rl.loadModel(`file://${swapped}`), (e) => e.message.startsWith(`file://${swapped}: cannot load the model (`) && /[Ss]hape/.test(e.message));
+    });
+
+    it("NaN or Infinity in the weights (a diverged model): refused, naming the weight", async () => {
+      const nan = variant("nan", undefined, (b) => {
+        const c = Buffer.from(b);
+        c.writeFloatLE(NaN, 4 * 5);
+        c.writeFloatLE(Infinity, 4 * 7);
+        return c;
+      });
+      await assert.rejects(tf.loadLayersModel(`file://${nan}`), (e) => e.message === `${path.join(nan, "model.json")}: weight '${firstWeight(JSON.parse(json)).name}' in ./weights.bin holds 2 NaN or Infinity values of ${firstWeight(JSON.parse(json)).shape.reduce((a, b) => a * b)} (first at index 5, NaN); the model was saved after its training diverged, or the file is corrupt`);
+    });
+
+    it("loadModel's model owns its optimizer: dispose() leaves 0 tensors", async () => {
+      const trained = rl.buildRnnClassifier({ cell: "gru", units: 3, inputShape: [5, 3], numClasses: 3 });
+      await trained.fit(x, y, { epochs: 1, batchSize: 12, verbose: 0 });
+      const d = path.join(tmp, "owned");
+      await rl.saveModel(trained, `file://${d}`);
+      trained.dispose();
+      const before = tf.memory().numTensors;
+      const loaded = await rl.loadModel(`file://${d}`);
+      await loaded.fit(x, y, { epochs: 1, batchSize: 12, verbose: 0 });
+      loaded.dispose();
+      assert.strictEqual(tf.memory().numTensors, before);
+    });
+  });
 });

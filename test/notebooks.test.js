@@ -87,6 +87,15 @@ describe("notebooks", function () {
       const executed = JSON.parse(fs.readFileSync(path.join(outDir, f), "utf8"));
       const outs = outputsOf(executed);
       assert.ok(!outs.some((o) => o.output_type === "error"), "an error output");
+      // Nothing a learner has to read past: stderr only in cells tagged for it, no empty stdout line.
+      executed.cells.forEach((c, i) => {
+        const tags = (c.metadata && c.metadata.tags) || [];
+        for (const o of c.outputs || []) {
+          const text = [].concat(o.text ?? "").join("");
+          if (o.name === "stderr") assert.ok(tags.includes("expect-stderr") || tags.includes("raises-exception"), `${f} cell ${i + 1}: stderr output: ${text.trim().split("\n")[0]}`);
+          if (o.name === "stdout") assert.ok(text.trim() !== "", `${f} cell ${i + 1}: an empty stdout line`);
+        }
+      });
       // Figures are images inside the notebook file, not scripts.
       const figures = outs.filter((o) => o.data && o.data["image/png"]);
       assert.ok(figures.length >= 1, `${f} shows no figure`);
@@ -106,5 +115,10 @@ describe("notebooks", function () {
     assert.match(text, /tslab \d+\.\d+\.\d+, TypeScript \d+\.\d+\.\d+, Node\.js v\d+/);
     assert.match(text, /predictions: Int32Array\(4\) \[ 0, 1, 1, 0 \]/);
     assert.match(text, /tensors still allocated: 0\n/, "the clean-up cell frees everything, the optimizer's tensors included");
+  });
+
+  it("the HTML exports name a CJK font stack (the prose is Korean)", () => {
+    const html = fs.readFileSync(path.join(outDir, "00_setup.html"), "utf8");
+    assert.match(html, /<style id="rnnlab-cjk-fonts">[^<]*"Noto Sans CJK KR"[^<]*"Malgun Gothic"[^<]*<\/style>\s*<\/head>/);
   });
 });

@@ -1,8 +1,8 @@
 "use strict";
 // tslab's rough edges that scripts/patch-tslab.js fixes at install (scripts/setup.js runs it after `npm install`):
-// an object shorthand naming an earlier cell's variable, sends on closed sockets at kernel shutdown, and an
-// Interrupt that abandoned a running cell instead of asking it to stop (test/interrupt.test.js: the same through
-// the real kernel, with training).
+// an object shorthand naming an earlier cell's variable, sends on closed sockets at kernel shutdown, the status
+// shown while cells are queued, the empty line a figure cell printed, and an Interrupt that abandoned a running
+// cell instead of asking it to stop (test/interrupt.test.js: the same through the real kernel, with training).
 // Cells run through tslab's own converter and executor, and the shutdown through tslab's own ZmqServer, each in a
 // child process (tslab's executor sets globals). Every case also runs on tslab's text as published (the patches
 // undone in memory), where it must fail: that shows each test catches what its patch fixes.
@@ -37,7 +37,7 @@ function loadTslab(name) {
 const CELLS_CHILD = `${LOADER}
 const util = require("util");
 const { createConverter } = loadTslab("converter");
-const { createExecutor } = require(path.join(TSLAB, "dist", "executor"));
+const { createExecutor } = loadTslab("executor");
 (async () => {
   const scenarios = JSON.parse(process.argv[1]);
   const out = [];
@@ -115,7 +115,8 @@ describe("tslab patches (scripts/patch-tslab.js)", function () {
     const first = patchTslab({ tslabDir: dir });
     assert.deepStrictEqual(first.map((r) => r.status), PATCHES.map(() => "applied"));
     for (const f of files) assert.strictEqual(fs.readFileSync(path.join(dir, f), "utf8"), fs.readFileSync(path.join(TSLAB, f), "utf8"), f);
-    assert.ok(summary(first).join("\n").startsWith(`tslab patched (${PATCHES.map((p) => p.id).join(", ")}: ${PATCHES.length} applied now`), summary(first).join("\n"));
+    const ids = PATCHES.map((p) => p.id).join(", ");
+    assert.ok(summary(first).join("\n").startsWith(`tslab patched (${ids}: ${PATCHES.length} applied now`), summary(first).join("\n"));
 
     const before = files.map((f) => fs.statSync(path.join(dir, f)).mtimeMs);
     const second = patchTslab({ tslabDir: dir });
@@ -351,6 +352,168 @@ describe("tslab: kernel shutdown sends nothing on closed sockets ('Socket is clo
     assert.ok(after.cellRan);
     assert.deepStrictEqual(after.closed, ALL);
     assert.deepStrictEqual(after.errors, []);
+  });
+});
+
+// tslab's ZmqServer with a handler that queues cells as tslab's own does (its TaskQueue), on real zeromq sockets.
+// A client sends three execute requests at once (Run All) and, while the first runs, a completion request; it
+// records every message on iopub in order, as a front end receives them.
+const STATUS_CHILD = `${LOADER}
+const crypto = require("crypto"), os = require("os");
+const zmq = require(require.resolve("zeromq", { paths: [TSLAB] }));
+const { ZmqServer } = loadTslab("jupyter");
+const { TaskQueue } = require(path.join(TSLAB, "dist", "util"));
+const key = "test-key";
+const base = 20000 + Math.floor(Math.random() * 30000);
+const cinfo = { transport: "tcp", ip: "127.0.0.1", key, signature_scheme: "hmac-sha256", shell_port: base, iopub_port: base + 1, control_port: base + 2, stdin_port: base + 3, hb_port: base + 4 };
+const cfg = path.join(os.tmpdir(), "rnnlab-conn-" + process.pid + ".json");
+fs.writeFileSync(cfg, JSON.stringify(cinfo));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const queue = new TaskQueue();
+let count = 0;
+const handler = {
+  close() {},
+  handleKernel() { return { status: "ok", protocol_version: "5.3" }; },
+  handleComplete() { return { status: "ok", matches: [], cursor_start: 0, cursor_end: 0, metadata: {} }; },
+  async handleExecute(content, writeStream) {
+    const n = await queue.add(async () => {
+      writeStream("stdout", "output of " + content.code + "\\n");
+      await sleep(150);
+      return ++count;
+    });
+    return { status: "ok", execution_count: n, user_expressions: {}, payload: [] };
+  },
+};
+const labels = new Map();
+function signed(msgType, content, label) {
+  const id = crypto.randomUUID();
+  labels.set(id, label);
+  const parts = [{ msg_id: id, msg_type: msgType, session: "s", username: "u", date: new Date().toISOString(), version: "5.3" }, {}, {}, content].map((p) => JSON.stringify(p));
+  const h = crypto.createHmac("sha256", key);
+  for (const p of parts) h.update(p);
+  return ["<IDS|MSG>", h.digest("hex"), ...parts];
+}
+(async () => {
+  const server = new ZmqServer(handler, cfg);
+  await server.init();
+  const iopub = new zmq.Subscriber();
+  iopub.connect("tcp://127.0.0.1:" + cinfo.iopub_port);
+  iopub.subscribe();
+  const shell = new zmq.Dealer();
+  shell.connect("tcp://127.0.0.1:" + cinfo.shell_port);
+  const log = [];
+  let ready = false;
+  (async () => {
+    for await (const frames of iopub) {
+      const at = frames.findIndex((f) => String(f) === "<IDS|MSG>");
+      const header = JSON.parse(String(frames[at + 2])), parent = JSON.parse(String(frames[at + 3])), content = JSON.parse(String(frames[at + 5]));
+      const label = labels.get(parent.msg_id);
+      if (label === "info") { ready = ready || content.execution_state === "idle"; continue; }
+      log.push({ type: header.msg_type, state: content.execution_state, parent: label });
+    }
+  })().catch(() => {});
+  // A subscriber misses what is published before its subscription is live: wait until a request's idle arrives.
+  for (let i = 0; i < 50 && !ready; i++) {
+    await shell.send(signed("kernel_info_request", {}, "info"));
+    await sleep(100);
+  }
+  if (!ready) throw new Error("iopub never delivered a status");
+  for (const cell of ["A", "B", "C"]) await shell.send(signed("execute_request", { code: cell, silent: false }, cell));
+  await sleep(50);
+  await shell.send(signed("complete_request", { code: "Mat", cursor_pos: 3 }, "complete"));
+  for (let i = 0; i < 100 && !log.some((m) => m.parent === "C" && m.state === "idle"); i++) await sleep(50);
+  await sleep(200);
+  process.stdout.write("\\n@@RESULT@@" + JSON.stringify(log));
+  iopub.close(); shell.close(); server.close(); fs.rmSync(cfg, { force: true });
+  process.exit(0);
+})().catch((e) => { console.error(e); process.exit(2); });
+`;
+
+function runStatus({ unpatched = false } = {}) {
+  const r = spawnSync(process.execPath, ["-e", STATUS_CHILD], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60000,
+    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
+  });
+  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
+  assert.ok(r.status === 0 && at >= 0, `the status child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+}
+
+/**
+ * Replays iopub as a front end does (its indicator shows the last status received) and lists every moment the
+ * indicator said idle while a request still had work to do: an idle status that is not followed at once by busy
+ * while some request has not had its own idle yet.
+ */
+function idleWhileQueued(log) {
+  const done = new Set();
+  const all = new Set(log.filter((m) => m.type === "status").map((m) => m.parent));
+  const found = [];
+  log.forEach((m, i) => {
+    if (m.type !== "status" || m.state !== "idle") return;
+    done.add(m.parent);
+    const waiting = [...all].filter((p) => !done.has(p));
+    const next = log[i + 1];
+    if (waiting.length && !(next && next.type === "status" && next.state === "busy")) {
+      found.push(`idle after ${m.parent} while ${waiting.join(", ")} waited; next: ${next ? `${next.type} ${next.state ?? ""} (${next.parent})` : "nothing"}`);
+    }
+  });
+  return found;
+}
+
+describe("tslab: the kernel indicator stays busy while cells are queued (Run All)", function () {
+  this.timeout(120000);
+
+  it("every idle while requests wait is followed at once by busy for the oldest; outputs arrive while busy", () => {
+    const before = runStatus({ unpatched: true });
+    const wrong = idleWhileQueued(before);
+    assert.ok(wrong.length > 0, `tslab as published should show idle while cells are queued: ${JSON.stringify(before)}`);
+
+    const log = runStatus();
+    assert.deepStrictEqual(idleWhileQueued(log), []);
+    let shown = null;
+    const done = new Set();
+    for (const [i, m] of log.entries()) {
+      if (m.type === "status") {
+        shown = m.state;
+        if (m.state === "idle") done.add(m.parent);
+        // The busy that follows an idle names the oldest request still in progress.
+        if (m.state === "busy" && log[i - 1] && log[i - 1].state === "idle") {
+          assert.strictEqual(m.parent, ["A", "B", "C"].find((c) => !done.has(c)), JSON.stringify(log));
+        }
+      } else assert.strictEqual(shown, "busy", `${m.type} of ${m.parent} arrived while the indicator showed ${shown}: ${JSON.stringify(log)}`);
+    }
+    assert.strictEqual(shown, "idle", "idle once everything is done");
+    // Each request still gets exactly one idle of its own, after its outputs (clients wait for it).
+    for (const p of ["A", "B", "C", "complete"]) {
+      const idles = log.map((m, i) => [m, i]).filter(([m]) => m.parent === p && m.state === "idle");
+      assert.strictEqual(idles.length, 1, `${p}: ${JSON.stringify(log)}`);
+      const lastOut = log.map((m, i) => [m, i]).filter(([m]) => m.parent === p && m.type !== "status").pop();
+      if (lastOut) assert.ok(lastOut[1] < idles[0][1], `${p}'s output after its idle`);
+    }
+    assert.deepStrictEqual(log.filter((m) => m.type === "stream").map((m) => m.parent), ["A", "B", "C"]);
+  });
+});
+
+describe("tslab: a cell's last value that prints as nothing adds no empty line", function () {
+  this.timeout(600000);
+
+  it("a figure-like value (inspect gives '') logs nothing; other values, empty strings included, still print", () => {
+    const cells = [
+      'const shown = { [Symbol.for("nodejs.util.inspect.custom")]() { return ""; } };',
+      "shown",
+      "({ n: 1 })",
+      '""',
+      "7",
+    ];
+    const [after] = runCells([cells]);
+    const [before] = runCells([cells], { unpatched: true });
+    assert.deepStrictEqual(after[1].logs, []);
+    assert.strictEqual(before[1].logs.length, 1, "tslab as published logs the empty-looking value (an empty line)");
+    assert.deepStrictEqual(after[2].logs, [{ n: 1 }]);
+    assert.deepStrictEqual(after[3].logs, [""]);
+    assert.deepStrictEqual(after[4].logs, [7]);
   });
 });
 

@@ -7,6 +7,7 @@ import { fitStandardizer, Matrix, slidingWindows, upDownLabels, UpDownDataset, U
 import { permutation, seededRng } from "./random";
 import { accuracy, majorityBaseline } from "./metrics";
 import { plotSpec, Figure, FigureOptions } from "./plot";
+import { ownOptimizer } from "./models";
 
 /**
  * Persistence ("same as the last move"): for reference time t, predict 1 ("up") when close[t] > close[t - lag],
@@ -50,7 +51,7 @@ export function buildLogisticRegression(opts: LogisticRegressionOptions): tf.Seq
   model.add(tf.layers.flatten({ inputShape }));
   model.add(tf.layers.dense({ units: 2, activation: "softmax", kernelRegularizer: l2 > 0 ? tf.regularizers.l2({ l2 }) : undefined }));
   model.compile({ optimizer: tf.train.adam(learningRate), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-  return model;
+  return ownOptimizer(model); // model.dispose() frees Adam's tensors too
 }
 
 export interface BaselineRow {

@@ -116,14 +116,49 @@ function isNumber(s: string): boolean {
   return NUMBER.test(s);
 }
 
+/** The times a candle may have: 1800-01-01 .. 2100-01-01 UTC (unix seconds), a generous range for long stock
+ *  histories and for every cryptocurrency; a time outside it is a broken value (or a wrong unit), not a market. */
+export const CANDLE_TIME_RANGE = { from: -5364662400, to: 4102444800, text: "1800-01-01 .. 2100-01-01 UTC" } as const;
+
+/** Spellings of a missing or non-finite value: a row holding them is data, not a row of column names. */
+const VALUE_WORD = /^[+-]?(?:nan|inf|infinity|null|none|nil|na|n\/a|#n\/a|-+)$/i;
+
+function isValueLike(f: string): boolean {
+  return isNumber(f) || VALUE_WORD.test(f) || !Number.isNaN(parseDate(f));
+}
+
+function isKnownName(f: string): boolean {
+  const l = f.trim().toLowerCase();
+  return ALIASES[l] !== undefined || TIME_NAMES.includes(l);
+}
+
+/** ' (the file is likely not UTF-8 ...)' when a text holds U+FFFD, what bytes that are not UTF-8 decode to. */
+function encodingHint(s: string): string {
+  return s.includes("\uFFFD")
+    ? " (the file is likely not UTF-8: it holds bytes that are not UTF-8, shown as '\uFFFD'; it may be Windows-1252 or Latin-1: save it as UTF-8)"
+    : "";
+}
+
+/** ' (the separator is likely ';' ...)' when a line splits into more fields on ';', a tab or '|' than on ','. */
+function separatorHint(line: string): string {
+  const commas = splitCsvLine(line).length;
+  for (const [sep, name] of [[";", "';'"], ["\t", "a tab"], ["|", "'|'"]]) {
+    const k = line.split(sep).length;
+    if (k >= 3 && k > commas) return ` (the separator is likely ${name}: this line has ${k} fields separated by ${name}; the loader reads comma-separated values)`;
+  }
+  return "";
+}
+
 /** Seconds since 1970 for 'YYYY-MM-DD[ HH:MM[:SS]][Z|+hh:mm]', UTC when no zone is given; NaN when not a date. */
 export function parseDate(s: string): number {
   const m = DATE.exec(s.trim());
   if (!m) return NaN;
   const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone] = m;
-  let t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec) / 1000 + (frac ? +frac : 0);
-  const back = new Date(Date.UTC(+y, +mo - 1, +d));
-  if (back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +sec > 60) return NaN;
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0-99 as 1900-1999.
+  const back = new Date(0);
+  back.setUTCFullYear(+y, +mo - 1, +d);
+  if (back.getUTCFullYear() !== +y || back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +sec > 60) return NaN;
+  let t = back.getTime() / 1000 + +h * 3600 + +mi * 60 + +sec + (frac ? +frac : 0);
   if (zone && /^[+-]/.test(zone)) {
     const z = zone.replace(":", "");
     const off = (+z.slice(1, 3) * 60 + +z.slice(3, 5)) * 60;
@@ -132,9 +167,15 @@ export function parseDate(s: string): number {
   return t;
 }
 
-/** 'YYYY-MM-DD HH:MM' in UTC (seconds are shown only when not zero). */
+/**
+ * 'YYYY-MM-DD HH:MM' in UTC (seconds are shown only when not zero). Never throws: a value no Date can hold
+ * (NaN, Infinity, beyond year 275760) comes back as '<value> (not a time)', so an error message can always show it.
+ */
 export function formatTime(unixSeconds: number): string {
-  const iso = new Date(unixSeconds * 1000).toISOString();
+  const date = new Date(unixSeconds * 1000);
+  if (typeof unixSeconds !== "number" || Number.isNaN(date.getTime())) return `${unixSeconds} (not a time)`;
+  const iso = date.toISOString();
+  if (iso.length !== 24) return iso; // years beyond 9999 or before 0: '+010000-01-01T...', shown as they are
   const s = iso.slice(17, 19);
   return iso.slice(0, 10) + " " + iso.slice(11, 16) + (s !== "00" ? ":" + s : "");
 }
@@ -142,6 +183,7 @@ export function formatTime(unixSeconds: number): string {
 /** '6h 5m', '3d', '5m': a duration in seconds, for people. */
 export function formatDuration(seconds: number): string {
   const units: [number, string][] = [[86400, "d"], [3600, "h"], [60, "m"], [1, "s"]];
+  if (!Number.isFinite(seconds) || seconds < 0) return `${seconds}s`;
   const parts: string[] = [];
   let left = Math.round(seconds);
   for (const [size, name] of units) {
@@ -190,6 +232,9 @@ function readText(filePath: string, file: string): string {
   const bytes = readFileNamed(filePath, file);
   if (bytes.length === 0) throw new Error(`${file}: the file is empty`);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new Error(`${file}: not a CSV text file (gzip-compressed data; unpack it first)`);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new Error(`${file}: the text is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8`);
+  }
   const head = bytes.subarray(0, 65536);
   const nul = head.indexOf(0);
   if (nul >= 0) throw new Error(`${file}: not a CSV text file (binary data: byte 0x00 at offset ${nul})`);
@@ -214,8 +259,30 @@ interface Layout {
   firstData: number;
 }
 
+/**
+ * A row of column names: it holds a name (text that is no number, date or NaN-like word), and either a column name
+ * the loader knows or no value at all. A data row with one bad value ('NaN', 'abc') is not a header.
+ */
 function looksLikeHeader(fields: string[]): boolean {
-  return fields.some((f) => f !== "" && !isNumber(f));
+  if (!fields.some((f) => f !== "" && !isValueLike(f))) return false;
+  return fields.some(isKnownName) || fields.every((f) => f === "" || !isValueLike(f));
+}
+
+/** The fields of the first `max` data lines (not blank, not comments) from line index `from`. */
+function sampleRows(lines: string[], from: number, max = 20): string[][] {
+  const out: string[][] = [];
+  for (let i = from; i < lines.length && out.length < max; i++) {
+    const line = lines[i];
+    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
+    out.push(splitCsvLine(line));
+  }
+  return out;
+}
+
+function mostCommon(xs: number[]): number {
+  const count = new Map<number, number>();
+  for (const x of xs) count.set(x, (count.get(x) ?? 0) + 1);
+  return [...count.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
 }
 
 function findLayout(file: string, lines: string[], opts: LoadCandlesOptions): Layout {
@@ -228,32 +295,48 @@ function findLayout(file: string, lines: string[], opts: LoadCandlesOptions): La
   if (i === lines.length) throw new Error(`${file}: has no data rows (only comment or blank lines)`);
   const fields = splitCsvLine(lines[i]);
   if (opts.columns) {
-    // A header row, if any, has a name where the columns option expects a price: a date in the time column is data.
-    const header = opts.columns.some((c, k) => ALIASES[c.trim().toLowerCase()] && fields[k] !== undefined && !isNumber(fields[k]));
+    if (!Array.isArray(opts.columns) || opts.columns.some((c) => typeof c !== "string")) {
+      throw new Error(`${file}: the columns option must be an array of column names, got ${JSON.stringify(opts.columns)}`);
+    }
+    // The first row is skipped only when it holds names; a row of values, even a bad one, is data and checked as such.
+    const header = looksLikeHeader(fields);
     return { layout: header ? "columns option (header row skipped)" : "columns option", columns: opts.columns.map((c) => c.trim()), headerLine: 0, firstData: header ? i + 1 : i };
   }
   if (looksLikeHeader(fields)) return { layout: "header", columns: fields, headerLine: i + 1, firstData: i + 1 };
+  // No header: the layout follows what most of the first rows look like, so that a bad first row (a NaN, a cut
+  // line) is reported as a bad row rather than taken for another layout.
+  const sample = sampleRows(lines, i);
+  const width = mostCommon(sample.map((f) => f.length));
   if (lastComment >= 0) {
     const names = splitCsvLine(lines[lastComment].trimStart().replace(/^#+/, ""));
-    const known = names.filter((n) => ALIASES[n.toLowerCase()] || TIME_NAMES.includes(n.toLowerCase())).length;
-    if (names.length === fields.length && known >= 4) {
+    const known = names.filter(isKnownName).length;
+    if (names.length === width && known >= 4) {
       return { layout: `header in comment line ${lastComment + 1}`, columns: names, headerLine: lastComment + 1, firstData: i };
     }
   }
-  if (fields.length === CRYPTO_5M_COLUMNS.length) {
+  const timeFirst = sample.filter((f) => f.length === width && isNumber(f[0])).length * 2 > sample.length;
+  if (width === CRYPTO_5M_COLUMNS.length && timeFirst) {
     return { layout: `crypto 5m layout, no header: ${CRYPTO_5M_COLUMNS.join(",")}`, columns: [...CRYPTO_5M_COLUMNS], headerLine: 0, firstData: i };
   }
-  throw new Error(`${file} line ${i + 1}: no header row and ${fields.length} columns; name them with loadCandles(file, { columns: [...] })`);
+  if (width === CRYPTO_5M_COLUMNS.length) {
+    throw new Error(`${file} line ${i + 1}: no header row (this line holds values: ${lines[i].trim()}); name the columns with loadCandles(file, { columns: [...] })`);
+  }
+  throw new Error(`${file} line ${i + 1}: no header row and ${width} columns; name them with loadCandles(file, { columns: [...] })${separatorHint(lines[i])}${encodingHint(lines[i])}`);
 }
 
-const fmtInt = (n: number) => n.toLocaleString("en-US");
+const fmtInt = (n: number) => (typeof n === "number" ? n.toLocaleString("en-US") : String(n));
+const TIME_UNITS = ["seconds", "milliseconds", "microseconds"];
+/** A value as an error message quotes it: at most 40 characters. */
+const clip = (s: string) => (s.length > 40 ? s.slice(0, 37) + "..." : s);
 
 /**
  * Reads a candle CSV: a file with a header (any column order; the time may be unix seconds, milliseconds or a
  * date), the headerless crypto 5m layout (time,low,high,open,close,volume), or a file without dates (GOOG:
  * `#` comment lines, newest first). Sorts by time, removes duplicated times (identical copies: one kept; differing
  * copies: the last in the file kept, counted as conflicting), measures gaps, and refuses bad input with an Error
- * naming the file, the line and the column.
+ * naming the file, the line and the column: a value that is not a finite number (1e309 overflows to Infinity), a
+ * time outside CANDLE_TIME_RANGE, a row of the wrong width; the message names a likely ';' separator or non-UTF-8
+ * encoding. Numeric times may be unix seconds, milliseconds or microseconds (by size; one unit per file).
  */
 export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Candles {
   const file = displayName(filePath);
@@ -277,12 +360,20 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
     throw new Error(`${where}: no header row (this line holds values: ${layout.columns.join(",")}); name the columns with loadCandles(file, { columns: [...] })`);
   }
   if (missing.length) {
-    throw new Error(`${where}: missing column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")} (the columns are: ${layout.columns.join(", ")})`);
+    const headerText = layout.headerLine ? lines[layout.headerLine - 1] : layout.columns.join(",");
+    throw new Error(
+      `${where}: missing column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")} (the columns are: ${layout.columns.join(", ")})` +
+        `${separatorHint(headerText)}${encodingHint(headerText)}`,
+    );
   }
-  const firstFields = splitCsvLine(lines[layout.firstData] ?? "");
+  // Decided on the first rows, not the first row alone, so that one bad value there gets its own error.
+  const sample = sampleRows(lines, layout.firstData);
   const timeCols = TIME_NAMES.map((n) => lower.indexOf(n)).filter((k) => k >= 0);
   // Prefer a numeric time column (unix seconds) and cross-check any date column against it.
-  const numericTime = timeCols.find((k) => isNumber(firstFields[k] ?? ""));
+  const numericTime = timeCols.find((k) => {
+    const numbers = sample.filter((f) => isNumber(f[k] ?? "")).length;
+    return numbers > 0 && numbers >= sample.filter((f) => !Number.isNaN(parseDate(f[k] ?? ""))).length;
+  });
   const timeCol = numericTime ?? timeCols[0];
   const checkCols = timeCols.filter((k) => k !== timeCol);
   const timeIsNumber = timeCol !== undefined && numericTime !== undefined;
@@ -294,8 +385,12 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
   const lineNo = new Int32Array(n0);
   let n = 0;
   let commentLines = 0;
+  let commentInside = 0;
+  let firstCommentInside = 0;
   let blankInside = 0;
-  let msTime = false;
+  // Unit of a numeric time, from its size: 0 seconds, 1 milliseconds, 2 microseconds; every row must share it.
+  let timeUnit = -1;
+  let timeUnitLine = 0;
   for (let i = 0; i < layout.firstData; i++) if (lines[i].trimStart().startsWith("#")) commentLines++;
   for (let i = layout.firstData; i < lines.length; i++) {
     const line = lines[i];
@@ -306,18 +401,23 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
     }
     if (line.trimStart().startsWith("#")) {
       commentLines++;
+      if (n > 0) {
+        commentInside++;
+        firstCommentInside = firstCommentInside || i + 1;
+      }
       continue;
     }
     const fields = splitCsvLine(line);
     if (fields.length !== layout.columns.length) {
-      throw new Error(`${at}: expected ${layout.columns.length} values (${layout.columns.join(",")}), found ${fields.length}`);
+      throw new Error(`${at}: expected ${layout.columns.length} values (${layout.columns.join(",")}), found ${fields.length}${separatorHint(line)}${encodingHint(line)}`);
     }
     for (const f of CANDLE_FIELDS) {
       const k = col[f]!;
       const s = fields[k];
       if (s === "") throw new Error(`${at}: '${layout.columns[k]}' is empty`);
-      if (!isNumber(s)) throw new Error(`${at}: '${layout.columns[k]}' is not a number ('${s.length > 40 ? s.slice(0, 37) + "..." : s}')`);
+      if (!isNumber(s)) throw new Error(`${at}: '${layout.columns[k]}' is not a number ('${clip(s)}')${encodingHint(s)}`);
       const x = Number(s);
+      if (!Number.isFinite(x)) throw new Error(`${at}: '${layout.columns[k]}' is out of range ('${clip(s)}' is beyond the largest 64-bit float, about 1.8e308)`);
       if (f === "volume" ? x < 0 : !(x > 0)) throw new Error(`${at}: '${layout.columns[k]}' must be ${f === "volume" ? "0 or more" : "positive"}, found ${s}`);
       v[f][n] = x;
     }
@@ -327,21 +427,36 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
     if (timeCol !== undefined) {
       const s = fields[timeCol];
       let x: number;
+      const name = layout.columns[timeCol];
       if (timeIsNumber) {
-        if (!isNumber(s)) throw new Error(`${at}: '${layout.columns[timeCol]}' is not a number ('${s}')`);
+        if (s === "") throw new Error(`${at}: '${name}' is empty`);
+        if (!isNumber(s)) throw new Error(`${at}: '${name}' is not a number ('${clip(s)}')${encodingHint(s)}`);
         x = Number(s);
-        if (x > 1e11) {
-          msTime = true;
-          x /= 1000;
+        if (!Number.isFinite(x)) throw new Error(`${at}: '${name}' is out of range ('${clip(s)}' is beyond the largest 64-bit float, about 1.8e308)`);
+        const unit = Math.abs(x) < 1e11 ? 0 : Math.abs(x) < 1e14 ? 1 : Math.abs(x) < 1e17 ? 2 : 3;
+        if (unit === 3) {
+          throw new Error(`${at}: '${name}' is out of range (${clip(s)} is too large for a unix time in seconds, milliseconds or microseconds between ${CANDLE_TIME_RANGE.text})`);
         }
+        if (timeUnit < 0) {
+          timeUnit = unit;
+          timeUnitLine = i + 1;
+        } else if (unit !== timeUnit) {
+          throw new Error(`${at}: '${name}' (${s}) looks like unix ${TIME_UNITS[unit]}, but line ${timeUnitLine} gives it in ${TIME_UNITS[timeUnit]}`);
+        }
+        x /= 1000 ** unit;
       } else {
+        if (s === "") throw new Error(`${at}: '${name}' is empty`);
         x = parseDate(s);
-        if (Number.isNaN(x)) throw new Error(`${at}: '${layout.columns[timeCol]}' is not a date ('${s}'; expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)`);
+        if (Number.isNaN(x)) throw new Error(`${at}: '${name}' is not a date ('${clip(s)}'; expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)${encodingHint(s)}`);
+      }
+      if (!(x >= CANDLE_TIME_RANGE.from && x < CANDLE_TIME_RANGE.to)) {
+        const read = timeIsNumber ? ` (unix ${TIME_UNITS[timeUnit]}) = ${formatTime(x)} UTC` : "";
+        throw new Error(`${at}: '${name}' is out of range: ${s}${read} lies outside ${CANDLE_TIME_RANGE.text}, the times a market's history can have`);
       }
       for (const k of checkCols) {
         const c = fields[k];
         const y = isNumber(c) ? Number(c) : parseDate(c);
-        if (Number.isNaN(y)) throw new Error(`${at}: '${layout.columns[k]}' is not a date or a number ('${c}')`);
+        if (Number.isNaN(y)) throw new Error(`${at}: '${layout.columns[k]}' is not a date or a number ('${clip(c)}')${encodingHint(c)}`);
         if (Math.abs(y - x) >= 1 && Math.abs(y / 1000 - x) >= 1) {
           throw new Error(`${at}: '${layout.columns[k]}' (${c}) disagrees with '${layout.columns[timeCol]}' (${s} = ${formatTime(x)} UTC)`);
         }
@@ -352,8 +467,9 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
     n++;
   }
   if (n === 0) throw new Error(`${file}: has no data rows (only a header${commentLines ? " and comment lines" : ""})`);
-  if (msTime) notes.push(`'${layout.columns[timeCol!]}' is in milliseconds; converted to seconds`);
+  if (timeUnit > 0) notes.push(`'${layout.columns[timeCol!]}' is in ${TIME_UNITS[timeUnit]}; converted to seconds`);
   if (blankInside) notes.push(`${blankInside} blank line${blankInside > 1 ? "s" : ""} between rows skipped`);
+  if (commentInside) notes.push(`${commentInside} comment line${commentInside > 1 ? "s" : ""} between rows skipped (starting with '#', first at line ${firstCommentInside})`);
 
   // Order: oldest first, by time when there is one.
   let order = Array.from({ length: n }, (_, i) => i);

@@ -14,6 +14,7 @@
 // (wasm, cpu), the whole-sequence forward and backward run there instead: see "Native kernels" below.
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
+import { orthogonal } from "./initializers";
 
 type Tensor = tf.Tensor;
 type Tensor2D = tf.Tensor2D;
@@ -35,6 +36,12 @@ interface NativeAddon {
   /** -> [dx, dKernel, dRecurrentKernel, dBias] */
   backward(dims: number[], W: Float32Array, U: Float32Array, workspace: Float32Array, dy: Float32Array): Float32Array[];
   setThreads(n: number): number;
+  /** BatchNormalization in training over rows of x [N, C] -> [y, mean, variance] (native/src/norm.cc). */
+  bnForward(x: Float32Array, C: number, gamma: Float32Array, beta: Float32Array, eps: number): Float32Array[];
+  /** -> [dx, dGamma, dBeta] of bnForward, the batch's statistics differentiated too. */
+  bnBackward(x: Float32Array, dy: Float32Array, C: number, mean: Float32Array, variance: Float32Array, gamma: Float32Array, eps: number): Float32Array[];
+  /** x * mask, the mask drawn from (seed, index): the same seed gives the same mask. */
+  dropout(x: Float32Array, rate: number, seed: number): Float32Array;
   threads: number;
   blas: string;
 }
@@ -493,7 +500,7 @@ function initializer(name: InitializerName, where: string): Initializer {
     case "glorotUniform":
       return tf.initializers.glorotUniform({});
     case "orthogonal":
-      return tf.initializers.orthogonal({});
+      return orthogonal({}); // tfjs's, without its "Slowness may result" warning (initializers.ts)
     case "zeros":
       return tf.initializers.zeros();
     case "ones":
@@ -676,4 +683,144 @@ export const fastLayers = {
   simpleRNN: (args: FastRecurrentArgs) => new FastSimpleRNN(args),
   lstm: (args: FastRecurrentArgs) => new FastLSTM(args),
   gru: (args: FastRecurrentArgs) => new FastGRU(args),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  batchNormalization: (args: Record<string, any> = {}) => new FastBatchNormalization(args),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  dropout: (args: { rate: number } & Record<string, any>) => new FastDropout(args),
 };
+
+
+// ---------------------------------------------------------------------------------------------------------------
+// BatchNormalization and Dropout for the layers around the recurrent ones.
+//
+// tf.layers' BatchNormalization in training is tf.moments + tf.batchNorm differentiated op by op, and its Dropout
+// draws a uniform tensor in JS and applies floor, add, div and mul: on [64, 60, 128] sequences they took about half of
+// lesson 07's training step. These two subclass the stock layers (same weights, config, inference path) and replace
+// the training pass: on host-memory backends with the native addon, one native pass forward and one backward
+// (native/src/norm.cc); elsewhere (GPU backends, RNNLAB_NATIVE=0) BatchNormalization's batch statistics with a
+// hand-written gradient in a few tf ops, and Dropout as tf.layers does it.
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type StockLayerClass = new (args: any) => tf.layers.Layer & Record<string, any>;
+const StockBatchNormalization = tf.layers.batchNormalization({}).constructor as StockLayerClass;
+const StockDropout = tf.layers.dropout({ rate: 0 }).constructor as StockLayerClass;
+
+function oneTensor(inputs: Tensor | Tensor[]): Tensor {
+  return Array.isArray(inputs) ? inputs[0] : inputs;
+}
+
+/**
+ * Batch normalization in training over the last axis: y = (x - mean) / sqrt(var + eps) * gamma + beta with this
+ * batch's mean and (biased) variance per channel, differentiated through the statistics as tf.layers is.
+ * Returns y and the statistics (for the moving averages; the caller disposes them).
+ */
+export function batchNormTrainingOp(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const C = x.shape[x.rank - 1];
+  const N = x.size / C;
+  if (nativeActive()) {
+    const k = addon!;
+    let mean: Float32Array | undefined;
+    let variance: Float32Array | undefined;
+    const op = tf.customGrad((...args: unknown[]) => {
+      const [x, gamma, beta] = args as Tensor[];
+      const xv = floats(x);
+      const gv = floats(gamma);
+      const [y, m, v] = k.bnForward(xv, C, gv, floats(beta), epsilon);
+      mean = m;
+      variance = v;
+      return {
+        value: tf.tensor(y, x.shape),
+        gradFunc: (dy: Tensor) => {
+          const [dx, dGamma, dBeta] = k.bnBackward(xv, floats(dy), C, m, v, gv, epsilon);
+          return [tf.tensor(dx, x.shape), tf.tensor1d(dGamma), tf.tensor1d(dBeta)];
+        },
+      };
+    });
+    const y = op(x, gamma, beta);
+    return { y, mean: tf.tensor1d(mean!), variance: tf.tensor1d(variance!) };
+  }
+  let mean: Tensor | undefined;
+  let variance: Tensor | undefined;
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [x, gamma, beta] = args as Tensor[];
+    const save = args[3] as (ts: Tensor[]) => void;
+    const x2 = tf.reshape(x, [N, C]);
+    const mv = tf.moments(x2, 0);
+    // Kept past customGrad's scope for the moving averages; the caller disposes them.
+    mean = tf.keep(mv.mean);
+    variance = tf.keep(mv.variance);
+    const invStd = tf.rsqrt(tf.add(mv.variance, epsilon));
+    const xHat = tf.mul(tf.sub(x2, mv.mean), invStd);
+    save([xHat, tf.mul(gamma, invStd)]);
+    return {
+      value: tf.reshape(tf.add(tf.mul(xHat, gamma), beta), x.shape),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xHat, scale] = saved;
+        const dy2 = tf.reshape(dy, [N, C]);
+        const dBeta = tf.sum(dy2, 0);
+        const dGamma = tf.sum(tf.mul(dy2, xHat), 0);
+        const dx = tf.mul(scale, tf.sub(tf.sub(dy2, tf.div(dBeta, N)), tf.mul(xHat, tf.div(dGamma, N))));
+        return [tf.reshape(dx, dy.shape), dGamma, dBeta];
+      },
+    };
+  });
+  const y = op(x, gamma, beta);
+  return { y, mean: mean!, variance: variance! };
+}
+
+/** x * mask with the native addon, the mask drawn from seed; its gradient multiplies dy by the same mask. */
+function nativeDropoutOp(x: Tensor, rate: number, seed: number): Tensor {
+  const k = addon!;
+  const op = tf.customGrad((...args: unknown[]) => {
+    const x = args[0] as Tensor;
+    return {
+      value: tf.tensor(k.dropout(floats(x), rate, seed), x.shape),
+      gradFunc: (dy: Tensor) => tf.tensor(k.dropout(floats(dy), rate, seed), dy.shape),
+    };
+  });
+  return op(x);
+}
+
+/**
+ * tf.layers.batchNormalization with a faster training pass (see above); same weights (gamma, beta, moving_mean,
+ * moving_variance), same config, same results. The moving statistics are updated as tf.layers does:
+ * moving = moving - (moving - batch) * (1 - momentum), with the batch's biased variance.
+ */
+export class FastBatchNormalization extends StockBatchNormalization {
+  static className = "RnnlabBatchNormalization";
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call(inputs: Tensor | Tensor[], kwargs: any): Tensor | Tensor[] {
+    const x = oneTensor(inputs);
+    const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
+    if (!kwargs?.training || axis !== x.rank - 1 || !this.center || !this.scale) return super.call(inputs, kwargs);
+    return tf.tidy(() => {
+      const { y, mean, variance } = batchNormTrainingOp(x, this.gamma.read(), this.beta.read(), this.epsilon);
+      const decay = 1 - this.momentum;
+      for (const [moving, batch] of [[this.movingMean, mean], [this.movingVariance, variance]] as [tf.LayerVariable, Tensor][]) {
+        const orig = moving.read();
+        moving.write(tf.sub(orig, tf.mul(tf.sub(orig, batch), decay)));
+      }
+      tf.dispose([mean, variance]);
+      return y;
+    });
+  }
+}
+
+/**
+ * tf.layers.dropout whose training pass runs in the native addon where it is active: one pass over x with a mask
+ * drawn from a seed (the layer's `seed` if given, else one from Math.random, which seedEverything seeds), and the
+ * gradient multiplied by the same mask. Elsewhere, or with a noiseShape, it is tf.layers' Dropout.
+ */
+export class FastDropout extends StockDropout {
+  static className = "RnnlabDropout";
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call(inputs: Tensor | Tensor[], kwargs: any): Tensor | Tensor[] {
+    if (!kwargs?.training || !(this.rate > 0 && this.rate < 1) || this.noiseShape != null || !nativeActive()) return super.call(inputs, kwargs);
+    const seed = this.seed != null ? Number(this.seed) >>> 0 : Math.floor(Math.random() * 4294967296);
+    return tf.tidy(() => nativeDropoutOp(oneTensor(inputs), this.rate, seed));
+  }
+}
+
+for (const cls of [FastBatchNormalization, FastDropout]) tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { tf } from "./runtime";
+import { ownOptimizer } from "./models";
 
 const SCHEME = "file://";
 const WEIGHTS_FILE = "weights.bin";
@@ -27,6 +28,47 @@ function bytesOf(spec: tf.io.WeightsManifestEntry): number | undefined {
   const per: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
   const size = spec.shape.reduce((a, b) => a * b, 1);
   return per[spec.dtype] === undefined ? undefined : size * per[spec.dtype];
+}
+
+const DTYPES = ["float32", "int32", "bool", "complex64"];
+
+/** A manifest entry that tfjs can decode: a name, a shape of whole sizes, a known dtype; else an error naming both. */
+function checkSpec(file: string, spec: tf.io.WeightsManifestEntry): void {
+  const name = spec && typeof spec.name === "string" ? spec.name : undefined;
+  if (name === undefined) throw new Error(`${file}: a weight in 'weightsManifest' has no name (${JSON.stringify(spec)?.slice(0, 80)})`);
+  if (!Array.isArray(spec.shape) || spec.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`${file}: weight '${name}' has shape ${JSON.stringify(spec.shape)}, expected a list of whole sizes >= 0`);
+  }
+  if (!spec.quantization && !DTYPES.includes(spec.dtype)) {
+    throw new Error(`${file}: weight '${name}' has dtype ${JSON.stringify(spec.dtype)}, expected one of ${DTYPES.join(", ")}`);
+  }
+}
+
+/** Refuses float32 weights holding NaN or Infinity: a model saved after its training diverged, or a corrupt file. */
+function checkFinite(file: string, weightsFiles: string, specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const bytes = bytesOf(spec);
+    if (bytes === undefined) return; // a quantized or unknown layout: offsets beyond it are not known
+    if (spec.dtype === "float32") {
+      const values = new Float32Array(data.slice(offset, offset + bytes));
+      let bad = 0;
+      let first = -1;
+      for (let i = 0; i < values.length; i++) {
+        if (!Number.isFinite(values[i])) {
+          bad++;
+          if (first < 0) first = i;
+        }
+      }
+      if (bad) {
+        throw new Error(
+          `${file}: weight '${spec.name}' in ${weightsFiles} holds ${bad} NaN or Infinity value${bad > 1 ? "s" : ""} of ${values.length} (first at index ${first}, ${values[first]}); ` +
+            "the model was saved after its training diverged, or the file is corrupt",
+        );
+      }
+    }
+    offset += bytes;
+  }
 }
 
 function saveHandler(url: string): tf.io.IOHandler {
@@ -69,6 +111,12 @@ function loadHandler(url: string): tf.io.IOHandler {
       if (!modelJson || typeof modelJson !== "object" || !modelJson.modelTopology) {
         throw new Error(`${file}: no 'modelTopology'; expected the model.json written by model.save('file://DIR')`);
       }
+      // Without a manifest tfjs would build the model with fresh random weights and say nothing.
+      const groups = modelJson.weightsManifest as unknown;
+      if (!Array.isArray(groups) || groups.some((g) => !g || !Array.isArray(g.paths) || !Array.isArray(g.weights) || g.paths.some((p: unknown) => typeof p !== "string"))) {
+        throw new Error(`${file}: no valid 'weightsManifest' (expected [{ "paths": ["./${WEIGHTS_FILE}"], "weights": [...] }]), so the weights cannot be found`);
+      }
+      for (const g of groups as tf.io.WeightsManifestConfig) for (const spec of g.weights) checkSpec(file, spec);
       const dir = path.dirname(file);
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
@@ -92,7 +140,9 @@ function loadHandler(url: string): tf.io.IOHandler {
           }
           specs.push(...group.weights);
         }
-        return [specs, tf.io.concatenateArrayBuffers(buffers)];
+        const data = tf.io.concatenateArrayBuffers(buffers);
+        checkFinite(file, manifest.flatMap((g) => g.paths).join(", "), specs, data);
+        return [specs, data];
       });
     },
   };
@@ -133,9 +183,23 @@ export async function saveModel(model: tf.LayersModel, where: string, opts: { in
   return url;
 }
 
-/** Loads a model saved by saveModel (a name in savedModelsDir()) or by model.save (its URL). */
+/**
+ * Loads a model saved by saveModel (a name in savedModelsDir()) or by model.save (its URL). The model owns the
+ * optimizer it was saved with, so `model.dispose()` frees both (tf.loadLayersModel's model leaves its optimizer).
+ */
 export async function loadModel(where: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(urlFor(where));
+  const url = urlFor(where);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(url);
+  } catch (e) {
+    // tfjs's own errors (a weight's shape that the topology disagrees with, a broken layer config) do not say which
+    // model they are about.
+    const message = e instanceof Error ? e.message : String(e);
+    const dir = localPath(url);
+    throw new Error(message.includes(dir) ? message : `${url}: cannot load the model (${message})`);
+  }
+  return ownOptimizer(model);
 }
 
 let registered = false;

@@ -1,4 +1,5 @@
-// Model builders the lessons call: one function per model in the lecture, the fast recurrent layers by default.
+// Model builders the lessons call: one function per model in the lecture, rnnlab's fast layers by default (recurrent
+// layers, Dropout and BatchNormalization; impl: 'stock' builds the same model from tf.layers).
 //
 // Labels are class indices (0..k-1) and the loss is sparseCategoricalCrossentropy, which tfjs 4.22 supports (with
 // 'accuracy' resolved to sparse categorical accuracy), so no one-hot copy of the labels is needed.
@@ -25,11 +26,34 @@ export function recurrentLayer(cell: RnnCell, args: FastRecurrentArgs, impl: Rnn
   return cell === "lstm" ? tf.layers.lstm(stockArgs) : tf.layers.gru(stockArgs);
 }
 
+/** Dropout of the given implementation: rnnlab's (a native training pass where the addon runs) or tf.layers'. */
+function dropoutLayer(rate: number, impl: RnnImpl): tf.layers.Layer {
+  return impl === "rnnlab" ? fastLayers.dropout({ rate }) : tf.layers.dropout({ rate });
+}
+
+/** BatchNormalization over the last axis: rnnlab's (cheaper training pass, same results) or tf.layers'. */
+function batchNormLayer(impl: RnnImpl): tf.layers.Layer {
+  return impl === "rnnlab" ? fastLayers.batchNormalization() : tf.layers.batchNormalization();
+}
+
 export interface CompileOptions {
   /** Adam's learning rate (default 1e-3, the lecture's). */
   learningRate?: number;
   /** Leave the model uncompiled (default false). */
   compile?: boolean;
+}
+
+/**
+ * Hands a model its optimizer to own, so that `model.dispose()` frees the optimizer's tensors (Adam's moment
+ * estimates and step counts) with the weights. tfjs does this for an optimizer named by a string ('adam') but not
+ * for an instance such as `tf.train.adam(0.01)`, which the caller may share; the builders' optimizers are their
+ * model's alone. Call it after `model.compile({ optimizer: tf.train.adam(...) })` for a model of your own, or free
+ * the optimizer by hand with `model.optimizer.dispose()` before `model.dispose()`. Returns the model.
+ */
+export function ownOptimizer<M extends tf.LayersModel>(model: M): M {
+  // `isOptimizerOwned` is tfjs-layers' own flag (protected in its types), read by LayersModel.dispose.
+  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = model.optimizer != null;
+  return model;
 }
 
 function compileClassifier(model: tf.Sequential, opts: CompileOptions): tf.Sequential {
@@ -39,7 +63,7 @@ function compileClassifier(model: tf.Sequential, opts: CompileOptions): tf.Seque
     loss: "sparseCategoricalCrossentropy",
     metrics: ["accuracy"],
   });
-  return model;
+  return ownOptimizer(model);
 }
 
 export interface RnnClassifierOptions extends CompileOptions {
@@ -64,7 +88,7 @@ export function buildRnnClassifier(opts: RnnClassifierOptions): tf.Sequential {
   const model = tf.sequential();
   for (let l = 0; l < layers; l++) {
     model.add(recurrentLayer(cell, { units, returnSequences: l < layers - 1, ...(l === 0 ? { inputShape } : {}) }, impl));
-    if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
+    if (dropout > 0) model.add(dropoutLayer(dropout, impl));
   }
   if (dense) model.add(tf.layers.dense({ units: dense, activation: "relu" }));
   model.add(tf.layers.dense({ units: numClasses, activation: "softmax" }));
@@ -79,11 +103,11 @@ export function buildLectureMnistLstm(opts: CompileOptions & { impl?: RnnImpl; u
   const { impl = "rnnlab", units = 128 } = opts;
   const model = tf.sequential();
   model.add(recurrentLayer("lstm", { units, returnSequences: true, inputShape: [28, 28] }, impl));
-  model.add(tf.layers.dropout({ rate: 0.2 }));
+  model.add(dropoutLayer(0.2, impl));
   model.add(recurrentLayer("lstm", { units }, impl));
-  model.add(tf.layers.dropout({ rate: 0.1 }));
+  model.add(dropoutLayer(0.1, impl));
   model.add(tf.layers.dense({ units: 32, activation: "relu" }));
-  model.add(tf.layers.dropout({ rate: 0.2 }));
+  model.add(dropoutLayer(0.2, impl));
   model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
   return compileClassifier(model, opts);
 }
@@ -122,12 +146,12 @@ export function buildSequenceModel(opts: SequenceModelOptions): tf.Sequential {
   const model = tf.sequential();
   units.forEach((u, l) => {
     model.add(recurrentLayer(cell, { units: u, returnSequences: l < units.length - 1, ...(l === 0 ? { inputShape } : {}) }, impl));
-    if (rates[l] > 0) model.add(tf.layers.dropout({ rate: rates[l] }));
-    if (batchNorm) model.add(tf.layers.batchNormalization());
+    if (rates[l] > 0) model.add(dropoutLayer(rates[l], impl));
+    if (batchNorm) model.add(batchNormLayer(impl));
   });
   if (dense) {
     model.add(tf.layers.dense({ units: dense, activation: "relu" }));
-    model.add(tf.layers.dropout({ rate: 0.2 }));
+    model.add(dropoutLayer(0.2, impl));
   }
   model.add(tf.layers.dense({ units: numClasses, activation: "softmax" }));
   return compileClassifier(model, opts);
@@ -155,6 +179,9 @@ export function buildRnnRegressor(opts: RnnRegressorOptions): tf.Sequential {
   const model = tf.sequential();
   model.add(recurrentLayer(cell, { units, inputShape }, impl));
   model.add(tf.layers.dense({ units: outputs }));
-  if (opts.compile !== false) model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 1e-3), loss: "meanSquaredError" });
+  if (opts.compile !== false) {
+    model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 1e-3), loss: "meanSquaredError" });
+    ownOptimizer(model);
+  }
   return model;
 }

@@ -8,6 +8,7 @@
 // G is the number of gate blocks side by side: 1 for SimpleRNN, 4 for LSTM (i, f, k, o; tfjs calls k "c"),
 // 3 for GRU (z, r, h) — the order of @tensorflow/tfjs-layers 4.22 (layers/recurrent.js).
 import { tf } from "./runtime";
+import { orthogonal } from "./initializers";
 
 type Tensor2D = tf.Tensor2D;
 type Tensor3D = tf.Tensor3D;
@@ -124,7 +125,7 @@ export function initRecurrentCellParams(kind: RecurrentCellKind, inputDim: numbe
   const G = GATE_COUNT[kind];
   return tf.tidy(() => ({
     kernel: tf.initializers.glorotNormal({ seed }).apply([inputDim, G * units]) as Tensor2D,
-    recurrentKernel: tf.initializers.orthogonal({ seed: seed + 1, gain: 1 }).apply([units, G * units]) as Tensor2D,
+    recurrentKernel: orthogonal({ seed: seed + 1, gain: 1 }).apply([units, G * units]) as Tensor2D,
     bias: tf.zeros([G * units]) as tf.Tensor1D,
   }));
 }

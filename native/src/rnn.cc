@@ -22,6 +22,9 @@
 #include <string>
 #include <vector>
 
+// native/src/norm.cc: BatchNormalization and Dropout kernels.
+napi_status RegisterNormKernels(napi_env env, napi_value exports);
+
 namespace {
 
 enum Act { TANH = 0, SIGMOID = 1, HARD_SIGMOID = 2, RELU = 3, LINEAR = 4 };
@@ -483,6 +486,7 @@ napi_value Init(napi_env env, napi_value exports) {
   CHECK(napi_set_named_property(env, exports, "threads", threads));
   CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
   CHECK(napi_set_named_property(env, exports, "blas", config));
+  CHECK(RegisterNormKernels(env, exports));
   return exports;
 }
 

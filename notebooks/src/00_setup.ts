@@ -53,13 +53,15 @@ tf.dispose([a, b, product]);
 // ## 4. danfo 데이터프레임 (DataFrame)
 //
 // 표 형태의 데이터는 `danfojs-node`로 다룹니다 (파이썬의 pandas와 비슷한 API). 코스에 들어 있는 비트코인 일봉(daily candles)
-// 파일의 앞부분을 읽어 봅니다.
+// 파일 `datasets/btc-usd-daily.csv`를 읽어 행 수와 열 이름을 보고, 앞의 5일을 표로 찍어 봅니다.
 
 // %%
 import * as dfd from "danfojs-node";
-const df = new dfd.DataFrame({ day: [1, 2, 3, 4], close: [100, 102, 101, 105] });
-df.print();
-console.log("mean close:", df["close"].mean());
+const daily = await dfd.readCSV(rl.datasetPath("btc-usd-daily.csv"));
+console.log(`rows: ${daily.shape[0]}, columns: ${daily.columns.join(", ")}`);
+const frame = daily.head(5).loc({ columns: ["timestamp", "open", "high", "low", "close", "volume"] });
+frame.print();
+console.log("mean close of these 5 days:", frame["close"].mean());
 
 // %% [markdown]
 // ## 5. 그림 (figure)

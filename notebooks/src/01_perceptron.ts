@@ -351,3 +351,42 @@ tf.dispose([andX, andY]);
 perceptron.dispose();
 sgd.dispose();
 console.log("tensors still allocated:", tf.memory().numTensors);
+
+// %% [markdown]
+// ## 연습 문제 (exercises)
+//
+// 문제마다 빈칸(skeleton) 셀과 확인(check) 셀이 한 쌍입니다. 빈칸 셀의 `rl.notYet()`을 여러분의 코드로 바꾸고 두 셀을
+// 차례로 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례(edge case)에서
+// 비교하고, 틀리면 어디가 어떻게 틀렸는지(편향이 빠졌다, 부호가 반대다, ...) 알려 줍니다. 아직 풀지 않은 문제는
+// "아직 풀지 않았습니다"라고만 하고 노트북 실행을 멈추지 않습니다. 답은 `notebooks/solutions/`에 있지만, 먼저 풀어 보세요.
+//
+// ### 연습 01-1. 퍼셉트론의 출력
+//
+// 가중치 `w`, 편향 `b`, 입력 `x`를 받아 퍼셉트론의 출력 $y = \mathrm{step}(\mathbf{w}\cdot\mathbf{x} + b)$를 돌려주세요.
+// 계단 함수(step)는 이 노트북의 `rl.step`처럼 $z \ge 0$이면 1, 아니면 0입니다.
+
+// %%
+function perceptronOutput(w: number[], b: number, x: number[]): number {
+  // w·x + b, then the step function
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("01-1", perceptronOutput);
+
+// %% [markdown]
+// ### 연습 01-2. 퍼셉트론 학습 규칙 (perceptron update rule)
+//
+// 샘플 하나 `(x, y)`를 보고 가중치를 한 번 고치는 로젠블랫(Rosenblatt)의 규칙입니다. 먼저 지금의 출력 $\hat{y}$를 구하고
+// (연습 01-1의 함수를 써도 됩니다), 오차 $y - \hat{y}$만큼 움직입니다:
+// $\mathbf{w} \leftarrow \mathbf{w} + \eta\,(y - \hat{y})\,\mathbf{x}$, $b \leftarrow b + \eta\,(y - \hat{y})$
+// ($\eta$는 학습률 `lr`). 새 가중치와 편향을 `{ w, b }`로 돌려주세요. 맞게 분류한 샘플에서는 아무것도 바뀌지 않습니다.
+
+// %%
+function perceptronUpdate(w: number[], b: number, x: number[], y: number, lr: number): { w: number[]; b: number } {
+  // predicted = ..., error = y - predicted, then move w and b
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("01-2", perceptronUpdate);

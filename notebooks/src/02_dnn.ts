@@ -252,3 +252,56 @@ tf.dispose([xorX, xorY]);
 [xorNet, mlp].forEach((m) => m.dispose());
 [xorAdam, mlpAdam].forEach((o) => o.dispose());
 console.log("tensors still allocated:", tf.memory().numTensors);
+
+// %% [markdown]
+// ## 연습 문제 (exercises)
+//
+// 문제마다 빈칸(skeleton) 셀과 확인(check) 셀이 한 쌍입니다. `rl.notYet()`을 여러분의 코드로 바꾸고 두 셀을 차례로
+// 실행하세요. 확인 셀은 여러분의 답을 기준 구현(reference)과 여러 입력에서 비교하고, 틀리면 어떻게 틀렸는지 알려 줍니다.
+// 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
+//
+// ### 연습 02-1. Dense 층 하나의 순전파 (forward pass)
+//
+// `tf.layers.dense({units, activation: "relu"})`가 하는 계산을 텐서 연산으로 쓰세요: 입력 `x`는 `[batch, 입력]`,
+// `kernel`은 `[입력, 출력]`, `bias`는 `[출력]`이고, 결과는 $\mathrm{relu}(x \cdot \mathrm{kernel} + \mathrm{bias})$,
+// 모양 `[batch, 출력]`입니다 (`tf.matMul`, `tf.add`, `tf.relu`).
+
+// %%
+function denseForward(x: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): rl.tf.Tensor2D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor2D`
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("02-1", denseForward);
+
+// %% [markdown]
+// ### 연습 02-2. XOR을 푸는 가중치를 손으로 (XOR by hand)
+//
+// 입력 2개, 은닉 유닛 2개, 출력 1개이고 활성화 함수가 모두 계단 함수(step, $z \ge 0$이면 1)인 망입니다:
+// $h_j = \mathrm{step}(x_1 W1[0][j] + x_2 W1[1][j] + b1[j])$, $y = \mathrm{step}(W2[0] h_1 + W2[1] h_2 + b2)$.
+// 이 망이 XOR을 계산하도록 가중치를 고르세요. 실마리: XOR = (OR) AND (NAND). 확인 셀은 틀린 경우 망과 각 은닉 유닛이
+// 실제로 어떤 논리 게이트를 계산하는지 알려 줍니다.
+
+// %%
+function xorWeights(): { W1: number[][]; b1: number[]; W2: number[]; b2: number } {
+  // return { W1: [[?, ?], [?, ?]], b1: [?, ?], W2: [?, ?], b2: ? };
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("02-2", xorWeights);
+
+// %% [markdown]
+// ### 연습 02-3. MLP의 파라미터 수 (parameter count)
+//
+// 층의 크기 `sizes`(예: `[784, 128, 10]`: 입력 784, 은닉 128, 출력 10)를 받아 완전 연결 망의 학습할 파라미터 수를
+// 돌려주세요. Dense 층마다 가중치 행렬과 편향이 있습니다. 위에서 만든 MLP의 `model.summary()`와 비교해 볼 수 있습니다.
+
+// %%
+function mlpParamCount(sizes: number[]): number {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("02-3", mlpParamCount);

@@ -316,3 +316,57 @@ tf.dispose([params.kernel, params.recurrentKernel, params.bias, lstmParams.kerne
 tf.dispose(longRun as unknown as rl.tf.TensorContainer);
 [stockLayer, fastLayer, lastOnly].forEach((l) => l.dispose());
 console.log("tensors still allocated:", tf.memory().numTensors);
+
+// %% [markdown]
+// ## 연습 문제 (exercises)
+//
+// 문제마다 빈칸(skeleton) 셀과 확인(check) 셀이 한 쌍입니다. `rl.notYet()`을 여러분의 코드로 바꾸고 두 셀을 차례로
+// 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례에서 비교하고, 틀리면 어떻게
+// 틀렸는지 알려 줍니다. 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
+//
+// ### 연습 03-1. SimpleRNN 한 스텝 (one step)
+//
+// 이 노트북의 행 벡터 표기대로 $h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)$를 계산하세요. `x`는 `[batch, 특성]`,
+// `hPrev`는 `[batch, units]`, `Wxh`는 `[특성, units]`, `Whh`는 `[units, units]`, `b`는 `[units]`입니다.
+
+// %%
+function rnnStep(x: rl.tf.Tensor2D, hPrev: rl.tf.Tensor2D, Wxh: rl.tf.Tensor2D, Whh: rl.tf.Tensor2D, b: rl.tf.Tensor1D): rl.tf.Tensor2D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor2D`
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("03-1", rnnStep);
+
+// %% [markdown]
+// ### 연습 03-2. 시간에 따라 펼친 루프 (the unrolled loop)
+//
+// `x`(`[batch, steps, 특성]`)의 스텝을 차례로 `rnnStep`에 넣어 모든 은닉 상태를 `[batch, steps, units]`로
+// 돌려주세요. $h_0$은 0입니다. `tf.unstack(x, 1)`은 스텝별 `[batch, 특성]` 텐서의 배열을, `tf.stack(hs, 1)`은
+// 그 반대를 만듭니다. 결과는 `returnSequences: true`인 `tf.layers.simpleRNN`의 출력과 같아야 합니다.
+
+// %%
+function rnnForward(x: rl.tf.Tensor3D, Wxh: rl.tf.Tensor2D, Whh: rl.tf.Tensor2D, b: rl.tf.Tensor1D): rl.tf.Tensor3D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor3D`
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("03-2", rnnForward);
+
+// %% [markdown]
+// ### 연습 03-3. BPTT의 한 스텝 곱 (the BPTT factor of one step)
+//
+// 역전파(BPTT)에서 기울기는 스텝마다 야코비 행렬(Jacobian) $J = \partial h_t / \partial h_{t-1}$을 한 번씩 곱하며
+// 거슬러 갑니다. 위에서 본 기울기의 감소는 이 곱이 반복된 결과입니다. $h_t$(`[units]`)와 `Whh`를 받아
+// $J[j][i] = \partial h_t[j] / \partial h_{t-1}[i]$인 `[units, units]` 행렬을 돌려주세요.
+// 실마리: $\tanh'(z) = 1 - \tanh(z)^2$이고, $h_t[j]$에는 $h_{t-1}[i]$가 $W_{hh}[i][j]$를 곱해 들어갑니다.
+
+// %%
+function bpttJacobian(h: rl.tf.Tensor1D, Whh: rl.tf.Tensor2D): rl.tf.Tensor2D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor2D`
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("03-3", bpttJacobian);

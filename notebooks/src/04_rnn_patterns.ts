@@ -96,8 +96,7 @@ console.log(`one-to-one: validation MSE ${mseOneToOne.toFixed(4)} (always predic
 // 이미지 한 장에서 단어 시퀀스를 만드는 캡셔닝처럼, 숫자 하나(각주파수 angular frequency w)에서 사인파
 // sin(w·t), t = 1..12를 만듭니다. 입력은 시간 축이 없으므로 `RepeatVector(12)`가 같은 벡터를 12번 복사해
 // `[batch, 12, 1]`로 만들고, `returnSequences: true`인 LSTM이 스텝마다 출력을 내며, `timeDistributed(dense)`가
-// 스텝마다 같은 밀집층을 적용해 숫자 하나씩을 냅니다. (출력에 "Orthogonal initializer ... Slowness may result"가 보이면,
-// 순환 가중치의 직교 초기화(orthogonal initializer)가 큰 행렬에서 조금 느리다는 안내일 뿐 에러가 아닙니다.)
+// 스텝마다 같은 밀집층을 적용해 숫자 하나씩을 냅니다.
 
 // %%
 const STEPS_WAVE = 12;
@@ -527,3 +526,38 @@ for (const m of [oneToOne, oneToMany, manyToOne, manyToMany, synced, hiModel, st
   m.dispose();
 }
 console.log("tensors still allocated:", tf.memory().numTensors);
+
+// %% [markdown]
+// ## 연습 문제 (exercises)
+//
+// 문제마다 빈칸(skeleton) 셀과 확인(check) 셀이 한 쌍입니다. `rl.notYet()`을 여러분의 코드로 바꾸고 두 셀을 차례로
+// 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례에서 비교하고, 틀리면 어떻게
+// 틀렸는지 알려 줍니다. 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
+//
+// ### 연습 04-1. 쌓은 순환층의 출력 모양 (shapes of a stack)
+//
+// 입력 `[batch, steps, features]`가 순환층 여러 개를 차례로 지날 때, 층마다 출력의 모양을 배열로 돌려주세요.
+// `layers[k]`는 층 k의 `units`와 `returnSequences`입니다. 모델을 만들지 말고 규칙으로 계산하세요.
+
+// %%
+function stackOutputShapes(batch: number, steps: number, features: number, layers: { units: number; returnSequences: boolean }[]): number[][] {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("04-1", stackOutputShapes);
+
+// %% [markdown]
+// ### 연습 04-2. many-to-one과 many-to-many 스택 만들기
+//
+// `units` 배열의 길이만큼 `tf.layers.simpleRNN`을 쌓은 `tf.sequential` 모델을 돌려주세요. 첫 층의 입력 모양은
+// `[steps, features]`입니다. `manyToMany`가 true면 마지막 층도 스텝마다 출력하고, false면 마지막 스텝의 출력 하나만
+// 냅니다. 확인 셀이 모델을 만들어 층마다 출력 모양을 보고, 다 본 모델은 해제합니다.
+
+// %%
+function buildStack(units: number[], steps: number, features: number, manyToMany: boolean): rl.tf.Sequential {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("04-2", buildStack);

@@ -350,3 +350,43 @@ tf.dispose([lstmParams.kernel, lstmParams.recurrentKernel, lstmParams.bias, gruP
 tf.dispose([train.x, train.y, valid.x, valid.y]);
 [stockLstm, stockGru, defaultLstm, defaultGru].forEach((l) => l.dispose());
 console.log("tensors still allocated:", tf.memory().numTensors);
+
+// %% [markdown]
+// ## 연습 문제 (exercises)
+//
+// 문제마다 빈칸(skeleton) 셀과 확인(check) 셀이 한 쌍입니다. `rl.notYet()`을 여러분의 코드로 바꾸고 두 셀을 차례로
+// 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례에서 비교하고, 틀리면 어떻게
+// 틀렸는지 알려 줍니다. 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
+//
+// ### 연습 05-1. LSTM 한 스텝, tfjs의 게이트 순서 (i, f, c, o)
+//
+// `tf.layers.lstm`은 네 게이트의 가중치를 한 행렬에 옆으로 붙여 둡니다: `kernel` `[특성, 4·units]`,
+// `recurrentKernel` `[units, 4·units]`, `bias` `[4·units]`의 열 블록이 차례로 입력 게이트 i, 망각 게이트 f,
+// 후보 c(셀 입력), 출력 게이트 o입니다. $z = x\,\mathrm{kernel} + h\,\mathrm{recurrentKernel} + \mathrm{bias}$를
+// 네 블록으로 나누고(`tf.split(z, 4, 1)`), 게이트에는 로지스틱 sigmoid를 써서 $c_t = f * c_{t-1} + i * \tanh(z_c)$,
+// $h_t = o * \tanh(c_t)$를 `{ h, c }`로 돌려주세요.
+
+// %%
+function myLstmStep(x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, c: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, recurrentKernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): { h: rl.tf.Tensor2D; c: rl.tf.Tensor2D } {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("05-1", myLstmStep);
+
+// %% [markdown]
+// ### 연습 05-2. GRU 한 스텝, 후보보다 먼저 리셋 게이트 (reset before)
+//
+// `tf.layers.gru`의 블록 순서는 갱신 게이트 z, 리셋 게이트 r, 후보 h입니다 (`kernel` `[특성, 3·units]`,
+// `recurrentKernel` `[units, 3·units]`, `bias` `[3·units]`). tfjs는 리셋 게이트를 행렬 곱 **전에** 곱합니다:
+// $\tilde{h} = \tanh(x W_h + b_h + (r * h_{t-1}) U_h)$, 그리고 $h_t = z * h_{t-1} + (1 - z) * \tilde{h}$.
+// 게이트 z, r은 $\sigma(x W + b + h U)$ (로지스틱 sigmoid)입니다. 새 은닉 상태를 돌려주세요.
+
+// %%
+function myGruStep(x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, recurrentKernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): rl.tf.Tensor2D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor2D`
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("05-2", myGruStep);

@@ -108,8 +108,8 @@ await rl.plotHeatmap(firstRows, {
 //
 // 비교용으로 02강의 다층 퍼셉트론(MLP, DNN)도 만듭니다. MLP는 이미지를 784개 숫자 한 줄로 펴서(flatten) 한 번에 보므로
 // "순서"라는 개념이 없습니다. 각 모델의 파라미터(parameter) 수를 출력합니다.
-// 순환층의 순환 가중치(recurrent kernel)는 직교 초기화(orthogonal initializer)를 쓰는데, 행렬이 크면 TensorFlow.js가
-// "Slowness may result" 경고를 출력합니다. 모델을 만들 때 한 번 조금 느릴 뿐이니 무시해도 됩니다.
+// 순환층의 순환 가중치(recurrent kernel)는 직교 초기화(orthogonal initializer)로 시작합니다. TensorFlow.js의 직교 초기화는
+// 큰 행렬에서 "Slowness may result" 경고를 내지만, rnnlab은 같은 시드에서 같은 값을 내는 초기화를 경고 없이 씁니다.
 
 // %%
 const units = rl.byProfile({ full: 128, quick: 32 });
@@ -285,7 +285,7 @@ const reloaded = await rl.loadModel("06_lecture_lstm");
 const accReloaded = (await rl.evaluate(reloaded, t.test.images, t.test.labels)).acc;
 console.log(`test accuracy: trained ${lectureAcc.toFixed(4)}, reloaded ${accReloaded.toFixed(4)} -> ${accReloaded === lectureAcc ? "the same" : "DIFFERENT"}`);
 reloaded.optimizer?.dispose();
-reloaded.dispose();
+void reloaded.dispose(); // void: dispose() returns counts that the notebook would otherwise print
 
 // %% [markdown]
 // ## 9. 정리 (clean up)
@@ -300,3 +300,39 @@ for (const m of Object.values(allModels)) {
   m.dispose();
 }
 console.log("tensors still allocated:", tf.memory().numTensors);
+
+// %% [markdown]
+// ## 연습 문제 (exercises)
+//
+// 문제마다 빈칸(skeleton) 셀과 확인(check) 셀이 한 쌍입니다. `rl.notYet()`을 여러분의 코드로 바꾸고 두 셀을 차례로
+// 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례에서 비교하고, 틀리면 어떻게
+// 틀렸는지 알려 줍니다. 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
+//
+// ### 연습 06-1. 이미지를 시퀀스로 (images as sequences)
+//
+// MNIST 파일은 이미지 n장의 픽셀을 바이트(0-255) `n × 784`개로 한 줄로 담습니다. 이것을 순환층이 읽는 모양, 곧 행 하나가
+// 한 스텝인 `[n, 28 스텝, 28 특성]` 텐서로 바꾸고 값을 0-1로 줄여(255로 나누어) 돌려주세요.
+
+// %%
+function imagesToSequences(pixels: Uint8Array, n: number): rl.tf.Tensor3D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor3D`
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("06-1", imagesToSequences);
+
+// %% [markdown]
+// ### 연습 06-2. 확률에서 예측한 숫자 (predicted digits)
+//
+// 모델의 출력 `probs`는 `[n, 10]`: 이미지마다 숫자 0-9의 확률입니다. 이미지마다 예측한 숫자를 `[n]` 텐서(또는
+// 배열)로 돌려주세요.
+
+// %%
+function predictedDigits(probs: rl.tf.Tensor2D): rl.tf.Tensor1D {
+  // tf's ops are typed as rl.tf.Tensor: return your result `as rl.tf.Tensor1D`
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("06-2", predictedDigits);

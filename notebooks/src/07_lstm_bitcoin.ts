@@ -364,9 +364,54 @@ rl.showTable(
 t5m.dispose();
 tD.dispose();
 tf.dispose([leakyTrain.x, leakyTrain.y, leakyTest.x, leakyTest.y]);
-// model.dispose() leaves an optimizer passed in by the caller (Adam's moment estimates) alone, so free it too.
-[lstm5m, logreg5m, lstmD, logregD, lstmLeaky].forEach((m) => {
-  m.optimizer?.dispose();
-  m.dispose();
-});
+// A builder's model owns its optimizer: model.dispose() frees Adam's moment estimates with the weights.
+[lstm5m, logreg5m, lstmD, logregD, lstmLeaky].forEach((m) => m.dispose());
 console.log("tensors still allocated:", tf.memory().numTensors);
+
+// %% [markdown]
+// ## 연습 문제 (exercises)
+//
+// 문제마다 빈칸(skeleton) 셀과 확인(check) 셀이 한 쌍입니다. `rl.notYet()`을 여러분의 코드로 바꾸고 두 셀을 차례로
+// 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례에서 비교하고, 틀리면 어떻게
+// 틀렸는지 알려 줍니다. 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
+//
+// ### 연습 07-1. 상승/하락 레이블 (up/down labels)
+//
+// 종가 `close`와 `horizon`(며칠 뒤를 볼지)을 받아, 날 t마다 `close[t + horizon] > close[t]`이면 1(상승), 아니면
+// 0인 레이블 배열을 돌려주세요. 가격이 그대로면 상승이 아닙니다. 미래 가격이 없는 마지막 날들에는 레이블을 만들지 않습니다.
+
+// %%
+function upDownLabelsByHand(close: number[], horizon: number): number[] {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("07-1", upDownLabelsByHand);
+
+// %% [markdown]
+// ### 연습 07-2. 미래를 엿보지 않는 창 (windows without look-ahead)
+//
+// 값 `values`에서 길이 `window`의 창 `x[k]`와 그 다음 날의 상승/하락 레이블 `y[k]`를 만드세요. 창은 그 날까지의
+// 값만 보아야 합니다: 창의 마지막 날이 "오늘"이고, 레이블은 "내일이 오늘보다 높은가"입니다. `{ x, y }`로 돌려주세요.
+
+// %%
+function makeWindowsByHand(values: number[], window: number): { x: number[][]; y: number[] } {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("07-2", makeWindowsByHand);
+
+// %% [markdown]
+// ### 연습 07-3. 모델이 넘어야 할 기준선 (majority baseline)
+//
+// 학습 구간의 레이블에서 더 흔한 클래스(같으면 1)를 골라, 시험 구간의 모든 날에 그 클래스를 예측했을 때의 정확도를
+// 돌려주세요. 위 표의 LSTM은 적어도 이 숫자를 넘어야 무언가를 배웠다고 말할 수 있습니다.
+
+// %%
+function majorityBaselineAccuracy(trainLabels: number[], testLabels: number[]): number {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("07-3", majorityBaselineAccuracy);

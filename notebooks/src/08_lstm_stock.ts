@@ -281,9 +281,6 @@ rl.showTable(
 
 // %%
 tf.dispose([train.x, train.y, test.x, test.y, trainChange.x, trainChange.y, testChange.x, testChange.y, trainOwn.x, trainOwn.y, testOwn.x, testOwn.y]);
-// model.dispose() leaves the optimizer alone (Adam's moment estimates), so free it too.
-[model, modelChange, modelOwn].forEach((m) => {
-  m.optimizer?.dispose();
-  m.dispose();
-});
+// A builder's model owns its optimizer: model.dispose() frees Adam's moment estimates with the weights.
+[model, modelChange, modelOwn].forEach((m) => m.dispose());
 console.log("tensors still allocated:", tf.memory().numTensors);

@@ -1,0 +1,262 @@
+// rnnlab native kernels for the layers around the recurrent ones: BatchNormalization in training over [N, C] rows
+// (statistics per channel, the last axis, as tf.layers' default axis -1) and Dropout's multiply by a random mask.
+//
+// Each is one or two passes over plain float arrays, where tfjs runs a dozen ops (moments, batchNorm and their
+// autodiff gradients; randomUniform, floor, add, div, mul). NaN and Infinity propagate as in tf.layers without relying
+// on any fast-math flag: no comparisons or clamps touch the data, channel sums are plain additions (a NaN or an
+// infinity in a channel spoils that channel's statistics, as tf.moments does), the per-channel 1/sqrt(var + eps) is
+// computed in double (sqrt(Inf) = Inf, 1/Inf = 0, as tf's rsqrt), and dropped positions are multiplied by 0 (not
+// replaced by 0), so NaN * 0 = NaN as in tf.dropout.
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+#define NCHECK(call)                                                              \
+  do {                                                                            \
+    if ((call) != napi_ok) {                                                      \
+      napi_throw_error(env, nullptr, "rnnlab_native: N-API call failed: " #call); \
+      return nullptr;                                                             \
+    }                                                                             \
+  } while (0)
+
+// A Float32Array argument; its length is returned, or it must be `expected` when that is not 0.
+bool floatArg(napi_env env, napi_value v, size_t expected, const char* what, float** data, size_t* length) {
+  bool isTyped = false;
+  napi_is_typedarray(env, v, &isTyped);
+  napi_typedarray_type type = napi_int8_array;
+  size_t n = 0;
+  void* ptr = nullptr;
+  if (isTyped) napi_get_typedarray_info(env, v, &type, &n, &ptr, nullptr, nullptr);
+  if (!isTyped || type != napi_float32_array || (expected && n != expected)) {
+    std::string msg = std::string("rnnlab_native: ") + what + " must be a Float32Array" +
+                      (expected ? " of " + std::to_string(expected) + " floats" : "") +
+                      (isTyped && type == napi_float32_array ? ", got " + std::to_string(n) : "");
+    napi_throw_type_error(env, nullptr, msg.c_str());
+    return false;
+  }
+  *data = static_cast<float*>(ptr);
+  if (length) *length = n;
+  return true;
+}
+
+bool numberArg(napi_env env, napi_value v, const char* what, double* out) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, nullptr, (std::string("rnnlab_native: ") + what + " must be a number").c_str());
+    return false;
+  }
+  return true;
+}
+
+napi_value floats(napi_env env, size_t n, float** data) {
+  napi_value ab, ta;
+  void* ptr = nullptr;
+  if (napi_create_arraybuffer(env, n * sizeof(float), &ptr, &ab) != napi_ok) return nullptr;
+  if (napi_create_typedarray(env, napi_float32_array, n, ab, 0, &ta) != napi_ok) return nullptr;
+  *data = static_cast<float*>(ptr);
+  return ta;
+}
+
+napi_value arrayOf(napi_env env, std::initializer_list<napi_value> items) {
+  napi_value res;
+  if (napi_create_array_with_length(env, items.size(), &res) != napi_ok) return nullptr;
+  uint32_t k = 0;
+  for (napi_value v : items) {
+    if (!v || napi_set_element(env, res, k++, v) != napi_ok) {
+      napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
+      return nullptr;
+    }
+  }
+  return res;
+}
+
+// x [N, C] -> mean[C], var[C] (biased, as tf.moments): sums in double, the deviations and squares in float as tf.
+void moments(const float* x, size_t N, size_t C, float* mean, float* var) {
+  std::vector<double> acc(C, 0.0);
+  for (size_t n = 0; n < N; n++) {
+    const float* r = x + n * C;
+    for (size_t c = 0; c < C; c++) acc[c] += r[c];
+  }
+  for (size_t c = 0; c < C; c++) mean[c] = (float)(acc[c] / (double)N), acc[c] = 0.0;
+  for (size_t n = 0; n < N; n++) {
+    const float* r = x + n * C;
+    for (size_t c = 0; c < C; c++) {
+      float d = r[c] - mean[c];
+      acc[c] += d * d;
+    }
+  }
+  for (size_t c = 0; c < C; c++) var[c] = (float)(acc[c] / (double)N);
+}
+
+// 1 / sqrt(var + eps) per channel, in double: no reciprocal-sqrt approximation, Inf -> 0, NaN -> NaN.
+void invStd(const float* var, size_t C, double eps, float* out) {
+  for (size_t c = 0; c < C; c++) out[c] = (float)(1.0 / std::sqrt((double)var[c] + eps));
+}
+
+// bnForward(x, C, gamma, beta, eps) -> [y, mean, var]: y = (x - mean) / sqrt(var + eps) * gamma + beta, statistics of
+// this batch over the rows of x [N, C].
+napi_value BnForward(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc != 5) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: bnForward(x, C, gamma, beta, eps)");
+    return nullptr;
+  }
+  double Cd = 0, eps = 0;
+  float *x, *gamma, *beta;
+  size_t len = 0;
+  if (!numberArg(env, argv[1], "C", &Cd) || !numberArg(env, argv[4], "eps", &eps)) return nullptr;
+  const size_t C = (size_t)Cd;
+  if (C == 0 || !floatArg(env, argv[0], 0, "x", &x, &len) || !floatArg(env, argv[2], C, "gamma", &gamma, nullptr) ||
+      !floatArg(env, argv[3], C, "beta", &beta, nullptr))
+    return nullptr;
+  if (len % C) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: x's length must be a multiple of C");
+    return nullptr;
+  }
+  const size_t N = len / C;
+  float *y, *mean, *var;
+  napi_value yv = floats(env, len, &y), mv = floats(env, C, &mean), vv = floats(env, C, &var);
+  if (!yv || !mv || !vv) {
+    napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
+    return nullptr;
+  }
+  moments(x, N, C, mean, var);
+  std::vector<float> is(C), scale(C);
+  invStd(var, C, eps, is.data());
+  for (size_t c = 0; c < C; c++) scale[c] = is[c] * gamma[c];
+  for (size_t n = 0; n < N; n++) {
+    const float* r = x + n * C;
+    float* o = y + n * C;
+    for (size_t c = 0; c < C; c++) o[c] = (r[c] - mean[c]) * scale[c] + beta[c];
+  }
+  return arrayOf(env, {yv, mv, vv});
+}
+
+// bnBackward(x, dy, C, mean, var, gamma, eps) -> [dx, dgamma, dbeta] of the training-mode forward pass, the batch's
+// statistics differentiated too: dx = gamma / sqrt(var + eps) * (dy - mean(dy) - xhat * mean(dy * xhat)).
+napi_value BnBackward(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc != 7) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: bnBackward(x, dy, C, mean, var, gamma, eps)");
+    return nullptr;
+  }
+  double Cd = 0, eps = 0;
+  if (!numberArg(env, argv[2], "C", &Cd) || !numberArg(env, argv[6], "eps", &eps)) return nullptr;
+  const size_t C = (size_t)Cd;
+  float *x, *dy, *mean, *var, *gamma;
+  size_t len = 0;
+  if (C == 0 || !floatArg(env, argv[0], 0, "x", &x, &len)) return nullptr;
+  if (len % C) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: x's length must be a multiple of C");
+    return nullptr;
+  }
+  if (!floatArg(env, argv[1], len, "dy", &dy, nullptr) || !floatArg(env, argv[3], C, "mean", &mean, nullptr) ||
+      !floatArg(env, argv[4], C, "var", &var, nullptr) || !floatArg(env, argv[5], C, "gamma", &gamma, nullptr))
+    return nullptr;
+  const size_t N = len / C;
+  float *dx, *dg, *db;
+  napi_value dxv = floats(env, len, &dx), dgv = floats(env, C, &dg), dbv = floats(env, C, &db);
+  if (!dxv || !dgv || !dbv) {
+    napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
+    return nullptr;
+  }
+  std::vector<float> is(C);
+  invStd(var, C, eps, is.data());
+  std::vector<double> sdy(C, 0.0), sdyx(C, 0.0);
+  for (size_t n = 0; n < N; n++) {
+    const float* r = x + n * C;
+    const float* g = dy + n * C;
+    for (size_t c = 0; c < C; c++) {
+      float xh = (r[c] - mean[c]) * is[c];
+      sdy[c] += g[c];
+      sdyx[c] += g[c] * xh;
+    }
+  }
+  std::vector<float> a(C), b(C), k(C);
+  for (size_t c = 0; c < C; c++) {
+    db[c] = (float)sdy[c];
+    dg[c] = (float)sdyx[c];
+    k[c] = gamma[c] * is[c];
+    a[c] = (float)(sdy[c] / (double)N);
+    b[c] = (float)(sdyx[c] / (double)N);
+  }
+  for (size_t n = 0; n < N; n++) {
+    const float* r = x + n * C;
+    const float* g = dy + n * C;
+    float* o = dx + n * C;
+    for (size_t c = 0; c < C; c++) {
+      float xh = (r[c] - mean[c]) * is[c];
+      o[c] = k[c] * (g[c] - a[c] - xh * b[c]);
+    }
+  }
+  return arrayOf(env, {dxv, dgv, dbv});
+}
+
+// murmur3's finaliser: a well-mixed 32-bit value per element index, for any seed.
+inline uint32_t mix(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+// dropout(x, rate, seed) -> x * mask, mask = 1 / (1 - rate) where u >= rate and 0 elsewhere, u uniform in [0, 1)
+// from (seed, index): the same seed gives the same mask, so the backward pass calls it again on dy.
+napi_value Dropout(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc != 3) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: dropout(x, rate, seed)");
+    return nullptr;
+  }
+  float* x;
+  size_t len = 0;
+  double rate = 0, seedD = 0;
+  if (!floatArg(env, argv[0], 0, "x", &x, &len) || !numberArg(env, argv[1], "rate", &rate) || !numberArg(env, argv[2], "seed", &seedD))
+    return nullptr;
+  if (!(rate >= 0 && rate < 1)) {
+    napi_throw_range_error(env, nullptr, "rnnlab_native: dropout's rate must be in [0, 1)");
+    return nullptr;
+  }
+  float* y;
+  napi_value yv = floats(env, len, &y);
+  if (!yv) {
+    napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
+    return nullptr;
+  }
+  const uint32_t seed = (uint32_t)(uint64_t)seedD;
+  // u >= rate <=> (h >> 8) >= ceil(rate * 2^24): an integer threshold, so the comparison never touches a float.
+  const uint32_t threshold = (uint32_t)std::ceil(rate * 16777216.0);
+  const float scale = (float)(1.0 / (1.0 - rate));
+  const uint32_t s = mix(seed ^ 0x9e3779b9u);
+  for (size_t i = 0; i < len; i++) {
+    uint32_t keep = (mix((uint32_t)i * 0x9e3779b9u + s) >> 8) >= threshold;
+    y[i] = x[i] * (scale * (float)keep);
+  }
+  return yv;
+}
+
+}  // namespace
+
+// Adds bnForward, bnBackward and dropout to the addon's exports (called from rnn.cc's Init).
+napi_status RegisterNormKernels(napi_env env, napi_value exports) {
+  napi_status st;
+  napi_value fn;
+  const std::pair<const char*, napi_callback> fns[] = {{"bnForward", BnForward}, {"bnBackward", BnBackward}, {"dropout", Dropout}};
+  for (const auto& f : fns) {
+    if ((st = napi_create_function(env, f.first, NAPI_AUTO_LENGTH, f.second, nullptr, &fn)) != napi_ok) return st;
+    if ((st = napi_set_named_property(env, exports, f.first, fn)) != napi_ok) return st;
+  }
+  return napi_ok;
+}
