@@ -190,6 +190,109 @@ const PATCHES = [
       },
     ],
   },
+  {
+    id: "interrupt-stop",
+    file: "dist/executor.js",
+    what: "Interrupt asks a running cell to stop (training stops at the next batch) and ends it with one line, no stack",
+    // tslab's Interrupt (Jupyter sends SIGINT) only stopped waiting for the cell: it printed "Error: Interrupted
+    // asynchronously" with a stack from the executor while the cell's code (a training loop) went on in the
+    // background, changing the model and using the CPU. Now the first Interrupt sets a stop request,
+    // globalThis[Symbol.for("tslab.interrupt")].requested, which code that trains reads between batches (rnnlab
+    // does, for rl.fit and tfjs's fit, fitDataset and trainOnBatch); the cell then ends by itself. Only a cell
+    // still running after graceMs (1 s; code that is training may raise it to cover one batch) is abandoned as
+    // before; a second Interrupt abandons it at once. An error named "Interrupted", tslab's own abandonment and
+    // an interrupted synchronous cell each end the cell with one line instead of a stack.
+    hunks: [
+      {
+        find: `    function interrupt() {
+        rejectInterruptPromise(interrupted);
+        resetInterruptPromise();
+    }
+`,
+        replace: `    /* rnnlab patch (scripts/patch-tslab.js): Interrupt first asks the running cell to stop (see rnnlabInterrupt) */
+    const rnnlabInterrupt = (globalThis[Symbol.for("tslab.interrupt")] = globalThis[Symbol.for("tslab.interrupt")] || { requested: false, graceMs: 1000 });
+    let rnnlabRunning = false;
+    let rnnlabGrace = null;
+    function interrupt() {
+        if (rnnlabRunning && !rnnlabInterrupt.requested) {
+            rnnlabInterrupt.requested = true;
+            rnnlabGrace = setTimeout(rnnlabAbandon, Math.max(0, Number(rnnlabInterrupt.graceMs) || 0));
+            return;
+        }
+        rnnlabAbandon();
+    }
+    function rnnlabAbandon() {
+        clearTimeout(rnnlabGrace);
+        rnnlabGrace = null;
+        rejectInterruptPromise(interrupted);
+        resetInterruptPromise();
+    }
+    /* rnnlab patch: how an interrupted cell ends: one line, no stack trace */
+    function rnnlabReport(e) {
+        if (e === interrupted) {
+            console.error("Interrupted: the cell did not stop within %s s; it was left running in the background (restart the kernel if the CPU stays busy)", (Number(rnnlabInterrupt.graceMs) || 0) / 1000);
+        }
+        else if (e && e.name === "Interrupted" && typeof e.message === "string") {
+            console.error("Interrupted: %s", e.message);
+        }
+        else if (e && e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
+            console.error("Interrupted: the cell stopped where it was");
+        }
+        else {
+            console.error(e);
+        }
+    }
+`,
+      },
+      {
+        find: `        let promise = null;
+        try {
+`,
+        replace: `        let promise = null;
+        /* rnnlab patch: a new cell starts with no stop request and the default grace */
+        rnnlabInterrupt.requested = false;
+        rnnlabInterrupt.graceMs = 1000;
+        try {
+`,
+      },
+      {
+        find: `        catch (e) {
+            console.error(e);
+            return false;
+        }
+        if (promise) {
+            try {
+                await Promise.race([promise, interruptPromise]);
+            }
+            catch (e) {
+                console.error(e);
+                return false;
+            }
+        }
+`,
+        replace: `        catch (e) {
+            rnnlabReport(e);
+            return false;
+        }
+        if (promise) {
+            rnnlabRunning = true;
+            try {
+                await Promise.race([promise, interruptPromise]);
+            }
+            catch (e) {
+                rnnlabReport(e);
+                return false;
+            }
+            finally {
+                rnnlabRunning = false;
+                clearTimeout(rnnlabGrace);
+                rnnlabGrace = null;
+            }
+        }
+`,
+      },
+    ],
+  },
 ];
 
 function count(text, piece) {

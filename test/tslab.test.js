@@ -1,7 +1,8 @@
 "use strict";
 // tslab's rough edges that scripts/patch-tslab.js fixes at install (scripts/setup.js runs it after `npm install`):
 // an object shorthand naming an earlier cell's variable, sends on closed sockets at kernel shutdown, the status
-// shown while cells are queued, and the empty line a figure cell printed.
+// shown while cells are queued, the empty line a figure cell printed, and an Interrupt that abandoned a running
+// cell instead of asking it to stop (test/interrupt.test.js: the same through the real kernel, with training).
 // Cells run through tslab's own converter and executor, and the shutdown through tslab's own ZmqServer, each in a
 // child process (tslab's executor sets globals). Every case also runs on tslab's text as published (the patches
 // undone in memory), where it must fail: that shows each test catches what its patch fixes.
@@ -513,5 +514,97 @@ describe("tslab: a cell's last value that prints as nothing adds no empty line",
     assert.deepStrictEqual(after[2].logs, [{ n: 1 }]);
     assert.deepStrictEqual(after[3].logs, [""]);
     assert.deepStrictEqual(after[4].logs, [7]);
+  });
+});
+
+// tslab's executor (as installed, or as published) runs cells in a child; the parent's script interrupts them the
+// way the kernel's SIGINT handler does (executor.interrupt()). Each cell's result: ok, its error text, and the
+// value of globalThis.steps shortly after it ended (does its loop still run?).
+const INTERRUPT_CHILD = `${LOADER}
+const util = require("util");
+const { createConverter } = require(path.join(TSLAB, "dist", "converter"));
+const { createExecutor } = loadTslab("executor");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+  const cells = JSON.parse(process.argv[1]);
+  let node;
+  const convs = { get node() { return (node = node || createConverter({ isJS: false, isBrowser: false })); }, close() { if (node) node.close(); } };
+  let errors, logs;
+  const executor = createExecutor(process.cwd(), convs, { log: (...a) => logs.push(util.format(...a)), error: (...a) => errors.push(util.format(...a)) });
+  const out = [];
+  for (const cell of cells) {
+    errors = [];
+    logs = [];
+    const t0 = Date.now();
+    const timer = cell.interruptAfter != null ? setTimeout(() => executor.interrupt(), cell.interruptAfter) : null;
+    const ok = await executor.execute(cell.code);
+    clearTimeout(timer);
+    const seconds = (Date.now() - t0) / 1000;
+    const stepsAtEnd = globalThis.steps;
+    await sleep(300);
+    out.push({ ok, error: errors.join("\\n"), logs, seconds, stepsAtEnd, stepsLater: globalThis.steps });
+  }
+  executor.close();
+  process.stdout.write("\\n@@RESULT@@" + JSON.stringify(out));
+  process.exit(0);
+})().catch((e) => { console.error(e); process.exit(2); });
+`;
+
+function runInterrupted(cells, { unpatched = false } = {}) {
+  const r = spawnSync(process.execPath, ["-e", INTERRUPT_CHILD, JSON.stringify(cells)], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120000,
+    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
+  });
+  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
+  assert.ok(r.status === 0 && at >= 0, `the interrupt child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+}
+
+describe("tslab: Interrupt asks a running cell to stop (no abandoned loop, no stack trace)", function () {
+  this.timeout(120000);
+  // A loop that reads the stop request between its steps, as rnnlab's training does, then ends the cell.
+  const COOPERATIVE = {
+    code: `(globalThis as any).steps = 0;
+const request = (globalThis as any)[Symbol.for("tslab.interrupt")];
+while (!request?.requested) { (globalThis as any).steps++; await new Promise((r) => setImmediate(r)); }
+throw Object.assign(new Error("stopped at step " + (globalThis as any).steps), { name: "Interrupted" });`,
+    interruptAfter: 300,
+  };
+  const STUCK = { code: "await new Promise((r) => setTimeout(r, 60000));", interruptAfter: 300 };
+  const AFTER = { code: `"requested: " + String((globalThis as any)[Symbol.for("tslab.interrupt")]?.requested)` };
+  let patched;
+  let unpatched;
+  before(() => {
+    patched = runInterrupted([COOPERATIVE, AFTER, STUCK, AFTER]);
+    unpatched = runInterrupted([COOPERATIVE, STUCK], { unpatched: true });
+  });
+
+  it("a loop that reads the request stops, and the cell ends with its one line", () => {
+    const [cell] = patched;
+    assert.strictEqual(cell.ok, false);
+    assert.match(cell.error, /^Interrupted: stopped at step \d+$/);
+    assert.strictEqual(cell.stepsLater, cell.stepsAtEnd, "the loop has ended");
+    // As published: the cell is abandoned with a stack trace and its loop goes on.
+    const [before] = unpatched;
+    assert.strictEqual(before.ok, false);
+    assert.match(before.error, /^Error: Interrupted asynchronously\n\s+at /);
+    assert.ok(before.stepsLater > before.stepsAtEnd, "as published, the loop keeps running after the cell ended");
+  });
+
+  it("the next cell starts with no stop request", () => {
+    assert.ok(patched[1].ok);
+    assert.deepStrictEqual(patched[1].logs, ["requested: false"]);
+    assert.deepStrictEqual(patched[3].logs, ["requested: false"]);
+  });
+
+  it("a cell that does not stop is abandoned after the grace period, with one line", () => {
+    const cell = patched[2];
+    assert.strictEqual(cell.ok, false);
+    assert.match(cell.error, /^Interrupted: the cell did not stop within 1 s; it was left running in the background/);
+    assert.ok(!cell.error.includes("\n"), cell.error);
+    assert.ok(cell.seconds >= 1.2, `abandoned only after the grace period (${cell.seconds} s)`);
+    assert.match(unpatched[1].error, /^Error: Interrupted asynchronously\n\s+at /);
   });
 });

@@ -6,6 +6,7 @@ export * from "./display";
 export * from "./plot";
 export * from "./progress";
 export * from "./train";
+export * from "./interrupt";
 export * from "./scratch";
 export * from "./layers";
 export { orthogonal, QuietOrthogonal } from "./initializers";

@@ -83,6 +83,14 @@ export class TrainingProgress {
     else this.out.update(line);
   }
 
+  /** The run ended early (an Interrupt): the same display, with where it stopped. */
+  stopped(where: string): void {
+    const total = (Date.now() - this.started) / 1000;
+    const line = `${this.name}: ${where}; ${this.rows.length} epoch(s) finished in ${total.toFixed(1)} s`;
+    if (this.notebook) this.render(line);
+    else this.out.update(line);
+  }
+
   private render(status: string): void {
     // A long run keeps the live table short: the last epochs are what one watches.
     const shown = this.rows.slice(-MAX_ROWS);

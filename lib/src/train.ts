@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { TrainingProgress } from "./progress";
 import { plotTrainingCurves, Figure } from "./plot";
 import { saveModel } from "./modelfiles";
+import { Interrupted, recordStop, stopRequested } from "./interrupt";
 
 export type Tensors = tf.Tensor | tf.Tensor[];
 
@@ -222,7 +223,6 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
   let waited = 0;
   const guard = new NanGuard(model, name, xs, batchSize);
   let epochNow = 0;
-  let batchesThisEpoch = 0;
 
   const started = Date.now();
   const history: Record<string, number[]> = {};
@@ -233,6 +233,8 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
     checkpointUrl = await saveModel(model, opts.checkpoint);
   };
   const user = opts.callbacks ?? {};
+  const batchesPerEpoch = Math.ceil(nTrain / batchSize);
+  let lastBatch = -1;
   try {
     await model.fit(x, y, {
       epochs,
@@ -252,15 +254,16 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
           await user.onBatchBegin?.(batch, logs);
         },
         onBatchEnd: async (batch, logs) => {
-          batchesThisEpoch = batch + 1;
           if (await guard.batchEnd(epochNow, batch, logs?.loss)) model.stopTraining = true;
+          lastBatch = batch;
           progress?.batchEnd(batch, logs as Record<string, number>);
           await user.onBatchEnd?.(batch, logs);
         },
         onEpochEnd: async (epoch, logs = {}) => {
+          if (stoppedMidEpoch(lastBatch, batchesPerEpoch)) return; // an Interrupt: the epoch did not finish
           for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v as number);
           progress?.epochEnd(epoch, logs as Record<string, number>);
-          if (guard.problem || (await guard.epochEnd(epoch, batchesThisEpoch))) {
+          if (guard.problem || (await guard.epochEnd(epoch, lastBatch + 1))) {
             model.stopTraining = true;
             return;
           }
@@ -290,6 +293,9 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
       model.setWeights(bestWeights);
       await checkpoint((history.loss ?? []).length); // the checkpoint holds what fit returns: the best epoch's weights
     }
+  } catch (e) {
+    if (e instanceof Interrupted) throw fitInterrupted(e, { name, history, started, nTrain, progress, checkpointUrl });
+    throw e;
   } finally {
     bestWeights?.forEach((t) => t.dispose());
     guard.dispose();
@@ -311,6 +317,34 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
   );
   if (opts.plot) result.figure = await plotTrainingCurves(history, { title: `${name}: training curves` });
   return result;
+}
+
+/** True after an Interrupt that stopped training before the epoch's last batch. */
+function stoppedMidEpoch(lastBatch: number, batchesPerEpoch: number): boolean {
+  return stopRequested() && lastBatch + 1 < batchesPerEpoch;
+}
+
+/**
+ * rl.fit stopped by an Interrupt: the progress says where, rl.lastInterrupted() holds the finished epochs' result,
+ * and the error's one line says what is kept (the model's weights at the stop; a checkpoint of the last finished epoch).
+ */
+function fitInterrupted(
+  e: Interrupted,
+  run: { name: string; history: Record<string, number[]>; started: number; nTrain: number; progress?: TrainingProgress; checkpointUrl?: string },
+): Interrupted {
+  const seconds = (Date.now() - run.started) / 1000;
+  const epochsRun = (run.history.loss ?? []).length;
+  const result: FitResult = { name: run.name, history: run.history, epochs: epochsRun, seconds, samplesPerSecond: (run.nTrain * epochsRun) / Math.max(seconds, 1e-9) };
+  const place = e.at.epoch ? `epoch ${e.at.epoch}, batch ${e.at.batch}${e.at.batches ? ` of ${e.at.batches}` : ""}` : "its next batch";
+  run.progress?.stopped(`stopped at ${place} (Interrupt)`);
+  const saved = run.checkpointUrl ? `; checkpoint ${run.checkpointUrl} holds epoch ${epochsRun}` : "";
+  const stop = new Interrupted(
+    `fit(${run.name}) stopped at ${place}; the model keeps its weights; ${epochsRun} epoch${epochsRun === 1 ? "" : "s"} finished (their history: rl.lastInterrupted().history)${saved}`,
+    e.at,
+    run.history,
+  );
+  stop.result = result;
+  return recordStop(stop);
 }
 
 /** Predicted class per sample (argmax of the model's output), computed in batches, as plain numbers. */
