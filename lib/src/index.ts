@@ -9,6 +9,7 @@ export * from "./train";
 export * from "./scratch";
 export * from "./layers";
 export * from "./models";
+export * from "./optimizers";
 export * from "./metrics";
 export * from "./mnist";
 export * from "./candles";
