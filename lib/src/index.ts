@@ -1,6 +1,7 @@
 // rnnlab: the shared library behind the course's notebooks. Each module has one job.
 export * from "./runtime";
 export * from "./profile";
+export * from "./results";
 export * from "./random";
 export * from "./display";
 export * from "./plot";
