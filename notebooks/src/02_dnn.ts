@@ -152,7 +152,7 @@ console.log("train:", data.train.images.shape, data.train.labels.shape, " test:"
 //
 // 28×28 이미지를 784개짜리 벡터로 펴고(flatten) → Dense(128, ReLU) → Dense(10, softmax). 소프트맥스(softmax)는 10개 출력을 합이 1인
 // 확률로 바꿉니다: 숫자별 "이 숫자일 확률". 이미지를 펴는 순간 "어느 픽셀이 어느 픽셀 옆에 있는지"는 모델에게 사라집니다. 06 노트북의 RNN은
-// 같은 이미지를 위에서 아래로 한 줄(28 픽셀)씩, 28 타임 스텝(time step)의 시퀀스로 읽습니다.
+// 같은 이미지를 위에서 아래로 한 줄(28 픽셀)씩, 28 시간 단계(time step)의 시퀀스로 읽습니다.
 
 // %%
 const mlp = tf.sequential({
