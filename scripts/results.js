@@ -38,20 +38,25 @@ function proseFiles() {
 
 /**
  * The prose lines of a file, with their line numbers: a notebook source's markdown cells (lines after
- * `// %% [markdown]` up to the next `// %%`, without the leading `// `), a Markdown file's lines outside code blocks
- * and tables (tables and code blocks print a command's output, named next to them).
+ * `// %% [markdown]` up to the next `// %%`, without the leading `// `) and a Markdown file's lines, both outside
+ * code blocks and tables (code is code, and tables print a command's output, named next to them).
  */
 function proseLines(file, text) {
   const lines = text.split("\n");
   const out = [];
   if (file.endsWith(".ts")) {
     let inMd = false;
+    let inCode = false;
     lines.forEach((l, i) => {
       if (l.startsWith("// %%")) {
         inMd = l.startsWith("// %% [markdown]");
+        inCode = false;
         return;
       }
-      if (inMd && l.startsWith("//")) out.push({ line: i + 1, text: l.replace(/^\/\/ ?/, "") });
+      if (!inMd || !l.startsWith("//")) return;
+      const text = l.replace(/^\/\/ ?/, "");
+      if (/^\s*```/.test(text)) inCode = !inCode;
+      else if (!inCode && !/^\s*\|/.test(text)) out.push({ line: i + 1, text });
     });
   } else {
     let inCode = false;
