@@ -98,6 +98,14 @@ console.log(`one-to-one: validation MSE ${mseOneToOne.toFixed(4)} (always predic
 // `[batch, 12, 1]`로 만들고, `returnSequences: true`인 LSTM이 스텝마다 출력을 내며, `timeDistributed(dense)`가
 // 스텝마다 같은 밀집층을 적용해 숫자 하나씩을 냅니다. (출력에 "Orthogonal initializer ... Slowness may result"가 보이면,
 // 순환 가중치의 직교 초기화(orthogonal initializer)가 큰 행렬에서 조금 느리다는 안내일 뿐 에러가 아닙니다.)
+//
+// 위의 Karpathy 그림과 코드는 한 곳이 다릅니다. 그림의 one-to-many는 입력을 **첫 시간 단계에만** 넣고, 그 뒤의 단계는
+// 이전 은닉 상태만으로 출력을 이어 갑니다. 코드는 `RepeatVector`로 같은 입력을 **모든 시간 단계에** 넣습니다. Keras와
+// TensorFlow.js의 순환층은 단계마다 입력 벡터를 하나씩 받아야 하므로, 이렇게 복사해 넣는 것이 가장 짧은 코드이고
+// 학습도 쉽습니다: 모든 단계가 w를 직접 보므로 w를 은닉 상태에 담아 12단계 동안 들고 갈 필요가 없습니다. 그림과 똑같이
+// 하려면 입력을 `[w, 0, 0, ..., 0]`처럼 첫 단계에만 w를 두고 나머지를 0으로 채운 12단계 시퀀스로 만들면 됩니다. 그러면
+// 같은 LSTM이 w를 기억해 파형 전체를 그려야 하므로 더 어려운 과제가 됩니다. 두 방식 모두 "입력 하나 → 출력 시퀀스"라는
+// 모양은 같습니다.
 
 // %%
 const STEPS_WAVE = 12;

@@ -152,6 +152,29 @@ console.log(`lecture's lab (LTC target, 1-minute bars, test scaled with its own 
 console.log(`here (BTC target, 5-minute bars, train statistics only): LSTM ${rows5mTable[3].accuracy.toFixed(4)}, majority class ${rows5mTable[0].accuracy.toFixed(4)}`);
 
 // %% [markdown]
+// 정확도 말고도 학습의 양이 다릅니다. 실습의 학습 출력(`92770/92770`, 에포크 10번)에 따르면 실습은 학습 창 92,770개로
+// 10 에포크를 돌렸고, 검증 구간 없이 마지막 5%만 떼어 두었습니다. 이 노트북의 데이터는 5분봉이라 봉 수 자체가
+// 적고, 그중 5%를 검증 구간으로 더 떼며, 에포크도 3번입니다. 아래 셀이 창 수와 가중치 갱신(update) 횟수를 나란히
+// 계산합니다. 갱신 횟수가 적으면 같은 모델도 덜 배운 상태에서 멈춥니다. 이것이 이 노트북의 LSTM이 실습의 숫자에 못
+// 미치는 첫 번째 이유이고, 두 번째 이유는 위에서 본 표준화 방식(실습은 테스트 구간을 자기 통계로 표준화)입니다.
+
+// %%
+// Source: the lab's training output, "92770/92770" samples per epoch for 10 epochs at batch 64, no validation data.
+const LAB_TRAIN_WINDOWS = 92770;
+const LAB_EPOCHS = 10;
+const updates = (windows: number, epochs: number, batch: number) => Math.ceil(windows / batch) * epochs;
+const total5m = ds5m.train.n + ds5m.val.n + ds5m.test.n;
+rl.showTable(
+  [
+    { run: "the lecture's lab (reported)", bars: "1-minute", "training windows": LAB_TRAIN_WINDOWS, "validation windows": 0, epochs: LAB_EPOCHS, "weight updates (batch 64)": updates(LAB_TRAIN_WINDOWS, LAB_EPOCHS, 64) },
+    { run: `this notebook (${rl.profile()})`, bars: "5-minute", "training windows": ds5m.train.n, "validation windows": ds5m.val.n, epochs: fit5m.epochs, "weight updates (batch 64)": updates(ds5m.train.n, fit5m.epochs, 64) },
+  ],
+  { title: "How much training: the lab against this notebook" },
+);
+console.log(`training windows: ${(LAB_TRAIN_WINDOWS / ds5m.train.n).toFixed(1)}x fewer here; weight updates: ${(updates(LAB_TRAIN_WINDOWS, LAB_EPOCHS, 64) / updates(ds5m.train.n, fit5m.epochs, 64)).toFixed(1)}x fewer here`);
+console.log(`this notebook's split of ${total5m.toLocaleString("en-US")} windows: train ${(ds5m.train.n / total5m * 100).toFixed(1)}%, validation ${(ds5m.val.n / total5m * 100).toFixed(1)}%, test ${(ds5m.test.n / total5m * 100).toFixed(1)}% (the lab: 95% train, 5% test)`);
+
+// %% [markdown]
 // 혼동 행렬(confusion matrix)은 LSTM이 한쪽 클래스만 말하고 있는지 보여 줍니다. 한 열이 거의 비어 있다면 그 모델은
 // 사실상 다수 클래스 기준선과 같은 일을 하고 있는 것입니다.
 
