@@ -91,6 +91,7 @@ function checkText(file, text, results) {
     for (const m of bare.matchAll(MEASURED)) {
       const num = m[1].replace(/\s/g, "");
       if (num in QUOTED) continue;
+      if (/^0\.0*1$/.test(num)) continue; // 0.001, 0.0001: a power of ten is a setting (a learning rate), not a result
       if (/^2배$/.test(num) && /표준오차|standard error/.test(l)) continue; // a definition (2 standard errors), not a result
       problems.push(`${rel}:${line}: ${num} is neither printed by a cell (mark it <!--r:KEY-->${num}<!--/r--> after rl.record) nor quoted from a named source (QUOTED in scripts/results.js)`);
     }

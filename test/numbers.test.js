@@ -29,6 +29,7 @@ describe("numbers in prose (scripts/results.js)", function () {
       "its lecture LSTM reached 0.9665 test accuracy, the test period is 53.1% up and there is 7.5배 less data.",
       "the lecture reported 0.9826; <!--r:06.lecture_lstm.test_acc-->0.9812<!--/r--> here; `code 0.1234` is code.",
       "| 0.7150 | a table row of a command's output |",
+      "Adam with a learning rate of 0.001 is a setting, not a result.",
     ].join("\n");
     const problems = checkText(file, text, results);
     assert.strictEqual(problems.length, 5, problems.join("\n"));
