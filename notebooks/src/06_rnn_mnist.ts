@@ -179,7 +179,8 @@ console.log(`trained: ${Object.keys(runs).join(", ")}`);
 // ## 5. 평가 (evaluate)
 //
 // 에포크별 테스트 정확도를 한 표에 모읍니다. 마지막 열은 **강의가 보고한 숫자**입니다: 강의 실습의 LSTM을 같은 60,000장으로
-// 학습하고 같은 10,000장으로 평가한 한 번의 실행(run)입니다. 한 번의 실행이므로 시드가 다르면 소수 셋째 자리쯤은 달라질 수 있습니다.
+// 학습하고 같은 10,000장으로 평가한 한 번의 실행(run)입니다. 이 노트북도 시드 하나로 한 번 돌리므로, 두 실행의 작은 차이는
+// 초기 가중치와 섞는 순서가 다른 데서도 생깁니다.
 
 // %%
 // Source: the lecture's lab output (Keras, Colab), test accuracy after epochs 1, 2, 3 of one run.
