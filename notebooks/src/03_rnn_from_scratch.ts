@@ -2,7 +2,7 @@
 // # 03. 순환신경망을 처음부터 (RNN from scratch)
 //
 // 강의의 핵심 식은 두 줄입니다. 순환신경망(RNN, recurrent neural network)은 시퀀스(sequence)의 벡터 `x_t`를
-// 하나씩 읽으면서, 매 시간 스텝(time step)마다 같은 점화식(recurrence)을 적용합니다.
+// 하나씩 읽으면서, 매 시간 단계(time step)마다 같은 점화식(recurrence)을 적용합니다.
 //
 // $$h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t), \qquad y_t = W_{hy} h_t$$
 //
@@ -148,7 +148,7 @@ console.log("max |pseudocode - tensor loop| =", pseudoDiff);
 // %% [markdown]
 // ## 6. 출력 `y_t = W_hy h_t` (the output layer)
 //
-// 강의 식의 두 번째 줄은 은닉 상태를 출력으로 바꾸는 행렬입니다. 모든 시간 스텝에 같은 `W_hy`를 씁니다.
+// 강의 식의 두 번째 줄은 은닉 상태를 출력으로 바꾸는 행렬입니다. 모든 시간 단계에 같은 `W_hy`를 씁니다.
 // 케라스(Keras)에서는 RNN 층 뒤의 `Dense` 층이 이 일을 합니다. 여기서는 출력 1개짜리 `W_hy^T`(`[units, 1]`)를 손으로 만듭니다.
 
 // %%
@@ -160,7 +160,7 @@ console.log("y_t of sequence 0:", ((await y.array()) as number[][][])[0].map((v)
 // %% [markdown]
 // ### 펼친 RNN의 은닉 상태 그림 (hidden states over time)
 //
-// 첫 번째 시퀀스의 은닉 상태 4개를 시간에 따라 그립니다. 위는 히트맵(heatmap, 행 = 은닉 유닛, 열 = 시간 스텝),
+// 첫 번째 시퀀스의 은닉 상태 4개를 시간에 따라 그립니다. 위는 히트맵(heatmap, 행 = 은닉 유닛, 열 = 시간 단계),
 // 아래는 같은 숫자를 선으로 그린 것입니다. `tanh` 때문에 모든 값이 -1과 1 사이에 있습니다.
 
 // %%
@@ -218,7 +218,7 @@ console.log("returnSequences=false:", hT.shape, " max |h_T - last row by hand| =
 // %% [markdown]
 // ## 8. 시간을 거슬러 역전파 (BPTT) 와 기울기 소실 (vanishing gradients)
 //
-// 펼친 RNN은 시간 스텝 수만큼 층이 깊은 신경망과 같습니다. 학습할 때 기울기는 마지막 스텝에서 처음 스텝 쪽으로
+// 펼친 RNN은 시간 단계 수만큼 층이 깊은 신경망과 같습니다. 학습할 때 기울기는 마지막 스텝에서 처음 스텝 쪽으로
 // 거꾸로 흐르는데, 한 스텝 건널 때마다 같은 행렬 $W_{hh}$와 `tanh`의 기울기 $1 - h_t^2$ (1 이하)가 곱해집니다:
 //
 // $$\frac{\partial h_T}{\partial h_t} = \prod_{s=t+1}^{T} \mathrm{diag}(1 - h_s^2)\, W_{hh}$$
@@ -297,7 +297,16 @@ console.log(`after 49 steps: SimpleRNN ${(simpleNorms[0] / simpleNorms[longSteps
 // 위 표와 그림이 출력한 값을 읽어 보세요. SimpleRNN의 기울기는 한 스텝 거슬러 갈 때마다 위 셀이 출력한 평균 비율로
 // 줄어들고, 마지막 줄(거리 49)의 값은 거리 0의 값에 비하면 사실상 0입니다. 그 시점의 입력이 손실(loss)에 미치는 영향을
 // 학습이 "볼" 수 없다는 뜻입니다. LSTM의 기울기도 줄어들지만, 표의 두 열을 거리가 먼 줄끼리 비교해 보면 얼마나 더
-// 천천히 줄어드는지 보입니다 (가까운 거리에서는 SimpleRNN 쪽이 더 클 수도 있습니다: 중요한 것은 기울기(slope)입니다).
+// 천천히 줄어드는지 보입니다.
+//
+// 표의 첫 줄들(가까운 거리)에서는 SimpleRNN의 기울기가 LSTM보다 클 수 있습니다. 이유는 입력이 은닉 상태에 닿는 길의
+// 차이입니다. SimpleRNN에서 $x_T$는 $W_{xh}$를 한 번 거쳐 `tanh`로 바로 들어가고, 학습 전의 작은 활성값에서 `tanh`의
+// 미분은 1에 가깝습니다. LSTM에서 $x_T$는 후보 값 `tanh(k_t)`를 만든 뒤 입력 게이트 $i_t$와 곱해져 셀 상태에 들어가고,
+// 다시 $\tanh(c_t)$를 거쳐 출력 게이트 $o_t$와 곱해져서야 $h_T$가 됩니다. 학습 전의 게이트는 시그모이드(sigmoid)가
+// 0.5 근처이므로 두 게이트를 지나며 기울기가 대략 4분의 1로 작아지고, 그래서 출발점이 낮습니다. 거리가 멀어질 때
+// 중요한 것은 출발점의 높이가 아니라 로그 눈금에서 선이 내려가는 가파르기, 곧 한 스텝마다 줄어드는 비율(감소율,
+// decay rate)입니다. SimpleRNN의 선이 더 가파르게 내려가므로, 거리가 충분히 멀어지면 두 선의 순서가 바뀝니다(위 표에서 어느
+// 거리부터 바뀌는지 찾아보세요).
 //
 // **왜 LSTM이 도움이 되나?** LSTM은 은닉 상태 말고 따로 **셀 상태(cell state, carry)** `c_t`를 가지고,
 // `c_t = f_t * c_{t-1} + i_t * tanh(k_t)`로 갱신합니다. `c_{t-1}`에서 `c_t`로 가는 길에는 행렬 곱도 `tanh`도 없고

@@ -9,13 +9,13 @@
 //
 // 순서는 Keras 예제의 흐름을 따릅니다: 준비 -> 데이터 -> 모델 -> 학습 -> 평가 -> 그림. 앞부분은 강의의 5분봉 데이터,
 // 뒷부분은 2011-2025년 일봉(daily) 데이터이고, 마지막에 "하지 말아야 할 것"(누수가 있는 버전)을 일부러 돌려 봅니다.
-// 결과는 프로필(profile, `full` / `quick`)과 실행마다 조금씩 달라지므로, 결론은 항상 셀이 출력한 표를 근거로 읽습니다.
+// 결과는 프로파일(profile, `full` / `quick`)과 실행마다 조금씩 달라지므로, 결론은 항상 셀이 출력한 표를 근거로 읽습니다.
 
 // %% [markdown]
 // ## 1. 준비 (setup)
 //
 // 라이브러리를 불러오고, 백엔드(backend)를 고르고, 시드(seed)를 고정합니다. `rl.byProfile`은 `full`과 `quick`
-// 프로필에서 쓸 크기(데이터 양, 유닛 수, 에포크 수)를 고릅니다.
+// 프로파일에서 쓸 크기(데이터 양, 유닛 수, 에포크 수)를 고릅니다.
 
 // %%
 import * as rl from "rnnlab";
@@ -52,13 +52,13 @@ frame.head(3).print();
 frame.loc({ columns: ["BTC_close", "BTC_volume", "LTC_close", "LTC_volume"] }).describe().round(2).print();
 
 // %% [markdown]
-// ### 2.1 특징과 레이블 (features and labels)
+// ### 2.1 특성과 레이블 (features and labels)
 //
 // 실습과 같은 방식입니다. 여덟 개 열 각각의 변화율(`pctChange`)을 구하고, 창(window)은 60봉, 레이블(label)은
-// "3봉 뒤 BTC 종가가 지금보다 엄격하게 높으면 1(상승), 아니면 0"입니다. 마지막 5%의 시간을 시험(test) 구간으로 떼어
+// "3봉 뒤 BTC 종가가 지금보다 엄격하게 높으면 1(상승), 아니면 0"입니다. 마지막 5%의 시간을 테스트(test) 구간으로 떼어
 // 두고, 그 앞 5%는 검증(validation) 구간입니다. 표준화는 **학습 구간의 평균과 표준편차로만** 맞춥니다.
 // 6시간 빈 구간을 건너는 한 스텝은 5분이 아니라 6시간의 변화율이라는 점도 기억해 둡니다.
-// `quick` 프로필에서는 마지막 일부 봉만 씁니다(아래 셀이 몇 개인지 출력합니다).
+// `quick` 프로파일에서는 마지막 일부 봉만 씁니다(아래 셀이 몇 개인지 출력합니다).
 
 // %%
 const WINDOW_5M = 60;
@@ -74,7 +74,7 @@ const ds5m = rl.makeUpDownDataset({ features: features5m, close: close5m, window
 console.log(ds5m.report.lines);
 
 // %% [markdown]
-// 클래스 균형(class balance)부터 봅니다. 시험 구간에서 한쪽 클래스가 더 많다면, 아무것도 배우지 않고 그 클래스만
+// 클래스 균형(class balance)부터 봅니다. 테스트 구간에서 한쪽 클래스가 더 많다면, 아무것도 배우지 않고 그 클래스만
 // 말해도 그 비율만큼은 맞힙니다. 이것이 첫 번째 기준선입니다.
 
 // %%
@@ -90,8 +90,8 @@ rl.showTable(balanceRows(ds5m), { title: "5-minute BTC: class balance (1 = close
 //
 // 실습의 모델은 LSTM(128) 세 층, 각 층 뒤에 드롭아웃(dropout)과 배치 정규화(batch normalization), 그리고
 // Dense(32, relu)와 Dense(2, softmax)입니다. 옵티마이저는 Adam(학습률 1e-3), 배치 크기는 64입니다.
-// `full` 프로필은 실습과 같은 LSTM(128) 세 층을 쓰되, CPU 2코어에서 시간이 맞도록 **에포크 수만 10에서 3으로
-// 줄였습니다** (`quick` 프로필은 유닛 수도 줄입니다).
+// `full` 프로파일은 실습과 같은 LSTM(128) 세 층을 쓰되, CPU 2코어에서 시간이 맞도록 **에포크 수만 10에서 3으로
+// 줄였습니다** (`quick` 프로파일은 유닛 수도 줄입니다).
 // 실제로 쓴 값과 파라미터 수, 걸린 시간은 아래 셀이 출력합니다. 학습이 몇 분 걸리므로 `checkpoint`로 에포크가 끝날
 // 때마다 모델을 `build/models/07_lstm_5m`에 저장합니다: 커널이 중간에 죽어도 `rl.loadModel("07_lstm_5m")`로 마지막으로
 // 끝난 에포크의 모델을 되찾을 수 있습니다.
@@ -108,8 +108,8 @@ console.log(`trained ${fit5m.epochs} epoch(s) in ${fit5m.seconds.toFixed(0)} s; 
 // %% [markdown]
 // ### 2.3 기준선과 비교 (baselines)
 //
-// 같은 시험 구간에서 네 가지를 나란히 놓습니다.
-// - **다수 클래스**: 학습 구간에서 더 많았던 클래스를 시험 구간 전체에 대해 말합니다.
+// 같은 테스트 구간에서 네 가지를 나란히 놓습니다.
+// - **다수 클래스**: 학습 구간에서 더 많았던 클래스를 테스트 구간 전체에 대해 말합니다.
 // - **지속(persistence)**: "직전 3봉(15분) 동안 올랐으면 다음 3봉도 오른다". 레이블과 같은 길이의 움직임을 씁니다.
 // - **로지스틱 회귀**: 같은 60 x 8 창을 펼쳐(flatten) Dense(2, softmax) 하나로 읽습니다. 검증 구간으로 조기 종료(early stopping)합니다.
 // - **LSTM**: 위에서 학습한 모델.
@@ -152,6 +152,29 @@ console.log(`lecture's lab (LTC target, 1-minute bars, test scaled with its own 
 console.log(`here (BTC target, 5-minute bars, train statistics only): LSTM ${rows5mTable[3].accuracy.toFixed(4)}, majority class ${rows5mTable[0].accuracy.toFixed(4)}`);
 
 // %% [markdown]
+// 정확도 말고도 학습의 양이 다릅니다. 실습의 학습 출력(`92770/92770`, 에포크 10번)에 따르면 실습은 학습 창 92,770개로
+// 10 에포크를 돌렸고, 검증 구간 없이 마지막 5%만 떼어 두었습니다. 이 노트북의 데이터는 5분봉이라 봉 수 자체가
+// 적고, 그중 5%를 검증 구간으로 더 떼며, 에포크도 3번입니다. 아래 셀이 창 수와 가중치 갱신(update) 횟수를 나란히
+// 계산합니다. 갱신 횟수가 적으면 같은 모델도 덜 배운 상태에서 멈춥니다. 이것이 이 노트북의 LSTM이 실습의 숫자에 못
+// 미치는 첫 번째 이유이고, 두 번째 이유는 위에서 본 표준화 방식(실습은 테스트 구간을 자기 통계로 표준화)입니다.
+
+// %%
+// Source: the lab's training output, "92770/92770" samples per epoch for 10 epochs at batch 64, no validation data.
+const LAB_TRAIN_WINDOWS = 92770;
+const LAB_EPOCHS = 10;
+const updates = (windows: number, epochs: number, batch: number) => Math.ceil(windows / batch) * epochs;
+const total5m = ds5m.train.n + ds5m.val.n + ds5m.test.n;
+rl.showTable(
+  [
+    { run: "the lecture's lab (reported)", bars: "1-minute", "training windows": LAB_TRAIN_WINDOWS, "validation windows": 0, epochs: LAB_EPOCHS, "weight updates (batch 64)": updates(LAB_TRAIN_WINDOWS, LAB_EPOCHS, 64) },
+    { run: `this notebook (${rl.profile()})`, bars: "5-minute", "training windows": ds5m.train.n, "validation windows": ds5m.val.n, epochs: fit5m.epochs, "weight updates (batch 64)": updates(ds5m.train.n, fit5m.epochs, 64) },
+  ],
+  { title: "How much training: the lab against this notebook" },
+);
+console.log(`training windows: ${(LAB_TRAIN_WINDOWS / ds5m.train.n).toFixed(1)}x fewer here; weight updates: ${(updates(LAB_TRAIN_WINDOWS, LAB_EPOCHS, 64) / updates(ds5m.train.n, fit5m.epochs, 64)).toFixed(1)}x fewer here`);
+console.log(`this notebook's split of ${total5m.toLocaleString("en-US")} windows: train ${(ds5m.train.n / total5m * 100).toFixed(1)}%, validation ${(ds5m.val.n / total5m * 100).toFixed(1)}%, test ${(ds5m.test.n / total5m * 100).toFixed(1)}% (the lab: 95% train, 5% test)`);
+
+// %% [markdown]
 // 혼동 행렬(confusion matrix)은 LSTM이 한쪽 클래스만 말하고 있는지 보여 줍니다. 한 열이 거의 비어 있다면 그 모델은
 // 사실상 다수 클래스 기준선과 같은 일을 하고 있는 것입니다.
 
@@ -161,8 +184,8 @@ console.log(`confusion matrix (rows true down/up, columns predicted down/up): ${
 await rl.plotConfusionMatrix(cm5m, ["down", "up"], { title: "5-minute BTC, LSTM on the test period" });
 
 // %% [markdown]
-// 시험 구간의 가격 위에 LSTM의 예측을 찍습니다. 초록 위쪽 삼각형은 "오른다", 빨간 아래쪽 삼각형은 "내린다"는
-// 예측이고, 맞힌 것은 채워져 있고 틀린 것은 비어 있습니다. 점이 너무 빽빽하지 않도록 시험 구간의 마지막 일부만 그립니다.
+// 테스트 구간의 가격 위에 LSTM의 예측을 찍습니다. 초록 위쪽 삼각형은 "오른다", 빨간 아래쪽 삼각형은 "내린다"는
+// 예측이고, 맞힌 것은 채워져 있고 틀린 것은 비어 있습니다. 점이 너무 빽빽하지 않도록 테스트 구간의 마지막 일부만 그립니다.
 
 // %%
 const show5m = Math.min(240, ds5m.test.n);
@@ -202,10 +225,10 @@ try {
 }
 
 // %% [markdown]
-// 그래서 특징은 세 가지로 만듭니다. 종가의 로그 수익률(log return) `log(close_t / close_{t-1})`, 하루의 가격 폭
+// 그래서 특성은 세 가지로 만듭니다. 종가의 로그 수익률(log return) `log(close_t / close_{t-1})`, 하루의 가격 폭
 // `log(high_t / low_t)`, 그리고 거래량은 `log(volume + 1)`의 차이입니다. `+1` 덕분에 거래량 0인 날도 유한한 값이
 // 되고, 로그라서 2011년의 작은 거래량과 2025년의 큰 거래량이 같은 척도에 놓입니다. 창은 30일, 레이블은 "다음 날 종가가
-// 오늘보다 높다", 나누기는 시간 순서로 70/15/15(학습/검증/시험)이고, 표준화는 학습 구간의 통계로만 합니다.
+// 오늘보다 높다", 나누기는 시간 순서로 70/15/15(학습/검증/테스트)이고, 표준화는 학습 구간의 통계로만 합니다.
 
 // %%
 const WINDOW_D = 30;
@@ -241,7 +264,7 @@ console.log(`LSTM units ${JSON.stringify(unitsD)}: ${fitD.epochs} epoch(s) in ${
 await rl.plotTrainingCurves(fitD.history, { title: "Daily BTC: LSTM training curves" });
 
 // %% [markdown]
-// 같은 네 가지를 시험 구간에서 비교합니다. 여기서 지속 기준선은 말 그대로 "어제와 같은 방향"입니다.
+// 같은 네 가지를 테스트 구간에서 비교합니다. 여기서 지속 기준선은 말 그대로 "어제와 같은 방향"입니다.
 
 // %%
 const logregD = rl.buildLogisticRegression({ inputShape: [WINDOW_D, dsD.d] });
@@ -272,7 +295,7 @@ console.log(`confusion matrix (rows true down/up, columns predicted down/up): ${
 await rl.plotConfusionMatrix(cmD, ["down", "up"], { title: "Daily BTC, LSTM on the test period" });
 
 // %% [markdown]
-// 시험 구간의 마지막 몇 달을 가격과 함께 그립니다. 표시 방식은 5분봉 그림과 같습니다.
+// 테스트 구간의 마지막 몇 달을 가격과 함께 그립니다. 표시 방식은 5분봉 그림과 같습니다.
 
 // %%
 const showD = Math.min(150, dsD.test.n);
@@ -291,13 +314,13 @@ await rl.plotPricePredictions({
 // ## 4. 하지 말아야 할 것: 누수 (what not to do)
 //
 // 같은 5분봉 데이터와 같은 모델 구조로, 누수가 있는 두 가지 평가를 일부러 해 봅니다.
-// - **실습의 방식**: 위에서 학습한 LSTM을 그대로 두고, 시험 구간만 **시험 구간 자신의 통계로** 표준화해서 다시 평가합니다.
-// - **흔한 누수 두 가지를 함께**: 표준화를 **전체 데이터**(시험 구간 포함)로 맞추고, 창들을 **섞어서(shuffle)** 무작위로
-//   5%를 시험용으로 뽑습니다. 그러면 시험 창의 바로 앞뒤 시각의 창들이 학습에 들어가고, 그 입력에는 시험 레이블을 정하는
+// - **실습의 방식**: 위에서 학습한 LSTM을 그대로 두고, 테스트 구간만 **테스트 구간 자신의 통계로** 표준화해서 다시 평가합니다.
+// - **흔한 누수 두 가지를 함께**: 표준화를 **전체 데이터**(테스트 구간 포함)로 맞추고, 창들을 **섞어서(shuffle)** 무작위로
+//   5%를 테스트용으로 뽑습니다. 그러면 테스트 창의 바로 앞뒤 시각의 창들이 학습에 들어가고, 그 입력에는 테스트 레이블을 정하는
 //   바로 그 가격 움직임이 들어 있습니다. 이 모델은 같은 크기, 같은 에포크로 새로 학습합니다.
 //
-// 아래 셀은 정직한 숫자와 누수된 숫자를 나란히 출력합니다. 섞은 분할의 시험 창은 무작위로 뽑힌 다른 창들이므로, 각
-// 시험 세트의 다수 클래스 비율과 그것보다 얼마나 나은지(`lift over its majority`)도 함께 봅니다. 누수가 눈에 띄는
+// 아래 셀은 정직한 숫자와 누수된 숫자를 나란히 출력합니다. 섞은 분할의 테스트 창은 무작위로 뽑힌 다른 창들이므로, 각
+// 테스트 세트의 다수 클래스 비율과 그것보다 얼마나 나은지(`lift over its majority`)도 함께 봅니다. 누수가 눈에 띄는
 // 이득(2 표준오차보다 큰 차이)을 주지 않았다면 표와 마지막 두 줄이 그렇게 말할 것이고, 그때는 "이 실행에서는 이득이
 // 없었다"가 결론입니다. 이득이 있었다면, 그 이득은 모델이 미래를 본 덕분이지 예측을 잘해서가 아닙니다.
 
@@ -338,7 +361,7 @@ console.log(leakVerdict("all-data scaling + shuffled split", accLeaky - honest))
 // 아래 표는 두 데이터에서 LSTM과 가장 좋은 기준선을 한 줄씩 모은 것입니다. 마지막 열이 "더 좋다"(2 표준오차보다 큰
 // 차이)라고 말하지 않는 한, 이 실행에서 LSTM이 기준선보다 상승/하락을 더 잘 맞혔다고 말할 근거는 없습니다.
 // 위 표에서 LSTM의 정확도가 다수 클래스 기준선보다 높지 않다면, 그 모델이 배운 것은 주로 "어느 쪽이 더 흔한가"입니다.
-// 강의의 0.6074도 같은 눈으로 읽어야 합니다: 그 옆에 다수 클래스 비율이 없었고, 시험 구간은 자기 통계로 표준화되었습니다.
+// 강의의 0.6074도 같은 눈으로 읽어야 합니다: 그 옆에 다수 클래스 비율이 없었고, 테스트 구간은 자기 통계로 표준화되었습니다.
 // 가격의 방향을 맞히는 일은 원래 어렵고, 정직한 평가(시간 순 분할, 학습 구간 통계, 기준선)를 거친 작은 차이는 대부분
 // 잡음의 크기 안에 있습니다. 부록 08은 같은 질문을 가격 자체를 맞히는 회귀(regression)로 던집니다: *모두를 위한 딥러닝*의
 // 주가 실습을 "내일 = 오늘" 기준선 옆에 놓습니다.
