@@ -9,22 +9,11 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const zlib = require("zlib");
-const { loadCandles, formatReport, timeRange, datasetPath, loadMnist, CANDLE_TIME_RANGE } = require("rnnlab");
+const { loadCandles, formatReport, timeRange, datasetPath, loadMnist, CANDLE_TIME_RANGE, mulberry32: rngFrom } = require("rnnlab");
 
 const RUNS = Number(process.env.RNNLAB_PROPERTY_RUNS ?? 3000);
 const FIRST_SEED = Number(process.env.RNNLAB_PROPERTY_SEED ?? 1);
 
-/** mulberry32: a small seeded generator, so that a failing case is replayed from its seed alone. */
-function rngFrom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = (rng, xs) => xs[Math.floor(rng() * xs.length)];
 const int = (rng, n) => Math.floor(rng() * n);
 

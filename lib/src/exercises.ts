@@ -11,6 +11,7 @@
 // publishes its result as machine-readable display data (EXERCISE_MIME) that `npm run grade` reads.
 import * as tf from "@tensorflow/tfjs";
 import { publish } from "./display";
+import { mulberry32 as rng } from "./random";
 
 /** MIME type of the machine-readable result each check publishes beside its text. */
 export const EXERCISE_MIME = "application/vnd.rnnlab.exercise+json";
@@ -116,18 +117,8 @@ function unravel(i: number, shape: number[]): number[] {
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toPrecision(4) : String(v));
 
 // ---------------------------------------------------------------------------------------------------------------
-// Seeded inputs: a check never touches tf's or Math's random state, so the lesson's seeds are left alone.
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded inputs: a check never touches tf's or Math's random state, so the lesson's seeds are left alone
+// (each check draws from its own mulberry32).
 
 /** Uniform values in [-scale, scale), rounded to 3 decimals so cases print readably. */
 function randomArray(r: () => number, n: number, scale = 1): number[] {
