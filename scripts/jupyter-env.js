@@ -11,12 +11,17 @@ const PROJECT_JUPYTER_PATH = path.join(ROOT, "build", "jupyter");
 const APT_PACKAGES = ["jupyter-nbconvert", "python3-nbclient", "jupyter-notebook"];
 const PIP_ALTERNATIVE = "python3 -m pip install --user jupyterlab nbclient nbconvert";
 
-/** The kernelspec that runs this project's own tslab with this Node. */
+/**
+ * The kernelspec that runs this project's own tslab with this Node. NODE_PATH names the project's node_modules, so
+ * that a notebook in any folder can import rnnlab, tfjs and danfo: Node's require falls back to it, and so does
+ * tslab's type check (the 'node-path' patch in patch-tslab.js). The kernel's working folder stays the notebook's.
+ */
 function kernelSpec() {
   return {
     argv: [process.execPath, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (rnnlab)",
     language: "typescript",
+    env: { NODE_PATH: path.join(ROOT, "node_modules") },
     metadata: { rnnlab_root: ROOT },
   };
 }

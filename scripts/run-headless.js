@@ -221,7 +221,8 @@ function main() {
     const t0 = Date.now();
     const r = spawnSync(process.execPath, [__filename, "--child", nb, out, String(timeout), echo ? "1" : "0"], {
       stdio: "inherit",
-      env: { ...process.env, RNNLAB_PROFILE: quick ? "quick" : "full", RNNLAB_FIGURES: path.join(out, "figures") },
+      // NODE_PATH as in the kernelspec (scripts/jupyter-env.js): a notebook in any folder finds the course's packages.
+      env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), RNNLAB_PROFILE: quick ? "quick" : "full", RNNLAB_FIGURES: path.join(out, "figures") },
     });
     let result;
     try {
