@@ -113,7 +113,7 @@ describe("tslab patches (scripts/patch-tslab.js)", function () {
     const first = patchTslab({ tslabDir: dir });
     assert.deepStrictEqual(first.map((r) => r.status), PATCHES.map(() => "applied"));
     for (const f of files) assert.strictEqual(fs.readFileSync(path.join(dir, f), "utf8"), fs.readFileSync(path.join(TSLAB, f), "utf8"), f);
-    assert.match(summary(first).join("\n"), /^tslab patched \(shorthand, heartbeat-closed, send-closed: 3 applied now/);
+    assert.match(summary(first).join("\n"), /^tslab patched \(shorthand, node-path, missing-module, error-reply, heartbeat-closed, send-closed: 6 applied now/);
 
     const before = files.map((f) => fs.statSync(path.join(dir, f)).mtimeMs);
     const second = patchTslab({ tslabDir: dir });
@@ -138,7 +138,7 @@ describe("tslab patches (scripts/patch-tslab.js)", function () {
     assert.strictEqual(lines.length, PATCHES.length);
     for (const line of lines) assert.match(line, /^warning: tslab patch '[\w-]+' not applied: [^\n]+$/);
     assert.match(lines[0], /tslab 9\.9\.9's dist\/converter\.js is not the text this patch was written for/);
-    assert.match(lines[1], /cannot read .*jupyter\.js \(ENOENT\)/);
+    assert.ok(lines.some((l) => /cannot read .*jupyter\.js \(ENOENT\)/.test(l)), lines.join("\n"));
     assert.deepStrictEqual(patchTslab({ tslabDir: path.join(tmp, "nothing-here") }).map((r) => r.status), PATCHES.map(() => "skipped"));
   });
 
