@@ -69,7 +69,7 @@ function main() {
   if (!fs.existsSync(path.join(env.PROJECT_JUPYTER_PATH, "kernels", env.KERNEL_NAME, "kernel.json"))) {
     env.writeKernelSpec(env.PROJECT_JUPYTER_PATH);
   }
-  console.log(`executor: Jupyter's nbclient (${py}), with HTML from nbconvert`);
+  console.log(`executor: Jupyter's nbclient, found in ${py}, with HTML from nbconvert`);
   console.log(`profile: ${quick ? "quick" : "full"}; kernel: ${env.KERNEL_NAME} (this project's tslab); python: ${py}`);
   const r = spawnSync(py, [path.join(__dirname, "run_notebooks.py"), "--out", out, ...pass, ...notebooks], {
     stdio: "inherit",
