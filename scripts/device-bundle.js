@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Packs what a GPU host without network needs to run scripts/device-check.js, into .device/ (git-ignored), small
-// enough to travel beside the working tree (the device tool carries 64 MiB in all; node_modules alone is ~740 MB):
+// For a GPU host without network access (no npm registry there): packs what scripts/device-check.js needs into
+// .device/ (git-ignored, about 40 MiB; node_modules itself is about 740 MB), so that the repository's files plus
+// .device/ are all that has to be copied to the host:
 //
 //   .device/node.xz          this Node binary (the official build: it needs only glibc and libstdc++)
 //   .device/modules.tar.xz   the files the check loads, found by tracing real runs here (scripts/trace-files.js):
@@ -10,11 +11,16 @@
 //                            the native kernels (x86-64-v3) with the OpenBLAS libraries beside it
 //   .device/debs/            the Vulkan loader and GL dispatch libraries (Debian packages), for hosts without them
 //
-// Then, on the GPU host, from the repository root: `bash scripts/device-run.sh` (see that file).
+// Build it on a Linux x86-64 machine where `npm install` worked. Then copy the repository (its tracked files) and
+// .device/ to the GPU host and run `bash scripts/device-run.sh` in the copy's root (see that file): the results
+// land in build/device-check/ there, or in the folder given with --out.
 //
-//   node scripts/device-bundle.js           # build .device/ and print what travels
-//   node scripts/device-bundle.js --check   # also unpack it into a temporary copy of the repository, with no
-//                                           # node_modules and no system Node on PATH, and run the quick check there
+//   node scripts/device-bundle.js                 # build .device/ and print its size
+//   node scripts/device-bundle.js --check         # also unpack it into a temporary copy of the repository, with
+//                                                 # no node_modules and no system Node on PATH, and run the
+//                                                 # quick check there
+//   node scripts/device-bundle.js --max-mib 64    # fail when the repository's files and .device/ together exceed
+//                                                 # 64 MiB, for a transfer with a size limit (default: no limit)
 "use strict";
 const fs = require("fs");
 const os = require("os");
@@ -24,8 +30,13 @@ const { spawnSync } = require("child_process");
 const ROOT = path.resolve(__dirname, "..");
 const REAL_ROOT = fs.realpathSync(ROOT);
 const OUT = path.join(ROOT, ".device");
-const LIMIT = 64 * 2 ** 20; // what the device tool carries: working tree + carried paths
 const CHECK = process.argv.includes("--check");
+const maxAt = process.argv.indexOf("--max-mib");
+const LIMIT = maxAt > 0 ? Number(process.argv[maxAt + 1]) * 2 ** 20 : Infinity; // repository files + .device/
+if (!(LIMIT > 0)) {
+  console.error("device-bundle: --max-mib takes a size in MiB above 0");
+  process.exit(2);
+}
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28, ...opts });
@@ -156,7 +167,7 @@ function portableNative(stage) {
   return libs.map((f) => path.join("native", "build", "Release", f));
 }
 
-/** The Vulkan loader and GL dispatch (Debian's amd64 packages), as the device tool's README advises. */
+/** The Vulkan loader and GL dispatch (Debian's amd64 packages), for GPU hosts whose image lacks them. */
 function vulkanDebs() {
   const dir = path.join(OUT, "debs");
   fs.mkdirSync(dir, { recursive: true });
@@ -221,12 +232,12 @@ function main() {
   const tree = workingTreeBytes();
   const bundle = dirBytes(OUT);
   console.log(`\n.device/: ${mib(bundle)} (modules ${mib(fs.statSync(tar + ".xz").size)}, node ${mib(fs.statSync(path.join(OUT, "node.xz")).size)})`);
-  console.log(`working tree: ${mib(tree)}; together ${mib(tree + bundle)} of the device tool's ${mib(LIMIT)}`);
+  console.log(`repository files: ${mib(tree)}; with .device/ ${mib(tree + bundle)}${LIMIT < Infinity ? ` of at most ${mib(LIMIT)}` : ""}`);
   if (tree + bundle > LIMIT) {
-    console.error("device-bundle: too large to travel with the working tree");
+    console.error(`device-bundle: the repository's files and .device/ exceed --max-mib ${LIMIT / 2 ** 20}`);
     process.exit(1);
   }
-  console.log('device run: carry [".device"], command `bash scripts/device-run.sh` (see its header for options)');
+  console.log("on the GPU host: copy the repository's files and .device/, then run `bash scripts/device-run.sh` (see its header)");
   if (CHECK) checkBundle();
 }
 
@@ -248,7 +259,7 @@ function checkBundle() {
   const r = spawnSync(path.join(bin, "bash"), ["scripts/device-run.sh", "--smoke"], {
     cwd: copy,
     stdio: "inherit",
-    env: { PATH: bin, HOME: process.env.HOME, OUT: path.join(copy, "out"), RNNLAB_DEVICE_NO_DEBS: "1" },
+    env: { PATH: bin, HOME: process.env.HOME, RNNLAB_DEVICE_OUT: path.join(copy, "out"), RNNLAB_DEVICE_NO_DEBS: "1" },
   });
   if (r.status !== 0) {
     console.error(`device-bundle: the bundle did not run the check in ${copy}`);

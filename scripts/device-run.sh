@@ -1,34 +1,43 @@
 #!/usr/bin/env bash
-# On a GPU host with no network (the workplace's device tool): unpacks the bundle that scripts/device-bundle.js
-# made in .device/ (Node, the node_modules the check needs, the Vulkan loader), then runs scripts/device-check.js.
+# On a GPU host without network access: unpacks the bundle that scripts/device-bundle.js made in .device/ (Node,
+# the node_modules files the check needs, the Vulkan loader), then runs scripts/device-check.js. Run it in the root
+# of a copy of the repository that holds .device/; nothing else is needed there (no npm, no Node, no Python).
 #
-#   bash scripts/device-run.sh [--smoke | --quick | --full] [--budget S]
+#   bash scripts/device-run.sh [--smoke | --quick | --full] [--budget S] [--out DIR] [--compact]
 #
 #   --full (default)  lesson 06 quick and full, the agreement tests and the bench, GPU and CPU, within --budget
 #   --quick           the same without lesson 06 full
 #   --smoke           lesson 06 quick on the CPU backend only (device-bundle.js --check runs this here)
-#
-# Results go to $OUT (the device tool's folder) or build/device-check: device-check.md (the table and the log
-# lines), device-run.log (everything) and the executed lesson 06 notebooks of the full profile.
+#   --budget S        skip, and mark as skipped, what would not fit in S seconds (most important steps first)
+#   --out DIR         where the results go (also RNNLAB_DEVICE_OUT; default build/device-check): device-check.md
+#                     (the table and the log lines), device-run.log (everything) and the executed notebooks
+#   --compact         keep only device-check.md, device-run.log and the lesson 06 notebooks of the full profile,
+#                     for when only a few files can be copied back (also implied when the results go to $OUT,
+#                     which is used when it is set and neither --out nor RNNLAB_DEVICE_OUT is given)
 # Uses the bundled Node even where the host has one, so the run matches what the bundle was traced with.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 MODE=--full
 PASS=()
+COMPACT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke|--quick|--full) MODE=$1 ;;
     --budget) PASS+=(--budget "$2"); shift ;;
+    --out) RNNLAB_DEVICE_OUT=$2; shift ;;
+    --compact) COMPACT=1 ;;
     *) echo "device-run: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
-RESULTS=${OUT:-build/device-check}
+if [ -n "${RNNLAB_DEVICE_OUT:-}" ]; then RESULTS=$RNNLAB_DEVICE_OUT
+elif [ -n "${OUT:-}" ]; then RESULTS=$OUT; COMPACT=1
+else RESULTS=build/device-check; fi
 mkdir -p "$RESULTS" .device/bin
 LOG="$RESULTS/device-run.log"
 exec > >(tee "$LOG") 2>&1
 
-[ -f .device/node.xz ] || { echo "device-run: .device/node.xz is missing: run 'node scripts/device-bundle.js' first and carry .device"; exit 1; }
+[ -f .device/node.xz ] || { echo "device-run: .device/node.xz is missing: run 'node scripts/device-bundle.js' on a machine where npm install worked and copy .device/ here"; exit 1; }
 
 # xz, or Python's lzma where the host has no xz.
 unxz_to() { # unxz_to FILE.xz DEST
@@ -68,8 +77,8 @@ case "$MODE" in
   --full) node scripts/device-check.js --full --out "$RESULTS" "${PASS[@]}" ;;
 esac
 rc=$?
-# Only a few files come back from the device tool: keep the table, the log and the full-profile notebooks.
-if [ -n "${OUT:-}" ]; then
+# --compact: keep the table, the log and the full-profile notebooks; drop the per-step folders.
+if [ -n "$COMPACT" ]; then
   find "$RESULTS" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
 fi
 exit $rc

@@ -11,12 +11,17 @@ const PROJECT_JUPYTER_PATH = path.join(ROOT, "build", "jupyter");
 const APT_PACKAGES = ["jupyter-nbconvert", "python3-nbclient", "jupyter-notebook"];
 const PIP_ALTERNATIVE = "python3 -m pip install --user jupyterlab nbclient nbconvert";
 
-/** The kernelspec that runs this project's own tslab with this Node. */
+/**
+ * The kernelspec that runs this project's own tslab with this Node. NODE_PATH names the project's node_modules, so
+ * that a notebook in any folder can import rnnlab, tfjs and danfo: Node's require falls back to it, and so does
+ * tslab's type check (the 'node-path' patch in patch-tslab.js). The kernel's working folder stays the notebook's.
+ */
 function kernelSpec() {
   return {
     argv: [process.execPath, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (rnnlab)",
     language: "typescript",
+    env: { NODE_PATH: path.join(ROOT, "node_modules") },
     metadata: { rnnlab_root: ROOT },
   };
 }
@@ -50,8 +55,9 @@ function works(cmd, args) {
 
 /** A Python that can import nbclient and nbconvert, or null. RNNLAB_PYTHON overrides the search. */
 function findJupyterPython() {
+  // RNNLAB_PYTHON names the one interpreter to use: no other is tried.
+  if (process.env.RNNLAB_PYTHON) return works(process.env.RNNLAB_PYTHON, ["-c", "import nbclient, nbconvert, nbformat"]) ? process.env.RNNLAB_PYTHON : null;
   const candidates = [];
-  if (process.env.RNNLAB_PYTHON) candidates.push(process.env.RNNLAB_PYTHON);
   // The interpreter behind the `jupyter` command on PATH, then the system's.
   const which = spawnSync("sh", ["-c", "command -v jupyter"], { encoding: "utf8" });
   if (which.status === 0) {
@@ -69,11 +75,17 @@ function findJupyterPython() {
   return null;
 }
 
+/** RNNLAB_REQUIRE_JUPYTER=1 (CI): the notebook runners fail without Jupyter instead of using tslab's own executor. */
+function jupyterRequired() {
+  const v = process.env.RNNLAB_REQUIRE_JUPYTER;
+  return Boolean(v) && v !== "0";
+}
+
 function missingJupyterMessage() {
   return [
     "Jupyter (nbclient + nbconvert) was not found in any Python here.",
     "Install it with one of:",
-    `  npm run install-jupyter          # as root on Debian/Ubuntu: apt-get install ${APT_PACKAGES.join(" ")}`,
+    `  npm run install-system           # as root or with sudo on Debian/Ubuntu: apt-get install ${APT_PACKAGES.join(" ")} ...`,
     `  sudo apt-get install ${APT_PACKAGES.join(" ")}`,
     `  ${PIP_ALTERNATIVE}`,
     "or point RNNLAB_PYTHON at a Python that has them.",
@@ -91,5 +103,6 @@ module.exports = {
   writeKernelSpec,
   jupyterEnv,
   findJupyterPython,
+  jupyterRequired,
   missingJupyterMessage,
 };

@@ -91,6 +91,124 @@ const PATCHES = [
     ],
   },
   {
+    id: "node-path",
+    file: "dist/converter.js",
+    what: "an import that the notebook's folder cannot resolve is looked up in NODE_PATH's folders (the course's node_modules), as Node's require does",
+    // tslab type-checks a cell from the notebook's folder: `import "rnnlab"` in a notebook outside the project found
+    // no node_modules and failed, although the kernelspec's NODE_PATH lets Node's require find it at run time. A
+    // module name that the usual lookup (the notebook's folder and the folders above it) cannot resolve is now
+    // resolved from each NODE_PATH folder in turn, so that type check and run time find the same package.
+    hunks: [
+      {
+        find: `    host.afterProgramCreate = function (b) {
+        builder = b;
+    };
+`,
+        replace: `    /* rnnlab patch (scripts/patch-tslab.js): a module not found from the notebook's folder is looked up in NODE_PATH's folders, as require does */
+    const rnnlabNodePath = (process.env.NODE_PATH || "").split(path_1.default.delimiter).filter((d) => d && path_1.default.isAbsolute(d));
+    if (rnnlabNodePath.length > 0) {
+        host.resolveModuleNames = function (moduleNames, containingFile, reusedNames, redirectedReference, options) {
+            return moduleNames.map((name) => {
+                let found = ts.resolveModuleName(name, containingFile, options, sys, undefined, redirectedReference).resolvedModule;
+                for (const dir of ts.isExternalModuleNameRelative(name) ? [] : rnnlabNodePath) {
+                    if (found) {
+                        break;
+                    }
+                    found = ts.resolveModuleName(name, path_1.default.join(dir, "__rnnlab_node_path__.ts"), options, sys, undefined, redirectedReference).resolvedModule;
+                }
+                return found;
+            });
+        };
+    }
+    host.afterProgramCreate = function (b) {
+        builder = b;
+    };
+`,
+      },
+    ],
+  },
+  {
+    id: "missing-module",
+    file: "dist/executor.js",
+    what: "a module that cannot be found gets a line saying where the kernel looked and how to install it",
+    hunks: [
+      {
+        find: `            console.error("%s%d:%d - %s", diag.fileName ? diag.fileName + " " : "", diag.start.line + 1, diag.start.character + 1, diag.messageText);
+        }
+    }
+`,
+        replace: `            console.error("%s%d:%d - %s", diag.fileName ? diag.fileName + " " : "", diag.start.line + 1, diag.start.character + 1, diag.messageText);
+            /* rnnlab patch (scripts/patch-tslab.js): "Cannot find module 'x'" says where the kernel looked and what to do */
+            const rnnlabMissing = (diag.code === 2307 || diag.code === 2792) && /'([^']+)'/.exec(String(diag.messageText));
+            if (rnnlabMissing) {
+                console.error(rnnlabMissingModuleHint(rnnlabMissing[1]));
+            }
+        }
+    }
+    function rnnlabMissingModuleHint(name) {
+        if (name.startsWith(".") || path_1.default.isAbsolute(name)) {
+            return "  No file " + name + " (.ts, .js, .json or a folder with index.ts/index.js) was found from this notebook's folder, " + rootDir + ".";
+        }
+        const course = (process.env.NODE_PATH || "").split(path_1.default.delimiter).filter(Boolean);
+        const pkg = name.startsWith("@") ? name.split("/").slice(0, 2).join("/") : name.split("/")[0];
+        return ("  The package " + pkg + " is not installed where this kernel looks: node_modules in this notebook's folder (" + rootDir + ") or a folder above it" +
+            (course.length ? ", then " + course.join(", ") : "") + ".\\n" +
+            "  Install it with \`npm install " + pkg + "\` in " + (course.length ? path_1.default.dirname(course[0]) + " (the course, for every notebook)" : "the project's folder") + " or in this notebook's folder; then restart the kernel.");
+    }
+`,
+      },
+    ],
+  },
+  {
+    id: "error-reply",
+    file: "dist/jupyter.js",
+    what: "a failed cell's reply names its error (Jupyter's clients showed an empty '<Error>:')",
+    // tslab reported a failed cell with status "error" only; nbclient and nbconvert then raise "<Error>: " with
+    // nothing else. The reply now carries the cell's first error line (ename, evalue) and its stderr as traceback.
+    hunks: [
+      {
+        find: `        process.stderr.write = this.createWriteToIopub("stderr", writeStream);
+        exports.lastWriteDisplayData = writeDisplayData;
+`,
+        replace: `        /* rnnlab patch (scripts/patch-tslab.js): the cell's stderr (its first 8 KB) is kept for the reply of a failed cell */
+        this.rnnlabStderr = "";
+        process.stderr.write = this.createWriteToIopub("stderr", (name, text) => {
+            if (this.rnnlabStderr.length < 8192) {
+                this.rnnlabStderr += text;
+            }
+            writeStream(name, text);
+        });
+        exports.lastWriteDisplayData = writeDisplayData;
+`,
+      },
+      {
+        find: `        return {
+            status: status,
+            execution_count: count ? count.count : undefined,
+        };
+`,
+        replace: `        /* rnnlab patch (scripts/patch-tslab.js): a failed cell's reply names its error */
+        if (status === "error") {
+            const lines = (this.rnnlabStderr || "").split("\\n").map((l) => l.trimEnd()).filter((l) => l.trim());
+            const first = lines.find((l) => /^[A-Za-z]*(Error|Exception)\\b.*:/.test(l.trim()) || /^\\d+:\\d+ - /.test(l.trim())) || lines[0] || "";
+            const m = /^([A-Za-z]*(?:Error|Exception))\\b:?\\s*(.*)$/.exec(first.trim());
+            return {
+                status: status,
+                execution_count: count ? count.count : undefined,
+                ename: m ? m[1] : "CompileError",
+                evalue: m ? m[2] : first.trim() || "the cell failed without an error message",
+                traceback: lines.slice(0, 40),
+            };
+        }
+        return {
+            status: status,
+            execution_count: count ? count.count : undefined,
+        };
+`,
+      },
+    ],
+  },
+  {
     id: "heartbeat-closed",
     file: "dist/jupyter.js",
     what: "no heartbeat reply on a closed socket ('Socket is closed (EBADF)' after shutdown)",

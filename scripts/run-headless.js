@@ -25,7 +25,14 @@ function usage() {
 function describeCell(cells, index) {
   const codeNo = cells.slice(0, index + 1).filter((c) => c.cell_type === "code").length;
   const first = sourceOf(cells[index]).trim().split("\n")[0] ?? "";
-  return `cell ${index + 1} (code cell ${codeNo}, first line ${JSON.stringify(first.slice(0, 70))})`;
+  return `cell ${index + 1} (code cell ${codeNo}, first line ${pyRepr(first.slice(0, 70))})`;
+}
+
+/** A string quoted as Python's repr() quotes it, so that both runners name a cell in the same words. */
+function pyRepr(s) {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const body = s.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\t/g, "\\t").replace(/\r/g, "\\r");
+  return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
 }
 
 function sourceOf(cell) {
@@ -214,7 +221,8 @@ function main() {
     const t0 = Date.now();
     const r = spawnSync(process.execPath, [__filename, "--child", nb, out, String(timeout), echo ? "1" : "0"], {
       stdio: "inherit",
-      env: { ...process.env, RNNLAB_PROFILE: quick ? "quick" : "full", RNNLAB_FIGURES: path.join(out, "figures") },
+      // NODE_PATH as in the kernelspec (scripts/jupyter-env.js): a notebook in any folder finds the course's packages.
+      env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), RNNLAB_PROFILE: quick ? "quick" : "full", RNNLAB_FIGURES: path.join(out, "figures") },
     });
     let result;
     try {

@@ -30,7 +30,10 @@ function main() {
   }
   const py = env.findJupyterPython();
   if (py) console.log(`rnnlab setup: Jupyter found (${py}); run the notebooks with: npm run notebooks`);
-  else console.log(env.missingJupyterMessage());
+  else {
+    console.log("rnnlab setup: Jupyter not found; `npm run notebooks` and `npm test` run the notebooks with tslab's own executor.");
+    console.log("rnnlab setup: for Jupyter's UI (`npm run lab`), HTML and the native kernels' OpenBLAS: npm run install-system");
+  }
 }
 
 main();

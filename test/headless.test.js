@@ -64,7 +64,7 @@ describe("run-headless (notebooks without Jupyter)", function () {
     const typo = writeNotebook(tmp, "03_typo.ipynb", '// %%\nconst s: number = "not a number";\n');
     const r = run(["--keep-going", "--out", out, broken, typo]);
     assert.strictEqual(r.status, 1, r.out);
-    assert.match(r.out, /FAILED .*02_broken\.ipynb: cell 2 \(code cell 2, first line "const n: number = 1;"\): Error: deliberately broken 1/);
+    assert.match(r.out, /FAILED .*02_broken\.ipynb: cell 2 \(code cell 2, first line 'const n: number = 1;'\): Error: deliberately broken 1/);
     assert.match(r.out, /FAILED .*03_typo\.ipynb: cell 1 .*Type 'string' is not assignable to type 'number'/);
     const executed = JSON.parse(fs.readFileSync(path.join(out, "02_broken.ipynb"), "utf8"));
     const outs = codeOutputs(executed);

@@ -6,6 +6,7 @@ const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const { ROOT, runScript, writeNotebook } = require("./notebook-helpers");
+const { findJupyterPython } = require("../scripts/jupyter-env");
 
 const RUNNER = path.join(ROOT, "scripts", "run-notebooks.js");
 const runNotebooks = (args, env) => runScript(RUNNER, args, env);
@@ -59,19 +60,59 @@ describe("notebooks", function () {
     }
   });
 
-  it("the runner fails loudly on a deliberately broken cell, naming notebook, cell and error", function () {
-    this.timeout(120000);
-    const broken = writeNotebook(tmp, "01_broken.ipynb", '// %%\nconsole.log("fine");\n// %%\nconst n: number = 1;\nthrow new Error("deliberately broken " + n);\n// %%\nconsole.log("never");\n');
+  const jupyter = findJupyterPython();
+  const brokenSource = '// %%\nconsole.log("fine");\n// %%\nconst n: number = 1;\nthrow new Error("deliberately broken " + n);\n// %%\nconsole.log("never");\n';
+
+  /** The broken-notebook run, through whichever executor `env` leads the runner to; returns the runner's output. */
+  function checkBrokenRun(out, env) {
+    const broken = writeNotebook(tmp, "01_broken.ipynb", brokenSource);
     const typo = writeNotebook(tmp, "02_typo.ipynb", '// %%\nconst s: number = "not a number";\n');
-    const r = runNotebooks(["--keep-going", "--out", path.join(tmp, "out"), broken, typo]);
+    const r = runNotebooks(["--keep-going", "--out", out, broken, typo], env);
     assert.strictEqual(r.status, 1, r.out);
     assert.match(r.out, /FAILED .*01_broken\.ipynb: cell 2 \(code cell 2, first line 'const n: number = 1;'\): Error: deliberately broken 1/);
     assert.match(r.out, /FAILED .*02_typo\.ipynb: cell 1 .*Type 'string' is not assignable to type 'number'/);
-    assert.match(r.out, /notebook\s+seconds\s+cells\s+status/);
-    const executed = JSON.parse(fs.readFileSync(path.join(tmp, "out", "01_broken.ipynb"), "utf8"));
-    assert.ok(!streamText(executed).includes("never"), "cells after the failure must not run");
-    assert.ok(fs.existsSync(path.join(tmp, "out", "01_broken.html")));
+    assert.match(r.out, /notebook\s+seconds\s+cells\s+status\n.*01_broken\.ipynb\s+[\d.]+\s+3\s+FAILED\n.*02_typo\.ipynb\s+[\d.]+\s+1\s+FAILED/);
+    const executed = JSON.parse(fs.readFileSync(path.join(out, "01_broken.ipynb"), "utf8"));
+    const stdout = outputsOf(executed).filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => [].concat(o.text).join("")).join("");
+    assert.strictEqual(stdout, "fine\n", "the first cell's output is kept, and cells after the failure do not run");
+    return r.out;
+  }
+
+  it(`the runner fails loudly on a deliberately broken cell, naming notebook, cell and error (here through ${jupyter ? "Jupyter" : "tslab's own executor"})`, function () {
+    this.timeout(120000);
+    const out = checkBrokenRun(path.join(tmp, "out"));
+    if (jupyter) {
+      assert.match(out, /^executor: Jupyter's nbclient /m);
+      assert.ok(fs.existsSync(path.join(tmp, "out", "01_broken.html")), "the HTML rendering");
+    } else {
+      assert.match(out, /^executor: tslab's own, without Jupyter \(no Python here can import nbclient and nbconvert\), so no HTML is written/m);
+    }
   });
+
+  it("without Jupyter the runner uses tslab's own executor, says so in one line, and gives the same table and failure lines", function () {
+    this.timeout(120000);
+    // RNNLAB_PYTHON names the only interpreter tried: one that cannot import nbclient stands for a machine without Jupyter.
+    const out = checkBrokenRun(path.join(tmp, "out-headless"), { RNNLAB_PYTHON: "/bin/false", RNNLAB_REQUIRE_JUPYTER: "" });
+    assert.strictEqual(out.match(/^executor: /gm).length, 1, out);
+    assert.match(out, /^executor: tslab's own, without Jupyter .* no HTML is written/m);
+    assert.ok(!fs.existsSync(path.join(tmp, "out-headless", "01_broken.html")));
+  });
+
+  it("RNNLAB_REQUIRE_JUPYTER=1 turns a missing Jupyter into an error that says how to install it", () => {
+    const nb = writeNotebook(tmp, "03_fine.ipynb", '// %%\nconsole.log("fine");\n');
+    const r = runNotebooks(["--out", path.join(tmp, "out-required"), nb], { RNNLAB_PYTHON: "/bin/false", RNNLAB_REQUIRE_JUPYTER: "1" });
+    assert.strictEqual(r.status, 1, r.out);
+    assert.match(r.out, /Jupyter \(nbclient \+ nbconvert\) was not found/);
+    assert.match(r.out, /npm run install-system/);
+    assert.match(r.out, /RNNLAB_REQUIRE_JUPYTER is set/);
+    assert.ok(!fs.existsSync(path.join(tmp, "out-required", "03_fine.ipynb")), "nothing ran");
+  });
+
+  if (process.env.RNNLAB_REQUIRE_JUPYTER && process.env.RNNLAB_REQUIRE_JUPYTER !== "0") {
+    it("RNNLAB_REQUIRE_JUPYTER is set, so Jupyter is here (CI proves the Jupyter path)", () => {
+      assert.ok(jupyter, "no Python here can import nbclient and nbconvert");
+    });
+  }
 
   const notebooks = fs
     .readdirSync(path.join(ROOT, "notebooks"))

@@ -141,7 +141,7 @@ describe("tslab patches (scripts/patch-tslab.js)", function () {
     assert.strictEqual(lines.length, PATCHES.length);
     for (const line of lines) assert.match(line, /^warning: tslab patch '[\w-]+' not applied: [^\n]+$/);
     assert.match(lines[0], /tslab 9\.9\.9's dist\/converter\.js is not the text this patch was written for/);
-    assert.match(lines[1], /cannot read .*jupyter\.js \(ENOENT\)/);
+    assert.ok(lines.some((l) => /cannot read .*jupyter\.js \(ENOENT\)/.test(l)), lines.join("\n"));
     assert.deepStrictEqual(patchTslab({ tslabDir: path.join(tmp, "nothing-here") }).map((r) => r.status), PATCHES.map(() => "skipped"));
   });
 
