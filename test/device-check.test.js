@@ -20,7 +20,7 @@ describe("device-check (smoke mode)", function () {
     assert.match(text, /^GPU modules: Dawn binding \(globals, create\) and tfjs-backend-webgpu load$/m);
     const row = text.split("\n").find((l) => l.startsWith("| wasm |"));
     assert.ok(row, text);
-    const m = row.match(/^\| wasm \| (\d+) s; acc (0\.\d{4}); (\d+) samples\/s \| not run \| — \| LSTM\(32\) ([\d,]+) \/ ([\d,]+) \| — \|$/);
+    const m = row.match(/^\| wasm \| (\d+) s; acc (0\.\d{4}); (\d+) samples\/s \| not run \| — \| LSTM\(32\) ([\d,]+(?:\.\d+)?) \/ ([\d,]+(?:\.\d+)?) \| — \|$/);
     assert.ok(m, row);
     const acc = Number(m[2]);
     assert.ok(acc > 0.2 && acc <= 1, `lecture LSTM accuracy ${acc} after one quick epoch`);
