@@ -19,6 +19,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
+const { tslabExecutor } = require("./tslab-executor");
 
 const ROOT = path.resolve(__dirname, "..");
 const EXERCISE_MIME = "application/vnd.rnnlab.exercise+json";
@@ -43,26 +44,10 @@ async function runChild(nbPath, progressPath) {
   const nb = JSON.parse(fs.readFileSync(nbPath, "utf8"));
   const dir = path.dirname(path.resolve(nbPath));
   process.chdir(dir);
-  const tslabDir = path.dirname(require.resolve("tslab/package.json", { paths: [ROOT] }));
-  const { createConverter } = require(path.join(tslabDir, "dist", "converter"));
-  const { createExecutor } = require(path.join(tslabDir, "dist", "executor"));
-  const jupyter = require(path.join(tslabDir, "dist", "jupyter"));
-  let node;
-  const convs = {
-    get node() {
-      node = node ?? createConverter({ isJS: false, isBrowser: false });
-      return node;
-    },
-    get browser() {
-      throw new Error("browser cells (%browser) are not supported when grading");
-    },
-    close() {
-      if (node) node.close();
-    },
-  };
+  const tslab = tslabExecutor(dir, "grading");
+  const { executor, jupyter } = tslab;
   const realOut = process.stdout.write.bind(process.stdout);
   const realErr = process.stderr.write.bind(process.stderr);
-  const executor = createExecutor(dir, convs, { log: console.log, error: console.error });
   for (let i = 0; i < nb.cells.length; i++) {
     const cell = nb.cells[i];
     if (cell.cell_type !== "code") continue;
@@ -103,8 +88,7 @@ async function runChild(nbPath, progressPath) {
     fs.appendFileSync(progressPath, JSON.stringify({ cell: i, ok: ok === true, error, results }) + "\n");
   }
   fs.appendFileSync(progressPath, JSON.stringify({ done: true }) + "\n");
-  executor.close();
-  convs.close();
+  tslab.close();
   process.exit(0);
 }
 

@@ -9,6 +9,7 @@
 const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
+const { tslabExecutor } = require("./tslab-executor");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -59,27 +60,10 @@ async function runChild(nbPath, outDir, timeoutS, echo) {
   process.chdir(nbDir); // as a kernel started by Jupyter for this notebook
 
   // The project's own tslab, as its kernelspec runs.
-  const tslabDir = path.dirname(require.resolve("tslab/package.json", { paths: [ROOT] }));
-  const { createConverter } = require(path.join(tslabDir, "dist", "converter"));
-  const { createExecutor } = require(path.join(tslabDir, "dist", "executor"));
-  const jupyter = require(path.join(tslabDir, "dist", "jupyter"));
-
-  let node;
-  const convs = {
-    get node() {
-      node = node ?? createConverter({ isJS: false, isBrowser: false });
-      return node;
-    },
-    get browser() {
-      throw new Error("run-headless: browser cells (%browser) are not supported without Jupyter");
-    },
-    close() {
-      if (node) node.close();
-    },
-  };
+  const tslab = tslabExecutor(nbDir, "run-headless (without Jupyter)");
+  const { executor, jupyter } = tslab;
   const realOut = process.stdout.write.bind(process.stdout);
   const realErr = process.stderr.write.bind(process.stderr);
-  const executor = createExecutor(nbDir, convs, { log: console.log, error: console.error });
 
   let outputs = [];
   let displays = new Map();
@@ -157,8 +141,7 @@ async function runChild(nbPath, outDir, timeoutS, echo) {
   const cells = nb.cells.filter((c) => c.cell_type === "code").length;
   const result = { notebook: nbPath, seconds, cells, status: failed ? (/ran past/.test(failed) ? "TIMEOUT" : "FAILED") : "ok", detail: failed ?? "" };
   fs.writeFileSync(path.join(outDir, `${base}.result.json`), JSON.stringify(result) + "\n");
-  executor.close();
-  convs.close();
+  tslab.close();
   // Open handles (a backend's thread pool, timers) must not keep a finished notebook alive.
   process.exit(failed ? 1 : 0);
 }
