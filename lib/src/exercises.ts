@@ -747,10 +747,10 @@ export const EXERCISES: Exercise[] = [
     id: "07-3", title: "모델이 넘어야 할 기준선 (majority baseline)", name: "majorityBaselineAccuracy",
     cases: baselineCases(), reference: baselineWith({}),
     mistakes: [
-      { code: "majority-from-test", message: "다수 클래스를 시험(test) 레이블에서 골랐습니다: 시험 구간을 미리 보는 누수(leak)입니다. 학습(train) 레이블의 다수 클래스를 시험 구간에 예측하세요.", fn: baselineWith({ fromTest: true }) },
-      { code: "returns-class", message: "다수 클래스(0 또는 1)를 돌려주었습니다: 돌려줄 것은 그 클래스를 시험 구간 전체에 예측했을 때의 정확도입니다.", fn: baselineWith({ returnsClass: true }) },
+      { code: "majority-from-test", message: "다수 클래스를 테스트(test) 레이블에서 골랐습니다: 테스트 구간을 미리 보는 누수(leak)입니다. 학습(train) 레이블의 다수 클래스를 테스트 구간에 예측하세요.", fn: baselineWith({ fromTest: true }) },
+      { code: "returns-class", message: "다수 클래스(0 또는 1)를 돌려주었습니다: 돌려줄 것은 그 클래스를 테스트 구간 전체에 예측했을 때의 정확도입니다.", fn: baselineWith({ returnsClass: true }) },
       { code: "always-up", message: "항상 상승(1)을 예측했습니다: 학습 구간에서 더 흔한 클래스를 예측하세요.", fn: baselineWith({ alwaysUp: true }) },
-      { code: "accuracy-on-train", message: "정확도를 학습 레이블에서 쟀습니다: 기준선은 시험 구간에서 잽니다.", fn: baselineWith({ onTrain: true }) },
+      { code: "accuracy-on-train", message: "정확도를 학습 레이블에서 쟀습니다: 기준선은 테스트 구간에서 잽니다.", fn: baselineWith({ onTrain: true }) },
     ],
   },
 ];
