@@ -28,7 +28,9 @@ async function maxAbs(t) {
 describe("orthogonal initializer without tfjs's warning", function () {
   this.timeout(120000);
   before(async () => {
-    await rl.initRuntime({ verbose: false });
+    // wasm, as in the notebooks: an earlier test file may have forced the slow cpu backend in this process (QR of a
+    // [512, 128] matrix then takes minutes).
+    await rl.initRuntime({ force: "wasm", verbose: false });
   });
 
   for (const [shape, gain] of [[[32, 128], 1], [[128, 32], 1], [[64, 256], 1], [[3, 4, 5], 1], [[16, 48], 2.5]]) {
