@@ -82,7 +82,7 @@ describe("notebooks", function () {
     this.timeout(120000);
     const out = checkBrokenRun(path.join(tmp, "out"));
     if (jupyter) {
-      assert.match(out, /^executor: Jupyter's nbclient /m);
+      assert.match(out, /^executor: Jupyter's nbclient, found in /m);
       assert.ok(fs.existsSync(path.join(tmp, "out", "01_broken.html")), "the HTML rendering");
     } else {
       assert.match(out, /^executor: tslab's own, without Jupyter \(no Python here can import nbclient and nbconvert\), so no HTML is written/m);
