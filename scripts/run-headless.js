@@ -196,6 +196,7 @@ function main() {
   out = path.resolve(out ?? path.join(ROOT, "build", quick ? "headless-quick" : "headless"));
   console.log(`profile: ${quick ? "quick" : "full"}; tslab's executor in Node ${process.version}, without Jupyter`);
   const results = [];
+  const started = Date.now();
   for (const nb of notebooks) {
     console.log(`running ${nb} ...`);
     const base = path.basename(nb, ".ipynb");
@@ -221,6 +222,9 @@ function main() {
   const width = Math.max(8, ...results.map((r) => r.notebook.length));
   console.log(`\n${"notebook".padEnd(width)}  ${"seconds".padStart(8)}  ${"cells".padStart(5)}  status`);
   for (const r of results) console.log(`${r.notebook.padEnd(width)}  ${r.seconds.toFixed(1).padStart(8)}  ${String(r.cells).padStart(5)}  ${r.status}`);
+  const total = (Date.now() - started) / 1000;
+  const cellsRun = results.reduce((n, r) => n + r.cells, 0);
+  console.log(`${"total".padEnd(width)}  ${total.toFixed(1).padStart(8)}  ${String(cellsRun).padStart(5)}  ${Math.floor(total / 60)} min ${(total % 60).toFixed(0)} s, kernel starts included`);
   console.log(`\nexecuted notebooks: ${out}`);
   const failed = results.filter((r) => r.status !== "ok");
   for (const r of failed) console.error(`\nFAILED ${r.notebook}: ${r.detail}`);

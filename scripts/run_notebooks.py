@@ -108,6 +108,7 @@ def main():
     args = ap.parse_args()
 
     results = []
+    started = time.time()
     for path in args.notebooks:
         print(f"running {path} ...", flush=True)
         r = run_one(path, args.out, args.timeout, args.kernel)
@@ -121,6 +122,8 @@ def main():
     print(f"{'notebook':<{width}}  {'seconds':>8}  {'cells':>5}  status")
     for r in results:
         print(f"{r['notebook']:<{width}}  {r['seconds']:>8.1f}  {r['cells']:>5}  {r['status']}")
+    total = time.time() - started
+    print(f"{'total':<{width}}  {total:>8.1f}  {sum(r['cells'] for r in results):>5}  {int(total // 60)} min {total % 60:.0f} s, kernel starts included")
     print(f"\nexecuted notebooks and HTML: {args.out}")
     failed = [r for r in results if r["status"] != "ok"]
     for r in failed:

@@ -71,7 +71,7 @@ describe("notebooks", function () {
     assert.strictEqual(r.status, 1, r.out);
     assert.match(r.out, /FAILED .*01_broken\.ipynb: cell 2 \(code cell 2, first line 'const n: number = 1;'\): Error: deliberately broken 1/);
     assert.match(r.out, /FAILED .*02_typo\.ipynb: cell 1 .*Type 'string' is not assignable to type 'number'/);
-    assert.match(r.out, /notebook\s+seconds\s+cells\s+status\n.*01_broken\.ipynb\s+[\d.]+\s+3\s+FAILED\n.*02_typo\.ipynb\s+[\d.]+\s+1\s+FAILED/);
+    assert.match(r.out, /notebook\s+seconds\s+cells\s+status\n.*01_broken\.ipynb\s+[\d.]+\s+3\s+FAILED\n.*02_typo\.ipynb\s+[\d.]+\s+1\s+FAILED\ntotal\s+[\d.]+\s+4\s+\d+ min \d+ s, kernel starts included\n/);
     const executed = JSON.parse(fs.readFileSync(path.join(out, "01_broken.ipynb"), "utf8"));
     const stdout = outputsOf(executed).filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => [].concat(o.text).join("")).join("");
     assert.strictEqual(stdout, "fine\n", "the first cell's output is kept, and cells after the failure do not run");
