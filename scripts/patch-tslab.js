@@ -486,7 +486,9 @@ function patchTslab({ tslabDir = path.join(ROOT, "node_modules", "tslab"), check
     }
     out.push(...results);
   }
-  return out;
+  // Patched file by file, reported in the order PATCHES lists them.
+  const order = new Map(PATCHES.map((p, i) => [p.id, i]));
+  return out.sort((a, b) => order.get(a.id) - order.get(b.id));
 }
 
 /** One line per patch, for setup's output. */
