@@ -14,35 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "napi_args.h"
+
 namespace {
-
-#define NCHECK(call)                                                              \
-  do {                                                                            \
-    if ((call) != napi_ok) {                                                      \
-      napi_throw_error(env, nullptr, "rnnlab_native: N-API call failed: " #call); \
-      return nullptr;                                                             \
-    }                                                                             \
-  } while (0)
-
-// A Float32Array argument; its length is returned, or it must be `expected` when that is not 0.
-bool floatArg(napi_env env, napi_value v, size_t expected, const char* what, float** data, size_t* length) {
-  bool isTyped = false;
-  napi_is_typedarray(env, v, &isTyped);
-  napi_typedarray_type type = napi_int8_array;
-  size_t n = 0;
-  void* ptr = nullptr;
-  if (isTyped) napi_get_typedarray_info(env, v, &type, &n, &ptr, nullptr, nullptr);
-  if (!isTyped || type != napi_float32_array || (expected && n != expected)) {
-    std::string msg = std::string("rnnlab_native: ") + what + " must be a Float32Array" +
-                      (expected ? " of " + std::to_string(expected) + " floats" : "") +
-                      (isTyped && type == napi_float32_array ? ", got " + std::to_string(n) : "");
-    napi_throw_type_error(env, nullptr, msg.c_str());
-    return false;
-  }
-  *data = static_cast<float*>(ptr);
-  if (length) *length = n;
-  return true;
-}
 
 bool numberArg(napi_env env, napi_value v, const char* what, double* out) {
   if (napi_get_value_double(env, v, out) != napi_ok) {
@@ -52,14 +26,6 @@ bool numberArg(napi_env env, napi_value v, const char* what, double* out) {
   return true;
 }
 
-napi_value floats(napi_env env, size_t n, float** data) {
-  napi_value ab, ta;
-  void* ptr = nullptr;
-  if (napi_create_arraybuffer(env, n * sizeof(float), &ptr, &ab) != napi_ok) return nullptr;
-  if (napi_create_typedarray(env, napi_float32_array, n, ab, 0, &ta) != napi_ok) return nullptr;
-  *data = static_cast<float*>(ptr);
-  return ta;
-}
 
 napi_value arrayOf(napi_env env, std::initializer_list<napi_value> items) {
   napi_value res;
@@ -121,7 +87,7 @@ napi_value BnForward(napi_env env, napi_callback_info info) {
   }
   const size_t N = len / C;
   float *y, *mean, *var;
-  napi_value yv = floats(env, len, &y), mv = floats(env, C, &mean), vv = floats(env, C, &var);
+  napi_value yv = newFloats(env, len, &y), mv = newFloats(env, C, &mean), vv = newFloats(env, C, &var);
   if (!yv || !mv || !vv) {
     napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
     return nullptr;
@@ -163,7 +129,7 @@ napi_value BnBackward(napi_env env, napi_callback_info info) {
     return nullptr;
   const size_t N = len / C;
   float *dx, *dg, *db;
-  napi_value dxv = floats(env, len, &dx), dgv = floats(env, C, &dg), dbv = floats(env, C, &db);
+  napi_value dxv = newFloats(env, len, &dx), dgv = newFloats(env, C, &dg), dbv = newFloats(env, C, &db);
   if (!dxv || !dgv || !dbv) {
     napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
     return nullptr;
@@ -230,7 +196,7 @@ napi_value Dropout(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   float* y;
-  napi_value yv = floats(env, len, &y);
+  napi_value yv = newFloats(env, len, &y);
   if (!yv) {
     napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
     return nullptr;

@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "napi_args.h"
+
 // native/src/norm.cc: BatchNormalization and Dropout kernels.
 napi_status RegisterNormKernels(napi_env env, napi_value exports);
 
@@ -358,31 +360,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
     }                                                                            \
   } while (0)
 
-bool readFloats(napi_env env, napi_value v, size_t expected, const char* what, float** data) {
-  bool isTyped = false;
-  napi_is_typedarray(env, v, &isTyped);
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* ptr = nullptr;
-  if (isTyped) napi_get_typedarray_info(env, v, &type, &length, &ptr, nullptr, nullptr);
-  if (!isTyped || type != napi_float32_array || length != expected) {
-    std::string msg = std::string("rnnlab_native: ") + what + " must be a Float32Array of " + std::to_string(expected) + " floats" +
-                      (isTyped && type == napi_float32_array ? ", got " + std::to_string(length) : "");
-    napi_throw_type_error(env, nullptr, msg.c_str());
-    return false;
-  }
-  *data = static_cast<float*>(ptr);
-  return true;
-}
 
-napi_value newFloats(napi_env env, size_t n, float** data) {
-  napi_value ab, ta;
-  void* ptr = nullptr;
-  if (napi_create_arraybuffer(env, n * sizeof(float), &ptr, &ab) != napi_ok) return nullptr;
-  if (napi_create_typedarray(env, napi_float32_array, n, ab, 0, &ta) != napi_ok) return nullptr;
-  *data = static_cast<float*>(ptr);
-  return ta;
-}
 
 // dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences]
 bool readDims(napi_env env, napi_value v, Dims* d) {
@@ -417,15 +395,15 @@ napi_value Forward(napi_env env, napi_callback_info info) {
   if (argc != 6 || !readDims(env, argv[0], &d)) return nullptr;
   const size_t Gu = (size_t)d.G() * d.u;
   float *x = nullptr, *W = nullptr, *U = nullptr, *b = nullptr, *out = nullptr, *ws = nullptr;
-  if (!readFloats(env, argv[1], d.TB() * d.I, "x", &x) || !readFloats(env, argv[2], d.I * Gu, "kernel", &W) ||
-      !readFloats(env, argv[3], d.u * Gu, "recurrentKernel", &U) || !readFloats(env, argv[4], Gu, "bias", &b))
+  if (!floatArg(env, argv[1], d.TB() * d.I, "x", &x, nullptr) || !floatArg(env, argv[2], d.I * Gu, "kernel", &W, nullptr) ||
+      !floatArg(env, argv[3], d.u * Gu, "recurrentKernel", &U, nullptr) || !floatArg(env, argv[4], Gu, "bias", &b, nullptr))
     return nullptr;
   napi_valuetype wsType;
   CHECK(napi_typeof(env, argv[5], &wsType));
   if (wsType == napi_null || wsType == napi_undefined) {
     if (inferenceScratch.size() < d.size()) inferenceScratch.resize(d.size());
     ws = inferenceScratch.data();
-  } else if (!readFloats(env, argv[5], d.size(), "workspace", &ws)) {
+  } else if (!floatArg(env, argv[5], d.size(), "workspace", &ws, nullptr)) {
     return nullptr;
   }
   napi_value outV = newFloats(env, (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, &out);
@@ -458,9 +436,9 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   if (argc != 5 || !readDims(env, argv[0], &d)) return nullptr;
   const size_t Gu = (size_t)d.G() * d.u;
   float *W = nullptr, *U = nullptr, *ws = nullptr, *dy = nullptr, *dx = nullptr, *dW = nullptr, *dU = nullptr, *db = nullptr;
-  if (!readFloats(env, argv[1], d.I * Gu, "kernel", &W) || !readFloats(env, argv[2], d.u * Gu, "recurrentKernel", &U) ||
-      !readFloats(env, argv[3], d.size(), "workspace", &ws) ||
-      !readFloats(env, argv[4], (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, "dy", &dy))
+  if (!floatArg(env, argv[1], d.I * Gu, "kernel", &W, nullptr) || !floatArg(env, argv[2], d.u * Gu, "recurrentKernel", &U, nullptr) ||
+      !floatArg(env, argv[3], d.size(), "workspace", &ws, nullptr) ||
+      !floatArg(env, argv[4], (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, "dy", &dy, nullptr))
     return nullptr;
   napi_value v[4] = {newFloats(env, d.TB() * d.I, &dx), newFloats(env, d.I * Gu, &dW), newFloats(env, d.u * Gu, &dU),
                      newFloats(env, Gu, &db)};

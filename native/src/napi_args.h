@@ -1,0 +1,43 @@
+// N-API argument helpers shared by rnn.cc and norm.cc: Float32Array arguments checked by length with an error
+// that names the argument, new Float32Arrays for results, and NCHECK for calls that must succeed.
+#pragma once
+#include <node_api.h>
+
+#include <string>
+
+#define NCHECK(call)                                                              \
+  do {                                                                            \
+    if ((call) != napi_ok) {                                                      \
+      napi_throw_error(env, nullptr, "rnnlab_native: N-API call failed: " #call); \
+      return nullptr;                                                             \
+    }                                                                             \
+  } while (0)
+
+// A Float32Array argument; its length is returned, or it must be `expected` when that is not 0.
+inline bool floatArg(napi_env env, napi_value v, size_t expected, const char* what, float** data, size_t* length) {
+  bool isTyped = false;
+  napi_is_typedarray(env, v, &isTyped);
+  napi_typedarray_type type = napi_int8_array;
+  size_t n = 0;
+  void* ptr = nullptr;
+  if (isTyped) napi_get_typedarray_info(env, v, &type, &n, &ptr, nullptr, nullptr);
+  if (!isTyped || type != napi_float32_array || (expected && n != expected)) {
+    std::string msg = std::string("rnnlab_native: ") + what + " must be a Float32Array" +
+                      (expected ? " of " + std::to_string(expected) + " floats" : "") +
+                      (isTyped && type == napi_float32_array ? ", got " + std::to_string(n) : "");
+    napi_throw_type_error(env, nullptr, msg.c_str());
+    return false;
+  }
+  *data = static_cast<float*>(ptr);
+  if (length) *length = n;
+  return true;
+}
+
+inline napi_value newFloats(napi_env env, size_t n, float** data) {
+  napi_value ab, ta;
+  void* ptr = nullptr;
+  if (napi_create_arraybuffer(env, n * sizeof(float), &ptr, &ab) != napi_ok) return nullptr;
+  if (napi_create_typedarray(env, napi_float32_array, n, ab, 0, &ta) != napi_ok) return nullptr;
+  *data = static_cast<float*>(ptr);
+  return ta;
+}
