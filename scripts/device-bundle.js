@@ -149,9 +149,11 @@ function portableNative(stage) {
     return [];
   }
   sh("g++", [
-    "-O3", "-march=x86-64-v3", "-mtune=generic", "-ffast-math", "-std=c++17", "-shared", "-fPIC",
+    // binding.gyp's flags (no -ffast-math: NaN and Infinity must propagate) for a generic x86-64-v3 host.
+    "-O3", "-march=x86-64-v3", "-mtune=generic", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd", "-std=c++17", "-shared", "-fPIC",
     `-I${path.join(p.nodedir, "include", "node")}`, `-I${p.cblasDir}`,
     path.join(ROOT, "native", "src", "rnn.cc"),
+    path.join(ROOT, "native", "src", "norm.cc"),
     "-o", path.join(dir, "rnnlab_native.node"),
     `-L${p.libDir}`, "-lopenblas", "-Wl,-rpath,$ORIGIN",
   ]);
