@@ -99,6 +99,49 @@ describe("native recurrent kernels (native/, lib/src/layers.ts)", function () {
     }
   });
 
+  it("every kernel writes into the caller's arrays when given them (as layers.ts does on wasm), the same numbers as into its own, and refuses a wrong length", function () {
+    if (!rl.nativeKernelInfo().built) this.skip();
+    const k = require(rl.nativeKernelInfo().path);
+    const rand = (n) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + n) * 0.5);
+    const [B, T, I, u] = [3, 4, 5, 6];
+    const eq = (a, b, what) => assert.deepStrictEqual(Array.from(a), Array.from(b), what);
+    for (const [cell, G] of [[0, 1], [1, 4], [2, 3]]) {
+      const dims = [cell, 1, 0, B, T, I, u, 1];
+      const [x, W, U, b, dy] = [rand(B * T * I), rand(I * G * u), rand(u * G * u), rand(G * u), rand(B * T * u)];
+      const ws = new Float32Array(k.workspaceSize(dims));
+      const own = k.forward(dims, x, W, U, b, ws);
+      const out = new Float32Array(own.length).fill(NaN);
+      assert.strictEqual(k.forward(dims, x, W, U, b, ws, out), out, `cell ${cell}: forward returns the given array`);
+      eq(out, own, `cell ${cell}: forward`);
+      const ownGrads = k.backward(dims, W, U, ws, dy);
+      const given = ownGrads.map((g) => new Float32Array(g.length).fill(NaN));
+      const grads = k.backward(dims, W, U, ws, dy, ...given);
+      grads.forEach((g, i) => {
+        assert.strictEqual(g, given[i], `cell ${cell}: backward returns the given array ${i}`);
+        eq(g, ownGrads[i], `cell ${cell}: backward result ${i}`);
+      });
+      assert.throws(() => k.forward(dims, x, W, U, b, ws, new Float32Array(own.length - 1)), /out must be a Float32Array of/);
+      assert.throws(() => k.backward(dims, W, U, ws, dy, new Float32Array(1)), /dx must be a Float32Array of/);
+    }
+    const C = 4;
+    const [x, g, be, dy] = [rand(8 * C), rand(C), rand(C), rand(8 * C)];
+    const [y0, m, v] = k.bnForward(x, C, g, be, 1e-3);
+    const y = new Float32Array(y0.length).fill(NaN);
+    assert.strictEqual(k.bnForward(x, C, g, be, 1e-3, y)[0], y);
+    eq(y, y0, "bnForward");
+    const [dx0, dg0, db0] = k.bnBackward(x, dy, C, m, v, g, 1e-3);
+    const dx = new Float32Array(dx0.length).fill(NaN);
+    const [dx1, dg1, db1] = k.bnBackward(x, dy, C, m, v, g, 1e-3, dx);
+    assert.strictEqual(dx1, dx);
+    eq(dx, dx0, "bnBackward dx");
+    eq(dg1, dg0, "bnBackward dGamma");
+    eq(db1, db0, "bnBackward dBeta");
+    const d = new Float32Array(x.length).fill(NaN);
+    assert.strictEqual(k.dropout(x, 0.3, 7, d), d);
+    eq(d, k.dropout(x, 0.3, 7), "dropout");
+    assert.throws(() => k.dropout(x, 0.3, 7, new Float32Array(3)), /y must be a Float32Array of/);
+  });
+
   it("RNNLAB_NATIVE=0 starts a process on the tf-ops path", () => {
     const code = `const rl = require("rnnlab"); rl.initRuntime({ force: "wasm", verbose: false }).then(() => console.log(rl.recurrentKernelPath()))`;
     const r = spawnSync(process.execPath, ["-e", code], { cwd: path.join(__dirname, ".."), encoding: "utf8", env: { ...process.env, RNNLAB_NATIVE: "0" } });

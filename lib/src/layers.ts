@@ -29,19 +29,21 @@ export function useTensorOpsForSteps(on: boolean): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Native kernels (native/src/rnn.cc): whole-sequence forward and backward on OpenBLAS's sgemm with fused gate loops.
 
+// Every kernel writes its (large) results into the caller's Float32Arrays when they are given as the trailing
+// arguments, and into new ones otherwise.
 interface NativeAddon {
   /** dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences] -> output; fills the workspace if given. */
-  forward(dims: number[], x: Float32Array, W: Float32Array, U: Float32Array, b: Float32Array, workspace: Float32Array | null): Float32Array;
+  forward(dims: number[], x: Float32Array, W: Float32Array, U: Float32Array, b: Float32Array, workspace: Float32Array | null, out?: Float32Array): Float32Array;
   workspaceSize(dims: number[]): number;
   /** -> [dx, dKernel, dRecurrentKernel, dBias] */
-  backward(dims: number[], W: Float32Array, U: Float32Array, workspace: Float32Array, dy: Float32Array): Float32Array[];
+  backward(dims: number[], W: Float32Array, U: Float32Array, workspace: Float32Array, dy: Float32Array, ...outs: Float32Array[]): Float32Array[];
   setThreads(n: number): number;
   /** BatchNormalization in training over rows of x [N, C] -> [y, mean, variance] (native/src/norm.cc). */
-  bnForward(x: Float32Array, C: number, gamma: Float32Array, beta: Float32Array, eps: number): Float32Array[];
+  bnForward(x: Float32Array, C: number, gamma: Float32Array, beta: Float32Array, eps: number, y?: Float32Array): Float32Array[];
   /** -> [dx, dGamma, dBeta] of bnForward, the batch's statistics differentiated too. */
-  bnBackward(x: Float32Array, dy: Float32Array, C: number, mean: Float32Array, variance: Float32Array, gamma: Float32Array, eps: number): Float32Array[];
+  bnBackward(x: Float32Array, dy: Float32Array, C: number, mean: Float32Array, variance: Float32Array, gamma: Float32Array, eps: number, dx?: Float32Array): Float32Array[];
   /** x * mask, the mask drawn from (seed, index): the same seed gives the same mask. */
-  dropout(x: Float32Array, rate: number, seed: number): Float32Array;
+  dropout(x: Float32Array, rate: number, seed: number, y?: Float32Array): Float32Array;
   threads: number;
   blas: string;
 }
@@ -121,28 +123,68 @@ function floats(t: Tensor): Float32Array {
   return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
 }
 
+interface WasmHeapBackend {
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+}
+
+/** The wasm backend, whose tensors lie in its heap, where the addon can read and write them in place; else null. */
+function wasmHeap(): WasmHeapBackend | null {
+  if (tensorOpsOnly || tf.getBackend() !== "wasm") return null;
+  const b = tf.backend() as unknown as Partial<WasmHeapBackend>;
+  return typeof b.typedArrayFromHeap === "function" && typeof b.makeOutput === "function" ? (b as WasmHeapBackend) : null;
+}
+
 /**
- * The whole sequence in the addon: the inputs are copied out (dataSync), the results wrapped as tensors. The
- * forward pass's workspace (time-major input, every h, the activated gates) stays a JS array held by gradFunc.
+ * Runs a native kernel on tensors and returns its results as new tensors of the given shapes. On wasm without any
+ * copy: the inputs are read where they lie in the heap, and the kernel writes its results straight into the new
+ * tensors' heap memory (a dataSync copy out and a tf.tensor copy back in, each into fresh JS memory, were about a
+ * fifth of a training step of lesson 07's model, most of it the kernel zero-filling new pages). The views are taken
+ * after the last allocation, so the heap cannot grow (and move) under them, and they do not outlive the call.
+ * Elsewhere (cpu) the inputs are read with dataSync and the results wrapped.
+ */
+function runNative(inputs: Tensor[], outShapes: number[][], kernel: (ins: Float32Array[], outs: Float32Array[]) => void): Tensor[] {
+  const wasm = wasmHeap();
+  if (wasm && inputs.every((t) => t.dtype === "float32" && !t.isDisposed)) {
+    const engine = tf.engine() as unknown as { makeTensorFromTensorInfo(info: tf.TensorInfo): Tensor };
+    const results = outShapes.map((s) => engine.makeTensorFromTensorInfo(wasm.makeOutput(s, "float32")));
+    try {
+      kernel(inputs.map((t) => wasm.typedArrayFromHeap(t)), results.map((t) => wasm.typedArrayFromHeap(t)));
+    } catch (e) {
+      tf.dispose(results);
+      throw e;
+    }
+    return results;
+  }
+  const outs = outShapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
+  kernel(inputs.map(floats), outs);
+  return outs.map((o, i) => tf.tensor(o, outShapes[i]));
+}
+
+/**
+ * The whole sequence in the addon (runNative: no copies on wasm). The forward pass's workspace (time-major input,
+ * every h, the activated gates) stays a JS array held by gradFunc; the two kernels are saved for the backward pass.
  */
 function nativeOp(cell: keyof typeof CELL_CODE, x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
   const k = addon!;
   const { units: u, returnSequences } = opts;
   const op = tf.customGrad((...args: unknown[]) => {
     const [x, W, U, b] = args as [Tensor, Tensor, Tensor, Tensor];
+    const save = args[4] as (ts: Tensor[]) => void;
     const [batch, steps, inDim] = x.shape;
     const dims = [CELL_CODE[cell], ACT_CODE[opts.recurrentActivation.name], ACT_CODE[opts.activation.name], batch, steps, inDim, u, returnSequences ? 1 : 0];
-    const Wv = floats(W);
-    const Uv = floats(U);
     const ws = recordingGradients() ? takeWorkspace(k.workspaceSize(dims)) : null;
-    const out = k.forward(dims, floats(x), Wv, Uv, floats(b), ws);
+    const outShape = returnSequences ? [batch, steps, u] : [batch, u];
+    const [value] = runNative([x, W, U, b], [outShape], ([xv, Wv, Uv, bv], [out]) => k.forward(dims, xv, Wv, Uv, bv, ws, out));
+    save([W, U]);
     return {
-      value: returnSequences ? tf.tensor3d(out, [batch, steps, u]) : tf.tensor2d(out, [batch, u]),
-      gradFunc: (dy: Tensor) => {
+      value,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
         if (!ws) throw new Error(`rnnlab ${cell}: the native forward pass ran outside a gradient tape, so it kept nothing to differentiate`);
-        const [dx, dW, dU, db] = k.backward(dims, Wv, Uv, ws, floats(dy));
+        const [Ws, Us] = saved;
+        const grads = runNative([dy, Ws, Us], [[batch, steps, inDim], W.shape, U.shape, [b.size]], ([dyv, Wv, Uv], outs) => k.backward(dims, Wv, Uv, ws, dyv, ...outs));
         giveBackWorkspace(ws);
-        return [tf.tensor3d(dx, [batch, steps, inDim]), tf.tensor2d(dW, W.shape as [number, number]), tf.tensor2d(dU, U.shape as [number, number]), tf.tensor1d(db)];
+        return grads;
       },
     };
   });
@@ -723,16 +765,23 @@ export function batchNormTrainingOp(x: Tensor, gamma: Tensor, beta: Tensor, epsi
     let variance: Float32Array | undefined;
     const op = tf.customGrad((...args: unknown[]) => {
       const [x, gamma, beta] = args as Tensor[];
-      const xv = floats(x);
+      const save = args[3] as (ts: Tensor[]) => void;
       const gv = floats(gamma);
-      const [y, m, v] = k.bnForward(xv, C, gv, floats(beta), epsilon);
-      mean = m;
-      variance = v;
+      const [y] = runNative([x, gamma, beta], [x.shape], ([xv, g, b], [y]) => {
+        [, mean, variance] = k.bnForward(xv, C, g, b, epsilon, y);
+      });
+      const m = mean!;
+      const v = variance!;
+      save([x]); // for the backward pass (on wasm a copy within its heap; the input itself may be gone by then)
       return {
-        value: tf.tensor(y, x.shape),
-        gradFunc: (dy: Tensor) => {
-          const [dx, dGamma, dBeta] = k.bnBackward(xv, floats(dy), C, m, v, gv, epsilon);
-          return [tf.tensor(dx, x.shape), tf.tensor1d(dGamma), tf.tensor1d(dBeta)];
+        value: y,
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          let dGamma: Float32Array | undefined;
+          let dBeta: Float32Array | undefined;
+          const [dx] = runNative([saved[0], dy], [x.shape], ([xv, dyv], [dx]) => {
+            [, dGamma, dBeta] = k.bnBackward(xv, dyv, C, m, v, gv, epsilon, dx);
+          });
+          return [dx, tf.tensor1d(dGamma!), tf.tensor1d(dBeta!)];
         },
       };
     });
@@ -774,8 +823,8 @@ function nativeDropoutOp(x: Tensor, rate: number, seed: number): Tensor {
   const op = tf.customGrad((...args: unknown[]) => {
     const x = args[0] as Tensor;
     return {
-      value: tf.tensor(k.dropout(floats(x), rate, seed), x.shape),
-      gradFunc: (dy: Tensor) => tf.tensor(k.dropout(floats(dy), rate, seed), dy.shape),
+      value: runNative([x], [x.shape], ([xv], [y]) => k.dropout(xv, rate, seed, y))[0],
+      gradFunc: (dy: Tensor) => runNative([dy], [dy.shape], ([dyv], [dx]) => k.dropout(dyv, rate, seed, dx))[0],
     };
   });
   return op(x);
@@ -824,3 +873,4 @@ export class FastDropout extends StockDropout {
 }
 
 for (const cls of [FastBatchNormalization, FastDropout]) tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+

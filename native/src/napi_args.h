@@ -1,5 +1,6 @@
 // N-API argument helpers shared by rnn.cc and norm.cc: Float32Array arguments checked by length with an error
-// that names the argument, new Float32Arrays for results, and NCHECK for calls that must succeed.
+// that names the argument, new Float32Arrays for results (or the caller's own, see outFloats), and NCHECK for calls
+// that must succeed.
 #pragma once
 #include <node_api.h>
 
@@ -40,4 +41,19 @@ inline napi_value newFloats(napi_env env, size_t n, float** data) {
   if (napi_create_typedarray(env, napi_float32_array, n, ab, 0, &ta) != napi_ok) return nullptr;
   *data = static_cast<float*>(ptr);
   return ta;
+}
+
+// A result of n floats: in the caller's Float32Array when argument `index` is one (lib/src/layers.ts passes views of
+// tensors it allocated on the wasm heap, so that the result needs no copy into a tensor), else a new Float32Array.
+// Returns the array, or nullptr with an exception pending.
+inline napi_value outFloats(napi_env env, const napi_value* argv, size_t argc, size_t index, size_t n, const char* what,
+                            float** data) {
+  if (index < argc) {
+    napi_valuetype type;
+    if (napi_typeof(env, argv[index], &type) != napi_ok) return nullptr;
+    if (type != napi_null && type != napi_undefined) return floatArg(env, argv[index], n, what, data, nullptr) ? argv[index] : nullptr;
+  }
+  napi_value v = newFloats(env, n, data);
+  if (!v) napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
+  return v;
 }

@@ -63,14 +63,14 @@ void invStd(const float* var, size_t C, double eps, float* out) {
   for (size_t c = 0; c < C; c++) out[c] = (float)(1.0 / std::sqrt((double)var[c] + eps));
 }
 
-// bnForward(x, C, gamma, beta, eps) -> [y, mean, var]: y = (x - mean) / sqrt(var + eps) * gamma + beta, statistics of
-// this batch over the rows of x [N, C].
+// bnForward(x, C, gamma, beta, eps[, y]) -> [y, mean, var]: y = (x - mean) / sqrt(var + eps) * gamma + beta,
+// statistics of this batch over the rows of x [N, C]; y goes into the caller's array when given.
 napi_value BnForward(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc != 5) {
-    napi_throw_type_error(env, nullptr, "rnnlab_native: bnForward(x, C, gamma, beta, eps)");
+  if (argc != 5 && argc != 6) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: bnForward(x, C, gamma, beta, eps[, y])");
     return nullptr;
   }
   double Cd = 0, eps = 0;
@@ -87,8 +87,10 @@ napi_value BnForward(napi_env env, napi_callback_info info) {
   }
   const size_t N = len / C;
   float *y, *mean, *var;
-  napi_value yv = newFloats(env, len, &y), mv = newFloats(env, C, &mean), vv = newFloats(env, C, &var);
-  if (!yv || !mv || !vv) {
+  napi_value yv = outFloats(env, argv, argc, 5, len, "y", &y);
+  if (!yv) return nullptr;
+  napi_value mv = newFloats(env, C, &mean), vv = newFloats(env, C, &var);
+  if (!mv || !vv) {
     napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
     return nullptr;
   }
@@ -104,14 +106,15 @@ napi_value BnForward(napi_env env, napi_callback_info info) {
   return arrayOf(env, {yv, mv, vv});
 }
 
-// bnBackward(x, dy, C, mean, var, gamma, eps) -> [dx, dgamma, dbeta] of the training-mode forward pass, the batch's
-// statistics differentiated too: dx = gamma / sqrt(var + eps) * (dy - mean(dy) - xhat * mean(dy * xhat)).
+// bnBackward(x, dy, C, mean, var, gamma, eps[, dx]) -> [dx, dgamma, dbeta] of the training-mode forward pass, the
+// batch's statistics differentiated too: dx = gamma / sqrt(var + eps) * (dy - mean(dy) - xhat * mean(dy * xhat));
+// dx goes into the caller's array when given.
 napi_value BnBackward(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
+  size_t argc = 8;
+  napi_value argv[8];
   NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc != 7) {
-    napi_throw_type_error(env, nullptr, "rnnlab_native: bnBackward(x, dy, C, mean, var, gamma, eps)");
+  if (argc != 7 && argc != 8) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: bnBackward(x, dy, C, mean, var, gamma, eps[, dx])");
     return nullptr;
   }
   double Cd = 0, eps = 0;
@@ -129,8 +132,10 @@ napi_value BnBackward(napi_env env, napi_callback_info info) {
     return nullptr;
   const size_t N = len / C;
   float *dx, *dg, *db;
-  napi_value dxv = newFloats(env, len, &dx), dgv = newFloats(env, C, &dg), dbv = newFloats(env, C, &db);
-  if (!dxv || !dgv || !dbv) {
+  napi_value dxv = outFloats(env, argv, argc, 7, len, "dx", &dx);
+  if (!dxv) return nullptr;
+  napi_value dgv = newFloats(env, C, &dg), dbv = newFloats(env, C, &db);
+  if (!dgv || !dbv) {
     napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
     return nullptr;
   }
@@ -176,14 +181,15 @@ inline uint32_t mix(uint32_t h) {
   return h;
 }
 
-// dropout(x, rate, seed) -> x * mask, mask = 1 / (1 - rate) where u >= rate and 0 elsewhere, u uniform in [0, 1)
-// from (seed, index): the same seed gives the same mask, so the backward pass calls it again on dy.
+// dropout(x, rate, seed[, y]) -> y = x * mask, mask = 1 / (1 - rate) where u >= rate and 0 elsewhere, u uniform in
+// [0, 1) from (seed, index): the same seed gives the same mask, so the backward pass calls it again on dy. y goes into
+// the caller's array when given.
 napi_value Dropout(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc != 3) {
-    napi_throw_type_error(env, nullptr, "rnnlab_native: dropout(x, rate, seed)");
+  if (argc != 3 && argc != 4) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: dropout(x, rate, seed[, y])");
     return nullptr;
   }
   float* x;
@@ -196,11 +202,8 @@ napi_value Dropout(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   float* y;
-  napi_value yv = newFloats(env, len, &y);
-  if (!yv) {
-    napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
-    return nullptr;
-  }
+  napi_value yv = outFloats(env, argv, argc, 3, len, "y", &y);
+  if (!yv) return nullptr;
   const uint32_t seed = (uint32_t)(uint64_t)seedD;
   // u >= rate <=> (h >> 8) >= ceil(rate * 2^24): an integer threshold, so the comparison never touches a float.
   const uint32_t threshold = (uint32_t)std::ceil(rate * 16777216.0);

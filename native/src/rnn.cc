@@ -383,16 +383,16 @@ bool readDims(napi_env env, napi_value v, Dims* d) {
 // Inference keeps nothing for a backward pass: it runs in this buffer, reused from call to call.
 thread_local std::vector<float> inferenceScratch;
 
-// forward(dims, x, W, U, b, workspace | null) -> out. The workspace (workspaceSize(dims) floats) is the caller's, so
-// that lib/src/layers.ts can reuse workspaces across training steps: a fresh 10 MB ArrayBuffer per LSTM(128) call
-// (zero-filled, page-faulted, then garbage) cost about as much as the forward pass itself. With null it runs in a
-// scratch buffer kept here (inference).
+// forward(dims, x, W, U, b, workspace | null[, out]) -> out. The workspace (workspaceSize(dims) floats) is the
+// caller's, so that lib/src/layers.ts can reuse workspaces across training steps: a fresh 10 MB ArrayBuffer per
+// LSTM(128) call (zero-filled, page-faulted, then garbage) cost about as much as the forward pass itself. With null it
+// runs in a scratch buffer kept here (inference). The output goes into `out` when given (see outFloats).
 napi_value Forward(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 7;
+  napi_value argv[7];
   CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   Dims d;
-  if (argc != 6 || !readDims(env, argv[0], &d)) return nullptr;
+  if (argc < 6 || !readDims(env, argv[0], &d)) return nullptr;
   const size_t Gu = (size_t)d.G() * d.u;
   float *x = nullptr, *W = nullptr, *U = nullptr, *b = nullptr, *out = nullptr, *ws = nullptr;
   if (!floatArg(env, argv[1], d.TB() * d.I, "x", &x, nullptr) || !floatArg(env, argv[2], d.I * Gu, "kernel", &W, nullptr) ||
@@ -406,11 +406,8 @@ napi_value Forward(napi_env env, napi_callback_info info) {
   } else if (!floatArg(env, argv[5], d.size(), "workspace", &ws, nullptr)) {
     return nullptr;
   }
-  napi_value outV = newFloats(env, (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, &out);
-  if (!outV) {
-    napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
-    return nullptr;
-  }
+  napi_value outV = outFloats(env, argv, argc, 6, (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, "out", &out);
+  if (!outV) return nullptr;
   forward(d, x, W, U, b, ws, out);
   return outV;
 }
@@ -427,26 +424,23 @@ napi_value WorkspaceSize(napi_env env, napi_callback_info info) {
   return res;
 }
 
-// backward(dims, W, U, workspace, dy) -> [dx, dW, dU, db]
+// backward(dims, W, U, workspace, dy[, dx, dW, dU, db]) -> [dx, dW, dU, db], each into the caller's array when given.
 napi_value Backward(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 9;
+  napi_value argv[9];
   CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   Dims d;
-  if (argc != 5 || !readDims(env, argv[0], &d)) return nullptr;
+  if (argc < 5 || !readDims(env, argv[0], &d)) return nullptr;
   const size_t Gu = (size_t)d.G() * d.u;
   float *W = nullptr, *U = nullptr, *ws = nullptr, *dy = nullptr, *dx = nullptr, *dW = nullptr, *dU = nullptr, *db = nullptr;
   if (!floatArg(env, argv[1], d.I * Gu, "kernel", &W, nullptr) || !floatArg(env, argv[2], d.u * Gu, "recurrentKernel", &U, nullptr) ||
       !floatArg(env, argv[3], d.size(), "workspace", &ws, nullptr) ||
       !floatArg(env, argv[4], (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, "dy", &dy, nullptr))
     return nullptr;
-  napi_value v[4] = {newFloats(env, d.TB() * d.I, &dx), newFloats(env, d.I * Gu, &dW), newFloats(env, d.u * Gu, &dU),
-                     newFloats(env, Gu, &db)};
-  for (napi_value e : v)
-    if (!e) {
-      napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
-      return nullptr;
-    }
+  napi_value v[4];
+  if (!(v[0] = outFloats(env, argv, argc, 5, d.TB() * d.I, "dx", &dx)) || !(v[1] = outFloats(env, argv, argc, 6, d.I * Gu, "dW", &dW)) ||
+      !(v[2] = outFloats(env, argv, argc, 7, d.u * Gu, "dU", &dU)) || !(v[3] = outFloats(env, argv, argc, 8, Gu, "db", &db)))
+    return nullptr;
   backward(d, W, U, ws, dy, dx, dW, dU, db);
   napi_value res;
   CHECK(napi_create_array_with_length(env, 4, &res));
