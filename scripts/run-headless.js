@@ -139,7 +139,7 @@ async function runChild(nbPath, outDir, timeoutS, echo) {
   nb.metadata = { ...nb.metadata, rnnlab_headless: { executed: new Date().toISOString(), seconds, node: process.version } };
   fs.writeFileSync(path.join(outDir, `${base}.ipynb`), JSON.stringify(nb, null, 1) + "\n");
   const cells = nb.cells.filter((c) => c.cell_type === "code").length;
-  const result = { notebook: nbPath, seconds, cells, status: failed ? (/ran past/.test(failed) ? "TIMEOUT" : "FAILED") : "ok", detail: failed ?? "" };
+  const result = { notebook: nbPath, seconds, cells, status: failed ? (/ran past/.test(failed) ? "TIMEOUT" : "FAILED") : "ok", detail: failed ?? "", cellSeconds: results };
   fs.writeFileSync(path.join(outDir, `${base}.result.json`), JSON.stringify(result) + "\n");
   tslab.close();
   // Open handles (a backend's thread pool, timers) must not keep a finished notebook alive.
