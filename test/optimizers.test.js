@@ -4,7 +4,8 @@ const assert = require("assert");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { tf, initRuntime, AdamDecay, adamDecay, kerasDecayedLearningRate, buildLectureMnistLstm, saveModel, loadModel } = require("rnnlab");
+const rl = require("rnnlab");
+const { tf, initRuntime, AdamDecay, adamDecay, kerasDecayedLearningRate, buildLectureMnistLstm, saveModel, loadModel } = rl;
 
 // Adam by hand (Kingma & Ba, as tfjs and Keras write it: epsilon added to sqrt(v-hat)).
 function adamByHand(x0, grad, steps, lrAt, beta1 = 0.9, beta2 = 0.999, eps = 1e-7) {
@@ -87,5 +88,109 @@ describe("AdamDecay (Keras's Adam with decay)", function () {
       m.optimizer.dispose();
       m.dispose();
     }
+  });
+});
+
+describe("Adam's update in the native addon (nativeAdamUpdate, withNativeAdam)", function () {
+  this.timeout(60000);
+  before(async () => initRuntime({ force: process.env.RNNLAB_BACKEND || "wasm", verbose: false }));
+  afterEach(() => rl.useNativeKernels(process.env.RNNLAB_NATIVE !== "0"));
+
+  /** Runs f; returns how many Sqrt kernels tf ran meanwhile. */
+  function countSqrtKernels(f) {
+    let sqrts = 0;
+    const engine = tf.engine();
+    const runKernel = engine.runKernel;
+    engine.runKernel = function (name, ...rest) {
+      if (name === "Sqrt") sqrts += 1;
+      return runKernel.call(this, name, ...rest);
+    };
+    try {
+      f();
+    } finally {
+      engine.runKernel = runKernel;
+    }
+    return sqrts;
+  }
+
+  /**
+   * Two copies of three variables (a matrix, a vector, a scalar), one updated by tf's Adam, one by the builders' Adam,
+   * with the same gradients (list form and map form, one variable without a gradient in some steps): returns both
+   * copies' values, moments and step counts after `steps` steps, and how many updates the addon ran.
+   */
+  function twinAdam(makeOpt, steps, gradAt) {
+    const init = [tf.randomNormal([5, 7]), tf.randomNormal([7]), tf.scalar(0.3)];
+    const vars = [0, 1].map((side) => init.map((t, i) => tf.variable(t.clone(), true, `adam_twin_${side}_${i}_${Math.random()}`)));
+    const opts = [makeOpt(), rl.withNativeAdam(makeOpt())];
+    let nativeSteps = 0;
+    for (let t = 0; t < steps; t++) {
+      const grads = init.map((x, i) => gradAt(t, i, x.shape));
+      opts.forEach((opt, side) => {
+        const pairs = vars[side].map((v, i) => ({ name: v.name, tensor: grads[i] })).filter((p) => p.tensor != null);
+        const sqrts = countSqrtKernels(() => opt.applyGradients(t % 2 ? pairs : Object.fromEntries(pairs.map((p) => [p.name, p.tensor]))));
+        if (side === 1 && sqrts === 0) nativeSteps += 1; // tf's Adam takes a Sqrt per variable; the addon none
+      });
+      tf.dispose(grads.filter((g) => g != null));
+    }
+    const state = (side) => ({
+      values: vars[side].map((v) => Array.from(v.dataSync())),
+      moments: [...opts[side].accumulatedFirstMoment, ...opts[side].accumulatedSecondMoment].map((m) => Array.from(m.variable.dataSync())),
+      accumulatedBetas: [opts[side].accBeta1.dataSync()[0], opts[side].accBeta2.dataSync()[0]],
+      iterations: opts[side].iterations,
+    });
+    const out = { tf: state(0), native: state(1), nativeSteps };
+    tf.dispose([...init, ...vars.flat()]);
+    opts.forEach((o) => o.dispose());
+    return out;
+  }
+
+  it("the builders' Adam and AdamDecay update weights and moments bit for bit as tf's, map and list forms, a missing gradient skipped", function () {
+    if (!rl.nativeKernelInfo().built) this.skip();
+    for (const makeOpt of [() => tf.train.adam(0.01), () => new AdamDecay(0.02, 0.1), () => tf.train.adam(0.003, 0.8, 0.99, 1e-4)]) {
+      const r = twinAdam(makeOpt, 6, (t, i, shape) => (t === 3 && i === 2 ? null : tf.randomNormal(shape, 0, 1 + t)));
+      assert.deepStrictEqual(r.native, r.tf);
+      assert.strictEqual(r.tf.iterations, 6);
+      assert.strictEqual(r.nativeSteps, 5, "the addon runs every update after the first (tf's own first makes the moments)");
+    }
+  });
+
+  it("the builders' models get it, and it runs there: a step after the first leaves tf's Adam kernels unused", async function () {
+    if (!rl.nativeKernelInfo().built) this.skip();
+    const model = rl.buildSequenceModel({ inputShape: [4, 3], units: [5], dense: 4 });
+    const x = tf.randomNormal([8, 4, 3]);
+    const y = tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1]);
+    await model.trainOnBatch(x, y); // tf's own first step makes the moment estimates
+    const opt = model.optimizer;
+    const update = opt.applyGradients;
+    let sqrts;
+    opt.applyGradients = (g) => (sqrts = countSqrtKernels(() => update(g)));
+    await model.trainOnBatch(x, y);
+    opt.applyGradients = update;
+    assert.strictEqual(sqrts, 0, "tf's Adam ran (its update takes a Sqrt per variable)");
+    assert.strictEqual(model.optimizer.iterations, 2);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it("NaN and Infinity in a gradient reach the weights and moments as with tf's Adam", function () {
+    if (!rl.nativeKernelInfo().built) this.skip();
+    const r = twinAdam(() => tf.train.adam(0.01), 4, (t, i, shape) =>
+      tf.tidy(() => {
+        const g = tf.randomNormal(shape).dataSync().slice();
+        if (t === 2 && i === 0) (g[3] = NaN), (g[5] = Infinity), (g[6] = -Infinity);
+        if (t === 2 && i === 2) g[0] = NaN;
+        return tf.tensor(g, shape);
+      }),
+    );
+    assert.deepStrictEqual(r.native, r.tf);
+    assert.ok(Number.isNaN(r.tf.values[0][3]) && Number.isNaN(r.tf.values[2][0]), "the NaN gradient did not reach the weights");
+    assert.strictEqual(r.nativeSteps, 3, "the addon ran the updates after the first");
+  });
+
+  it("with the addon off, the builders' Adam is tf's", function () {
+    rl.useNativeKernels(false);
+    const r = twinAdam(() => tf.train.adam(0.01), 3, (t, i, shape) => tf.randomNormal(shape));
+    assert.deepStrictEqual(r.native, r.tf);
+    assert.strictEqual(r.nativeSteps, 0);
   });
 });

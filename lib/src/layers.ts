@@ -44,6 +44,8 @@ interface NativeAddon {
   bnBackward(x: Float32Array, dy: Float32Array, C: number, mean: Float32Array, variance: Float32Array, gamma: Float32Array, eps: number, dx?: Float32Array): Float32Array[];
   /** x * mask, the mask drawn from (seed, index): the same seed gives the same mask. */
   dropout(x: Float32Array, rate: number, seed: number, y?: Float32Array): Float32Array;
+  /** One Adam step of one variable into newValue, newM, newV; scalars = [b1, 1-b1, b2, 1-b2, 1-b1^t, 1-b2^t, -lr, eps]. */
+  adamUpdate(value: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, newValue: Float32Array, newM: Float32Array, newV: Float32Array, scalars: number[]): void;
   threads: number;
   blas: string;
 }
@@ -874,3 +876,63 @@ export class FastDropout extends StockDropout {
 
 for (const cls of [FastBatchNormalization, FastDropout]) tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
 
+// ---------------------------------------------------------------------------------------------------------------
+// Adam's update in the addon: one pass per variable where tf.train.adam runs eleven ops (and on wasm as many
+// allocations); the same arithmetic in the same order, so the same numbers.
+
+type NamedTensor = { name: string; tensor: Tensor };
+
+interface AdamInternals {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: ({ variable: tf.Variable } | undefined)[];
+  accumulatedSecondMoment: ({ variable: tf.Variable } | undefined)[];
+  incrementIterations(): void;
+}
+
+/**
+ * One step of a tf.AdamOptimizer with the native addon, equal to its applyGradients (moments, bias correction,
+ * accumulated betas and the iteration count); false, with nothing done, where the addon is not active or the
+ * optimizer has not made its moment estimates yet (its own first step makes them).
+ */
+export function nativeAdamUpdate(optimizer: tf.AdamOptimizer, variableGradients: tf.NamedTensorMap | NamedTensor[]): boolean {
+  if (!nativeActive()) return false;
+  const o = optimizer as unknown as AdamInternals;
+  const list = Array.isArray(variableGradients);
+  const names = list ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+  const registered = tf.engine().registeredVariables;
+  const ready = names.every((name, i) => {
+    const value = registered[name];
+    const g = list ? variableGradients[i].tensor : variableGradients[name];
+    return o.accumulatedFirstMoment[i] && o.accumulatedSecondMoment[i] && value && value.dtype === "float32" && (g == null || g.dtype === "float32");
+  });
+  if (!ready) return false;
+  const k = addon!;
+  tf.tidy(() => {
+    // sub(1, accBeta) in float, as tf computes it.
+    const a1 = Math.fround(1 - o.accBeta1.dataSync()[0]);
+    const a2 = Math.fround(1 - o.accBeta2.dataSync()[0]);
+    const scalars = [o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, a1, a2, -o.learningRate, o.epsilon];
+    names.forEach((name, i) => {
+      const g = list ? (variableGradients as NamedTensor[])[i].tensor : (variableGradients as tf.NamedTensorMap)[name];
+      if (g == null) return;
+      const value = registered[name];
+      const m = o.accumulatedFirstMoment[i]!.variable;
+      const v = o.accumulatedSecondMoment[i]!.variable;
+      const [nx, nm, nv] = runNative([value, m, v, g], [value.shape, value.shape, value.shape], ([x, mv, vv, gv], [ox, om, ov]) =>
+        k.adamUpdate(x, mv, vv, gv, ox, om, ov, scalars),
+      );
+      m.assign(nm);
+      v.assign(nv);
+      value.assign(nx);
+    });
+    o.accBeta1.assign(tf.mul(o.accBeta1, o.beta1));
+    o.accBeta2.assign(tf.mul(o.accBeta2, o.beta2));
+  });
+  o.incrementIterations();
+  return true;
+}

@@ -1,5 +1,6 @@
 // rnnlab native kernels for the layers around the recurrent ones: BatchNormalization in training over [N, C] rows
-// (statistics per channel, the last axis, as tf.layers' default axis -1) and Dropout's multiply by a random mask.
+// (statistics per channel, the last axis, as tf.layers' default axis -1) and Dropout's multiply by a random mask; and
+// Adam's update of a variable.
 //
 // Each is one or two passes over plain float arrays, where tfjs runs a dozen ops (moments, batchNorm and their
 // autodiff gradients; randomUniform, floor, add, div, mul). NaN and Infinity propagate as in tf.layers without relying
@@ -216,13 +217,58 @@ napi_value Dropout(napi_env env, napi_callback_info info) {
   return yv;
 }
 
+// adamUpdate(value, m, v, g, newValue, newM, newV, [beta1, 1 - beta1, beta2, 1 - beta2, 1 - beta1^t, 1 - beta2^t,
+// -learningRate, epsilon]): one Adam step of one variable, tf.train.adam's ops in their order, each rounded to float
+// as tf rounds it (the scalars are rounded to float first, as tf's scalar tensors are; no fused multiply-add, so that
+// the results equal tf's bit for bit). One pass where tf runs eleven ops over the variable.
+__attribute__((optimize("fp-contract=off")))
+void adam(const float* __restrict x, const float* __restrict m, const float* __restrict v, const float* __restrict g, float* __restrict nx,
+          float* __restrict nm, float* __restrict nv, size_t n, const float* k) {
+  const float b1 = k[0], c1 = k[1], b2 = k[2], c2 = k[3], a1 = k[4], a2 = k[5], nlr = k[6], eps = k[7];
+  for (size_t i = 0; i < n; i++) {
+    float m1 = m[i] * b1 + g[i] * c1;
+    float v1 = v[i] * b2 + (g[i] * g[i]) * c2;
+    nm[i] = m1;
+    nv[i] = v1;
+    nx[i] = (m1 / a1) / (std::sqrt(v1 / a2) + eps) * nlr + x[i];
+  }
+}
+
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc != 8) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: adamUpdate(value, m, v, g, newValue, newM, newV, scalars)");
+    return nullptr;
+  }
+  float *x, *m, *v, *g, *nx, *nm, *nv;
+  size_t n = 0;
+  if (!floatArg(env, argv[0], 0, "value", &x, &n) || n == 0) return nullptr;
+  if (!floatArg(env, argv[1], n, "m", &m, nullptr) || !floatArg(env, argv[2], n, "v", &v, nullptr) || !floatArg(env, argv[3], n, "g", &g, nullptr) ||
+      !floatArg(env, argv[4], n, "newValue", &nx, nullptr) || !floatArg(env, argv[5], n, "newM", &nm, nullptr) ||
+      !floatArg(env, argv[6], n, "newV", &nv, nullptr))
+    return nullptr;
+  float k[8];
+  for (uint32_t j = 0; j < 8; j++) {
+    napi_value e;
+    double d;
+    if (napi_get_element(env, argv[7], j, &e) != napi_ok || !numberArg(env, e, "each of adamUpdate's scalars", &d)) return nullptr;
+    k[j] = (float)d;
+  }
+  adam(x, m, v, g, nx, nm, nv, n, k);
+  napi_value undef;
+  NCHECK(napi_get_undefined(env, &undef));
+  return undef;
+}
+
 }  // namespace
 
-// Adds bnForward, bnBackward and dropout to the addon's exports (called from rnn.cc's Init).
+// Adds bnForward, bnBackward, dropout and adamUpdate to the addon's exports (called from rnn.cc's Init).
 napi_status RegisterNormKernels(napi_env env, napi_value exports) {
   napi_status st;
   napi_value fn;
-  const std::pair<const char*, napi_callback> fns[] = {{"bnForward", BnForward}, {"bnBackward", BnBackward}, {"dropout", Dropout}};
+  const std::pair<const char*, napi_callback> fns[] = {{"bnForward", BnForward}, {"bnBackward", BnBackward}, {"dropout", Dropout}, {"adamUpdate", AdamUpdate}};
   for (const auto& f : fns) {
     if ((st = napi_create_function(env, f.first, NAPI_AUTO_LENGTH, f.second, nullptr, &fn)) != napi_ok) return st;
     if ((st = napi_set_named_property(env, exports, f.first, fn)) != napi_ok) return st;
