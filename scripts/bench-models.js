@@ -12,6 +12,7 @@
 //   node scripts/bench-models.js --profile   # also: where one training step's time goes, layer by layer
 //   node scripts/bench-models.js --reps 5    # more repetitions (medians are printed)
 //   node scripts/bench-models.js --no-stock  # leave the (slow) stock tf.layers models out
+//   node scripts/bench-models.js --model lab07  # only the named model(s): lab07, mnist (comma-separated)
 //   RNNLAB_BENCH_NO_TORCH=1                  # leave PyTorch out
 const os = require("os");
 const path = require("path");
@@ -28,6 +29,7 @@ if (!Number.isInteger(REPS) || REPS < 1) {
   console.error("bench-models: --reps takes a positive integer");
   process.exit(2);
 }
+const ONLY = args.includes("--model") ? String(args[args.indexOf("--model") + 1]).split(",") : null;
 
 const MODELS = {
   lab07: {
@@ -47,6 +49,15 @@ const MODELS = {
     batchesPerRep: { rnnlab: 10, stock: 1, torch: 10 },
   },
 };
+
+if (ONLY) {
+  const unknown = ONLY.filter((k) => !MODELS[k]);
+  if (unknown.length) {
+    console.error(`bench-models: --model takes ${Object.keys(MODELS).join(", ")} (comma-separated), got ${unknown.join(", ")}`);
+    process.exit(2);
+  }
+  for (const k of Object.keys(MODELS)) if (!ONLY.includes(k)) delete MODELS[k];
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
