@@ -250,6 +250,28 @@ const PATCHES = [
     ],
   },
   {
+    id: "bind-iopub-first",
+    file: "dist/jupyter.js",
+    what: "iopub is bound before the other sockets (no 'Socket is blocked by a bind or unbind operation' at start)",
+    // tslab bound its five sockets at once. On a busy machine the shell socket could finish binding first and a
+    // front end's first request (kernel_info) arrive while iopub's bind was still in progress; the busy status
+    // sent on iopub then failed with EBUSY, an unhandled rejection that Node printed on the terminal. Binding
+    // iopub first means no request is received before the socket its statuses go to is ready.
+    hunks: [
+      {
+        find: `        await Promise.all([
+            this.bindSocket(this.iopub, cinfo.iopub_port),
+            this.bindSocket(this.shell, cinfo.shell_port),
+`,
+        replace: `        /* rnnlab patch (scripts/patch-tslab.js): iopub first, so no request is handled before its statuses can be sent */
+        await this.bindSocket(this.iopub, cinfo.iopub_port);
+        await Promise.all([
+            this.bindSocket(this.shell, cinfo.shell_port),
+`,
+      },
+    ],
+  },
+  {
     id: "busy-while-queued",
     file: "dist/jupyter.js",
     what: "the kernel indicator stays busy while cells wait in the queue (Run All), not 'Kernel Idle' after the first",

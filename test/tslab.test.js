@@ -462,6 +462,91 @@ function idleWhileQueued(log) {
   return found;
 }
 
+// tslab's ZmqServer on real zeromq sockets, with iopub's bind slowed down (as on a busy machine): a client sends
+// kernel_info_request as soon as it connects to the shell socket. Records whether anything was sent on iopub
+// before its bind had finished (zeromq 6 rejects such a send with EBUSY, "Socket is blocked by a bind or unbind
+// operation", and nobody handles the rejection).
+const BIND_CHILD = `${LOADER}
+const crypto = require("crypto"), os = require("os");
+const zmq = require(require.resolve("zeromq", { paths: [TSLAB] }));
+const { ZmqServer } = loadTslab("jupyter");
+const key = "test-key";
+const base = 20000 + Math.floor(Math.random() * 30000);
+const cinfo = { transport: "tcp", ip: "127.0.0.1", key, signature_scheme: "hmac-sha256", shell_port: base, iopub_port: base + 1, control_port: base + 2, stdin_port: base + 3, hb_port: base + 4 };
+const cfg = path.join(os.tmpdir(), "rnnlab-conn-" + process.pid + ".json");
+fs.writeFileSync(cfg, JSON.stringify(cinfo));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const events = [];
+const bind = zmq.Publisher.prototype.bind, send = zmq.Publisher.prototype.send;
+let binding = false;
+// zeromq's Socket methods are read-only, so a plain assignment would be ignored: define them on Publisher.
+Object.defineProperty(zmq.Publisher.prototype, "bind", {
+  value: async function (addr) {
+    binding = true;
+    await bind.call(this, addr);
+    await sleep(400);
+    binding = false;
+    events.push("iopub bound");
+  },
+});
+Object.defineProperty(zmq.Publisher.prototype, "send", {
+  value: function (msg) {
+    events.push(binding ? "iopub send during bind" : "iopub send");
+    return send.call(this, msg);
+  },
+});
+const handler = { close() {}, handleKernel() { return { status: "ok", protocol_version: "5.3" }; } };
+function signed(msgType, content) {
+  const parts = [{ msg_id: crypto.randomUUID(), msg_type: msgType, session: "s", username: "u", date: new Date().toISOString(), version: "5.3" }, {}, {}, content].map((p) => JSON.stringify(p));
+  const h = crypto.createHmac("sha256", key);
+  for (const p of parts) h.update(p);
+  return ["<IDS|MSG>", h.digest("hex"), ...parts];
+}
+(async () => {
+  const server = new ZmqServer(handler, cfg);
+  const init = server.init();
+  const shell = new zmq.Dealer();
+  shell.connect("tcp://127.0.0.1:" + cinfo.shell_port);
+  await shell.send(signed("kernel_info_request", {}));
+  const [reply] = await Promise.all([shell.receive(), init]);
+  const at = reply.findIndex((f) => String(f) === "<IDS|MSG>");
+  const type = JSON.parse(String(reply[at + 2])).msg_type;
+  process.stdout.write("\\n@@RESULT@@" + JSON.stringify({ type, events }));
+  shell.close(); server.close(); fs.rmSync(cfg, { force: true });
+  process.exit(0);
+})().catch((e) => { console.error(e); process.exit(2); });
+`;
+
+function runBind({ unpatched = false } = {}) {
+  const r = spawnSync(process.execPath, ["-e", BIND_CHILD], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60000,
+    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
+  });
+  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
+  assert.ok(r.status === 0 && at >= 0, `the bind child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+}
+
+describe("tslab: no status is sent on iopub before it is bound ('Socket is blocked by a bind or unbind operation')", function () {
+  this.timeout(60000);
+
+  it("a request that arrives while iopub is still binding is handled after the bind", () => {
+    const before = runBind({ unpatched: true });
+    assert.strictEqual(before.type, "kernel_info_reply");
+    assert.ok(
+      before.events.includes("iopub send during bind"),
+      `tslab as published should send the busy status while iopub binds: ${JSON.stringify(before.events)}`,
+    );
+    const after = runBind();
+    assert.strictEqual(after.type, "kernel_info_reply");
+    assert.strictEqual(after.events[0], "iopub bound", JSON.stringify(after.events));
+    assert.ok(!after.events.includes("iopub send during bind"), JSON.stringify(after.events));
+    assert.ok(after.events.filter((e) => e === "iopub send").length >= 2, `busy and idle were published: ${JSON.stringify(after.events)}`);
+  });
+});
+
 describe("tslab: the kernel indicator stays busy while cells are queued (Run All)", function () {
   this.timeout(120000);
 
