@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Numbers in prose come from cells. Notebook cells record results with rl.record("NN.name", value) into
 // build/results/<profile>.json; notebooks/results.full.json is the committed copy from the last executed full run.
-// The READMEs quote a result as <!--r:KEY-->value<!--/r--> (the markers are invisible when rendered).
+// The READMEs and docs/ quote a result as <!--r:KEY-->value<!--/r--> (the markers are invisible when rendered).
 //
 //   node scripts/course/results.js --update   after `npm run notebooks` (full): copies build/results/full.json into
-//                                      notebooks/results.full.json and rewrites every marked value in the READMEs
+//                                      notebooks/results.full.json and rewrites every marked value in the READMEs and docs/
 //   node scripts/course/results.js            checks: every marker matches the committed results, and no measured-looking
 //                                      number stands unmarked in prose (the same check as test/tooling/numbers.test.js)
 "use strict";
@@ -26,12 +26,13 @@ const QUOTED = {
   "0.6074": "the lecture's crypto lab, test accuracy",
 };
 
-/** Files whose prose is checked: the READMEs and every notebook source (its markdown cells). */
+/** Files whose prose is checked: the READMEs, docs/*.md and every notebook source (its markdown cells). */
 function proseFiles() {
   const nb = path.join(ROOT, "notebooks", "src");
   return [
     path.join(ROOT, "README.md"),
     path.join(ROOT, "datasets", "README.md"),
+    ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => path.join(ROOT, "docs", f)),
     ...fs.readdirSync(nb).filter((f) => /^\d\d_.*\.ts$/.test(f)).sort().map((f) => path.join(nb, f)),
   ].filter((f) => fs.existsSync(f));
 }

@@ -1,5 +1,5 @@
 // One term per idea: notebooks/GLOSSARY.md names the term the course uses for each idea and the variants it does
-// not use; no variant may appear in the notebooks' prose, or the READMEs.
+// not use; no variant may appear in the notebooks' prose, the READMEs or docs/.
 const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
@@ -34,7 +34,8 @@ function findVariants(file, text, glossary) {
 
 function courseFiles() {
   const nb = path.join(ROOT, "notebooks", "src");
-  return [path.join(ROOT, "README.md"), path.join(ROOT, "datasets", "README.md"), ...fs.readdirSync(nb).filter((f) => f.endsWith(".ts")).map((f) => path.join(nb, f))];
+  const docs = path.join(ROOT, "docs");
+  return [path.join(ROOT, "README.md"), path.join(ROOT, "datasets", "README.md"), ...fs.readdirSync(docs).filter((f) => f.endsWith(".md")).map((f) => path.join(docs, f)), ...fs.readdirSync(nb).filter((f) => f.endsWith(".ts")).map((f) => path.join(nb, f))];
 }
 
 describe("glossary (notebooks/GLOSSARY.md): one term per idea", function () {
@@ -50,7 +51,7 @@ describe("glossary (notebooks/GLOSSARY.md): one term per idea", function () {
     for (const g of glossary) assert.ok(g.english, `${g.term} has no English term`);
   });
 
-  it("no variant appears in the notebooks' prose or the READMEs", () => {
+  it("no variant appears in the notebooks' prose, the READMEs or docs/", () => {
     const hits = courseFiles().flatMap((f) => findVariants(f, fs.readFileSync(f, "utf8"), glossary));
     assert.deepStrictEqual(hits, [], hits.join("\n"));
   });

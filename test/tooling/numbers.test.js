@@ -1,5 +1,5 @@
 // Every number in the course's prose is printed by a cell or quoted from a named source (scripts/course/results.js):
-// markers <!--r:KEY-->value<!--/r--> in the READMEs must equal notebooks/results.full.json (the executed full run's
+// markers <!--r:KEY-->value<!--/r--> in the READMEs and docs/ must equal notebooks/results.full.json (the executed full run's
 // rl.record values), and a measured-looking number may not stand unmarked.
 const assert = require("assert");
 const fs = require("fs");
