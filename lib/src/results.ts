@@ -1,7 +1,7 @@
 // Results a notebook's cells record, so that prose elsewhere (the READMEs) quotes a number a cell printed rather
 // than one typed by hand. `rl.record("06.lecture_lstm.test_acc", acc, { digits: 4 })` prints the value and merges it
 // into build/results/<profile>.json (RNNLAB_RESULTS names another folder). notebooks/results.full.json is the
-// committed copy of an executed full run (`node scripts/results.js --update`); test/numbers.test.js checks that
+// committed copy of an executed full run (`node scripts/course/results.js --update`); test/tooling/numbers.test.js checks that
 // every marked number in the READMEs, <!--r:KEY-->value<!--/r-->, is the recorded value.
 import * as fs from "fs";
 import * as path from "path";
