@@ -263,7 +263,7 @@ const PATCHES = [
             this.bindSocket(this.iopub, cinfo.iopub_port),
             this.bindSocket(this.shell, cinfo.shell_port),
 `,
-        replace: `        /* rnnlab patch (scripts/patch-tslab.js): iopub first, so no request is handled before its statuses can be sent */
+        replace: `        /* rnnlab patch (scripts/jupyter/patch-tslab.js): iopub first, so no request is handled before its statuses can be sent */
         await this.bindSocket(this.iopub, cinfo.iopub_port);
         await Promise.all([
             this.bindSocket(this.shell, cinfo.shell_port),
