@@ -5,8 +5,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { tf } from "./runtime";
-import { permutation, seededRng } from "./random";
+import { tf } from "../course/runtime";
+import { permutation, seededRng } from "../course/random";
 import { datasetPath, displayName, readFileNamed } from "./candles";
 
 export const MNIST_ROWS = 28;

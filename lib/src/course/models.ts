@@ -4,7 +4,7 @@
 // Labels are class indices (0..k-1) and the loss is sparseCategoricalCrossentropy, which tfjs 4.22 supports (with
 // 'accuracy' resolved to sparse categorical accuracy), so no one-hot copy of the labels is needed.
 import * as tf from "@tensorflow/tfjs";
-import { fastLayers, FastRecurrentArgs } from "./layers";
+import { fastLayers, FastRecurrentArgs } from "../fast/layers";
 import { AdamDecay } from "./optimizers";
 
 /** The recurrent cells of the lecture. */

@@ -1,8 +1,8 @@
 // Prices: the next-value regression of the *모두를 위한 딥러닝* stock lab (lesson 08) — a window of past days in,
 // tomorrow's close out — with min-max scaling fitted on the training period, and the lab's own scaling (each part
 // with its own minimum and maximum) kept for comparison, as the leak it is.
-import { tf } from "./runtime";
-import { matrixWidth, Matrix } from "./features";
+import { tf } from "../course/runtime";
+import { matrixWidth, Matrix } from "../data/features";
 import { scoreRow, verdictAgainstBaselines, BaselineRow, Verdict } from "./baselines";
 
 export interface MinMaxScaler {

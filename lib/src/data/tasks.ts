@@ -1,7 +1,7 @@
 // Synthetic long-dependency tasks: data where the answer hangs on inputs far back in time, so that a cell which
 // forgets (a SimpleRNN) and one that remembers (an LSTM, a GRU) can be told apart in numbers.
-import { tf } from "./runtime";
-import { seededRng } from "./random";
+import { tf } from "../course/runtime";
+import { seededRng } from "../course/random";
 
 /** One adding-problem data set: x [n, T, 2] (value, marker) pairs, y [n, 1] the sum of the two marked values. */
 export interface AddingProblemData {

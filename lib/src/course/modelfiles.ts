@@ -150,7 +150,7 @@ function loadHandler(url: string): tf.io.IOHandler {
 
 /** The folder lessons save trained models into: RNNLAB_MODELS, else build/models in the project. */
 export function savedModelsDir(): string {
-  return process.env.RNNLAB_MODELS ?? path.resolve(__dirname, "..", "..", "build", "models");
+  return process.env.RNNLAB_MODELS ?? path.resolve(__dirname, "..", "..", "..", "build", "models");
 }
 
 /**

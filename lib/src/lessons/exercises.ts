@@ -10,8 +10,8 @@
 // Messages for learners are in Korean (the course's language); codes and identifiers are English. Each check also
 // publishes its result as machine-readable display data (EXERCISE_MIME) that `npm run grade` reads.
 import * as tf from "@tensorflow/tfjs";
-import { publish } from "./display";
-import { mulberry32 as rng } from "./random";
+import { publish } from "../show/display";
+import { mulberry32 as rng } from "../course/random";
 
 /** MIME type of the machine-readable result each check publishes beside its text. */
 export const EXERCISE_MIME = "application/vnd.rnnlab.exercise+json";

@@ -14,7 +14,7 @@
 // (wasm, cpu), the whole-sequence forward and backward run there instead: see "Native kernels" below.
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { orthogonal } from "./initializers";
+import { orthogonal } from "../course/initializers";
 
 type Tensor = tf.Tensor;
 type Tensor2D = tf.Tensor2D;
@@ -46,8 +46,8 @@ interface NativeAddon {
   blas: string;
 }
 
-/** Where scripts/build-native.js puts the addon, relative to this file (lib/dist/layers.js). */
-export const NATIVE_ADDON_PATH = path.join(__dirname, "..", "..", "native", "build", "Release", "rnnlab_native.node");
+/** Where scripts/build-native.js puts the addon, relative to this file (lib/dist/fast/layers.js). */
+export const NATIVE_ADDON_PATH = path.join(__dirname, "..", "..", "..", "native", "build", "Release", "rnnlab_native.node");
 
 let addon: NativeAddon | null = null;
 let addonError = "";

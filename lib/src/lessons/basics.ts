@@ -1,7 +1,7 @@
 // Lessons 01-02 (perceptron, DNN): activation functions as plain numbers, the logic gates AND / OR / XOR, where a
 // perceptron's line w1*x1 + w2*x2 + b = 0 crosses the plotted square, and the decision-boundary figure.
 import * as tf from "@tensorflow/tfjs";
-import { Figure, plotSpec, VegaLiteSpec } from "./plot";
+import { Figure, plotSpec, VegaLiteSpec } from "../show/plot";
 
 /** The activation functions of lesson 01, on plain numbers. */
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));

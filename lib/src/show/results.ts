@@ -5,13 +5,13 @@
 // every marked number in the READMEs, <!--r:KEY-->value<!--/r-->, is the recorded value.
 import * as fs from "fs";
 import * as path from "path";
-import { profile } from "./profile";
+import { profile } from "../course/profile";
 
 export type RecordedValue = number | string;
 
 /** The folder results are written to: RNNLAB_RESULTS, else build/results in the project. */
 export function resultsDir(): string {
-  return process.env.RNNLAB_RESULTS ?? path.resolve(__dirname, "..", "..", "build", "results");
+  return process.env.RNNLAB_RESULTS ?? path.resolve(__dirname, "..", "..", "..", "build", "results");
 }
 
 /** The file a profile's results go to. */

@@ -2,7 +2,7 @@
 // one-hot character helpers of the "hihello" and long-sentence labs. Every generator is seeded and returns tensors
 // ready for fit.
 import * as tf from "@tensorflow/tfjs";
-import { seededRng } from "./random";
+import { seededRng } from "../course/random";
 
 /** The distinct characters of a text in order of first appearance ("hihello" -> h, i, e, l, o, as the lab). */
 export function charVocabulary(text: string): string[] {

@@ -3,11 +3,11 @@
 // lecture's leaks, rebuilt on purpose so a notebook can show what they falsely add, and a price-with-predictions
 // figure.
 import * as tf from "@tensorflow/tfjs";
-import { fitStandardizer, Matrix, slidingWindows, upDownLabels, UpDownDataset, UpDownPart } from "./features";
-import { permutation, seededRng } from "./random";
-import { accuracy, majorityBaseline } from "./metrics";
-import { plotSpec, Figure, FigureOptions } from "./plot";
-import { ownOptimizer } from "./models";
+import { fitStandardizer, Matrix, slidingWindows, upDownLabels, UpDownDataset, UpDownPart } from "../data/features";
+import { permutation, seededRng } from "../course/random";
+import { accuracy, majorityBaseline } from "../course/metrics";
+import { plotSpec, Figure, FigureOptions } from "../show/plot";
+import { ownOptimizer } from "../course/models";
 
 /**
  * Persistence ("same as the last move"): for reference time t, predict 1 ("up") when close[t] > close[t - lag],

@@ -1,8 +1,8 @@
 // Training: one trainer reused by every lesson — checks the data, shows live progress, stops on NaN with a clear
 // message, returns the per-epoch numbers, and leaves no tensors behind.
 import * as tf from "@tensorflow/tfjs";
-import { TrainingProgress } from "./progress";
-import { plotTrainingCurves, Figure } from "./plot";
+import { TrainingProgress } from "../show/progress";
+import { plotTrainingCurves, Figure } from "../show/plot";
 import { saveModel } from "./modelfiles";
 import { Interrupted, recordStop, stopRequested } from "./interrupt";
 

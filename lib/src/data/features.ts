@@ -4,7 +4,7 @@
 // Conventions used throughout:
 // - A matrix is an array of rows, `features[t][j]` = feature j at time t (rows oldest first).
 // - The sample with reference time t reads rows t-window+1 .. t and is labelled by close[t + horizon].
-import { tf } from "./runtime";
+import { tf } from "../course/runtime";
 
 export type Matrix = ArrayLike<number>[];
 

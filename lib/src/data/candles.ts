@@ -9,7 +9,7 @@ import * as path from "path";
 
 /** The project's datasets/ folder (RNNLAB_DATASETS overrides), found from this file, not from the cwd. */
 export function datasetsDir(): string {
-  return process.env.RNNLAB_DATASETS ?? path.resolve(__dirname, "..", "..", "datasets");
+  return process.env.RNNLAB_DATASETS ?? path.resolve(__dirname, "..", "..", "..", "datasets");
 }
 
 /** A path inside datasets/: `datasetPath('crypto-5m', 'BTC-USD.csv')`. */
