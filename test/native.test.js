@@ -15,7 +15,7 @@ const twinModels = (kind, returnSequences, recurrentActivation = "sigmoid") => t
 
 const addonExpected = prerequisites();
 
-describe("native recurrent kernels (native/, lib/src/layers.ts)", function () {
+describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function () {
   this.timeout(60000);
   before(async () => {
     await rl.initRuntime({ force: process.env.RNNLAB_BACKEND || "wasm", verbose: false });

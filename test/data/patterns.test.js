@@ -1,10 +1,10 @@
-// Pattern tasks and character helpers (lib/src/patterns.ts): the values each generator promises, and the shapes
+// Pattern tasks and character helpers (lib/src/data/patterns.ts): the values each generator promises, and the shapes
 // the lesson's models rely on.
 const assert = require("assert");
 const rl = require("rnnlab");
 const { tf } = rl;
 
-describe("patterns (lib/src/patterns.ts)", function () {
+describe("patterns (lib/src/data/patterns.ts)", function () {
   this.timeout(30000);
   before(async () => {
     await rl.initRuntime({ force: "wasm", verbose: false });

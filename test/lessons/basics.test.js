@@ -1,5 +1,5 @@
 "use strict";
-// lib/src/basics.ts: activations, logic gates, the perceptron's line inside the plotted square, the boundary figure.
+// lib/src/lessons/basics.ts: activations, logic gates, the perceptron's line inside the plotted square, the boundary figure.
 const assert = require("assert");
 const rl = require("rnnlab");
 const { tf } = rl;

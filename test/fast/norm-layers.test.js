@@ -69,7 +69,7 @@ function bothPaths(title, fn) {
   }
 }
 
-describe("rnnlab BatchNormalization and Dropout (lib/src/layers.ts, native/src/norm.cc)", function () {
+describe("rnnlab BatchNormalization and Dropout (lib/src/fast/layers.ts, native/src/norm.cc)", function () {
   this.timeout(60000);
   before(async () => {
     await rl.initRuntime({ force: process.env.RNNLAB_BACKEND || "wasm", verbose: false });
@@ -233,7 +233,7 @@ describe("rnnlab BatchNormalization and Dropout (lib/src/layers.ts, native/src/n
       const m = rl.buildSequenceModel({ inputShape: [5, 2], units: [4], dense: 4 }); const x = rl.tf.randomNormal([8, 5, 2]);
       const h = await m.fit(x, rl.tf.tensor1d([0,1,0,1,0,1,0,1]), { epochs: 1, verbose: 0 });
       console.log(rl.recurrentKernelPath(), Number.isFinite(h.history.loss[0])); })();`;
-    const r = spawnSync(process.execPath, ["-e", code], { cwd: path.join(__dirname, ".."), encoding: "utf8", env: { ...process.env, RNNLAB_NATIVE: "0" } });
+    const r = spawnSync(process.execPath, ["-e", code], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", env: { ...process.env, RNNLAB_NATIVE: "0" } });
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(r.stdout, /^tf ops true/);
   });

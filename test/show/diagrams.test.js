@@ -1,5 +1,5 @@
 "use strict";
-// The lecture's diagrams (lib/src/diagrams.ts): well-formed SVG, a real PNG, a structure that follows the
+// The lecture's diagrams (lib/src/show/diagrams.ts): well-formed SVG, a real PNG, a structure that follows the
 // parameters, arrows that end on the shapes they point at, labels in the lecture's notation, clear errors.
 const assert = require("assert");
 const fs = require("fs");

@@ -2,7 +2,7 @@
 const assert = require("assert");
 const { tf, initRuntime, seedEverything, FastSimpleRNN, FastLSTM, FastGRU, fastLayers, useTensorOpsForSteps } = require("rnnlab");
 
-const { TOL, KINDS, maxAbsDiff, twinModels, outputAndGrads: grads, assertFitKeepsNoTensorsAndLearns } = require("./twin-layers");
+const { TOL, KINDS, maxAbsDiff, twinModels, outputAndGrads: grads, assertFitKeepsNoTensorsAndLearns } = require("../twin-layers");
 
 /** Output and the gradients of sum(output * r), named. */
 function outputAndGrads(model, x, r) {
@@ -10,7 +10,7 @@ function outputAndGrads(model, x, r) {
   return { out, dx, dw };
 }
 
-describe("fast recurrent layers (lib/src/layers.ts)", function () {
+describe("fast recurrent layers (lib/src/fast/layers.ts)", function () {
   this.timeout(30000);
   before(async () => {
     // RNNLAB_BACKEND=cpu runs the same checks on the plain-JS backend.

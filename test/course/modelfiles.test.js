@@ -90,7 +90,7 @@ describe("model files (file:// save and load without tfjs-node)", function () {
   });
 
   it("savedModelUrl puts models in build/models of the project (RNNLAB_MODELS overrides) and refuses odd names", () => {
-    assert.strictEqual(rl.savedModelUrl("06_lecture_lstm"), `file://${path.resolve(__dirname, "..", "build", "models", "06_lecture_lstm")}`);
+    assert.strictEqual(rl.savedModelUrl("06_lecture_lstm"), `file://${path.resolve(__dirname, "..", "..", "build", "models", "06_lecture_lstm")}`);
     process.env.RNNLAB_MODELS = tmp;
     try {
       assert.strictEqual(rl.savedModelUrl("a.b-c"), `file://${path.join(tmp, "a.b-c")}`);

@@ -7,7 +7,7 @@ const GATES = { simpleRnn: 1, lstm: 4, gru: 3 };
 const recurrentParams = (cell, inDim, u) => GATES[cell] * u * (inDim + u + 1);
 const denseParams = (inDim, u) => inDim * u + u;
 
-describe("model builders (lib/src/models.ts)", function () {
+describe("model builders (lib/src/course/models.ts)", function () {
   this.timeout(30000);
   before(async () => {
     await initRuntime({ force: "wasm", verbose: false });

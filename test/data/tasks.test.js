@@ -1,4 +1,4 @@
-// The adding problem generator (lib/src/tasks.ts): shapes, markers, targets, seeding and argument errors.
+// The adding problem generator (lib/src/data/tasks.ts): shapes, markers, targets, seeding and argument errors.
 const assert = require("assert");
 const rl = require("rnnlab");
 const { tf } = rl;

@@ -5,8 +5,8 @@
 // initial state, so there is no initial state to poison.)
 const assert = require("assert");
 const rl = require("rnnlab");
-const { nonFiniteMismatches } = require("./nonfinite");
-const { KINDS } = require("./twin-layers");
+const { nonFiniteMismatches } = require("../nonfinite");
+const { KINDS } = require("../twin-layers");
 
 const { tf } = rl;
 const UNITS = 4;

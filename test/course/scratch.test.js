@@ -1,4 +1,4 @@
-// The from-scratch cells (lib/src/scratch.ts) against tf.layers, finite differences and hand-worked numbers.
+// The from-scratch cells (lib/src/course/scratch.ts) against tf.layers, finite differences and hand-worked numbers.
 const assert = require("assert");
 const rl = require("rnnlab");
 const { tf } = rl;
