@@ -16,6 +16,7 @@ export * from "./course/optimizers";
 export * from "./course/metrics";
 export * from "./data/mnist";
 export * from "./data/candles";
+export * from "./data/files";
 export * from "./data/features";
 export * from "./data/tasks";
 export * from "./lessons/basics";

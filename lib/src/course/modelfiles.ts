@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { tf } from "./runtime";
 import { ownOptimizer } from "./models";
+import { modelsDir } from "../config";
 
 const SCHEME = "file://";
 const WEIGHTS_FILE = "weights.bin";
@@ -150,7 +151,7 @@ function loadHandler(url: string): tf.io.IOHandler {
 
 /** The folder lessons save trained models into: RNNLAB_MODELS, else build/models in the project. */
 export function savedModelsDir(): string {
-  return process.env.RNNLAB_MODELS ?? path.resolve(__dirname, "..", "..", "..", "build", "models");
+  return modelsDir();
 }
 
 /**

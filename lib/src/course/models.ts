@@ -6,13 +6,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { fastLayers, FastRecurrentArgs } from "../fast/layers";
 import { AdamDecay } from "./optimizers";
+import { CELL_KINDS, RnnCell } from "./vocabulary";
 
-/** The recurrent cells of the lecture. */
-export type RnnCell = "simpleRnn" | "lstm" | "gru";
-/** 'rnnlab': the fast layers of lib/src/layers.ts; 'stock': tf.layers (with logistic gates, as the lecture). */
+/** 'rnnlab': the fast layers of lib/src/fast/layers.ts; 'stock': tf.layers (with logistic gates, as the lecture). */
 export type RnnImpl = "rnnlab" | "stock";
 
-const CELLS: RnnCell[] = ["simpleRnn", "lstm", "gru"];
+const CELLS = CELL_KINDS;
 
 /** One recurrent layer of the given cell; both implementations default the gates to the logistic sigmoid. */
 export function recurrentLayer(cell: RnnCell, args: FastRecurrentArgs, impl: RnnImpl = "rnnlab"): tf.layers.Layer {

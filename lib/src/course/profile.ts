@@ -1,14 +1,13 @@
-// Profile: one environment variable, RNNLAB_PROFILE, picks "full" (the lesson as written) or "quick"
+// Profile: one setting, RNNLAB_PROFILE (read by config.ts), picks "full" (the lesson as written) or "quick"
 // (smaller data, fewer epochs) so that CI can run every notebook in minutes.
+import { profileSetting } from "../config";
+import type { ProfileName } from "../config";
 
-export type ProfileName = "full" | "quick";
+export type { ProfileName };
 
-/** The active profile: RNNLAB_PROFILE=quick, or full when unset. Anything else is an error, not a guess. */
+/** The active profile: RNNLAB_PROFILE=quick (in any case), or full when unset. Anything else is an error, not a guess. */
 export function profile(): ProfileName {
-  const raw = (process.env.RNNLAB_PROFILE ?? "full").trim().toLowerCase();
-  if (raw === "" || raw === "full") return "full";
-  if (raw === "quick") return "quick";
-  throw new Error(`RNNLAB_PROFILE='${process.env.RNNLAB_PROFILE}' is not a profile; expected 'full' or 'quick'`);
+  return profileSetting();
 }
 
 export function isQuick(): boolean {

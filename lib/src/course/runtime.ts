@@ -1,20 +1,14 @@
 // Runtime: choose the best TensorFlow.js backend that is present here, and say which in one line.
 import * as tf from "@tensorflow/tfjs";
+import { backendSetting, childEnv, libraryPathDirs, parseBackend, quietTensorflowLogs, webgpuSoftwareSetting } from "../config";
+import { BACKEND_ORDER, BackendKind, TF_BACKEND_NAME } from "./vocabulary";
 
 export { tf };
 
-/** The backends rnnlab knows, in the order they are tried. */
-export type BackendKind = "tfjs-node-gpu" | "webgpu" | "tfjs-node" | "wasm" | "cpu";
-export const BACKEND_ORDER: BackendKind[] = ["tfjs-node-gpu", "webgpu", "tfjs-node", "wasm", "cpu"];
+export { BACKEND_ORDER } from "./vocabulary";
+export type { BackendKind } from "./vocabulary";
 
-/** The tf backend name each kind registers. */
-const TF_NAME: Record<BackendKind, string> = {
-  "tfjs-node-gpu": "tensorflow",
-  "tfjs-node": "tensorflow",
-  webgpu: "webgpu",
-  wasm: "wasm",
-  cpu: "cpu",
-};
+const TF_NAME = TF_BACKEND_NAME;
 
 export interface BackendAttempt {
   kind: BackendKind;
@@ -65,7 +59,7 @@ function pkgVersion(pkg: string): string | undefined {
 
 async function loadNative(pkg: string): Promise<string> {
   // libtensorflow's C++ start-up logging is noise in a notebook.
-  if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = "2";
+  quietTensorflowLogs();
   try {
     require(pkg);
   } catch (e) {
@@ -121,7 +115,7 @@ function probeAdapter(file: string): string {
   const r = spawnSync(process.execPath, ["-e", code], {
     encoding: "utf8",
     timeout: 60000,
-    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? require("os").tmpdir() },
+    env: childEnv(),
   });
   const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RNNLAB_ADAPTER"));
   const stderr = (r.stderr ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
@@ -145,7 +139,7 @@ function vulkanLoaderPresent(): boolean {
   if (process.platform !== "linux") return true;
   const fs = require("fs") as typeof import("fs");
   const dirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/usr/local/lib"];
-  for (const extra of (process.env.LD_LIBRARY_PATH ?? "").split(":")) if (extra) dirs.push(extra);
+  dirs.push(...libraryPathDirs());
   return dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`));
 }
 
@@ -184,7 +178,7 @@ async function loadWebgpu(): Promise<string> {
   const name = probeAdapter(file);
   // A software adapter (Mesa's lavapipe, SwiftShader) runs WebGPU on the CPU, far slower than wasm: never chosen,
   // except with RNNLAB_WEBGPU_SOFTWARE=1, which lets a machine without a GPU test the WebGPU code path.
-  if (/swiftshader|llvmpipe|lavapipe|software/i.test(name) && process.env.RNNLAB_WEBGPU_SOFTWARE !== "1") {
+  if (/swiftshader|llvmpipe|lavapipe|software/i.test(name) && !webgpuSoftwareSetting()) {
     throw new Error(`Dawn found only a software adapter (${name}); RNNLAB_WEBGPU_SOFTWARE=1 allows it, for tests`);
   }
   const dawn = loadDawn(file);
@@ -233,13 +227,7 @@ export const defaultLoader: BackendLoader = async (kind) => {
 };
 
 function parseForced(force: string): BackendKind {
-  const f = force.trim().toLowerCase();
-  const alias: Record<string, BackendKind> = { node: "tfjs-node", tensorflow: "tfjs-node", gpu: "tfjs-node-gpu", "node-gpu": "tfjs-node-gpu" };
-  const kind = (alias[f] ?? f) as BackendKind;
-  if (!BACKEND_ORDER.includes(kind)) {
-    throw new Error(`RNNLAB_BACKEND='${force}' is not a backend rnnlab knows; expected one of ${BACKEND_ORDER.join(", ")}`);
-  }
-  return kind;
+  return parseBackend(force);
 }
 
 /**
@@ -248,7 +236,7 @@ function parseForced(force: string): BackendKind {
  */
 export async function chooseBackend(opts: ChooseOptions = {}): Promise<{ chosen: BackendKind; attempts: BackendAttempt[] }> {
   const load = opts.load ?? defaultLoader;
-  const force = opts.force ?? process.env.RNNLAB_BACKEND;
+  const force = opts.force ?? backendSetting();
   const attempts: BackendAttempt[] = [];
   if (force) {
     const kind = parseForced(force);
@@ -284,7 +272,7 @@ export interface InitOptions extends ChooseOptions {
  * and one line for each backend that was skipped, with its reason. Calling it again returns the same choice.
  */
 export async function initRuntime(opts: InitOptions = {}): Promise<RuntimeInfo> {
-  const wanted = opts.force ?? process.env.RNNLAB_BACKEND;
+  const wanted = opts.force ?? backendSetting();
   if (current && (!wanted || parseForced(wanted) === current.backend) && !opts.load) {
     // Re-running a notebook's first cell says again what it runs on, without trying the backends again.
     if (tf.getBackend() !== current.tfBackend) await tf.setBackend(current.tfBackend);

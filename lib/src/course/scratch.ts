@@ -9,22 +9,10 @@
 // 3 for GRU (z, r, h) — the order of @tensorflow/tfjs-layers 4.22 (layers/recurrent.js).
 import { tf } from "./runtime";
 import { orthogonal } from "./initializers";
+import { ACTIVATION_FORMULA, CELL_ACTIVATIONS, CELL_LAYER_CLASS, CellActivation, GATE_COUNT, GATE_ORDER, isCellActivation, RecurrentCellKind } from "./vocabulary";
 
 type Tensor2D = tf.Tensor2D;
 type Tensor3D = tf.Tensor3D;
-
-/** The three cells of the lecture. */
-export type RecurrentCellKind = "simpleRnn" | "lstm" | "gru";
-
-/** How many weight blocks each cell keeps side by side in its kernels. */
-export const GATE_COUNT: Record<RecurrentCellKind, number> = { simpleRnn: 1, lstm: 4, gru: 3 };
-
-/** The blocks in the order tf.layers stores them (LSTM's k is tfjs's "c", the candidate). */
-export const GATE_ORDER: Record<RecurrentCellKind, string[]> = {
-  simpleRnn: ["h"],
-  lstm: ["i", "f", "k", "o"],
-  gru: ["z", "r", "h"],
-};
 
 /** The weights of one recurrent layer: kernel [features, G*units], recurrentKernel [units, G*units], bias [G*units]. */
 export interface RecurrentCellParams {
@@ -45,28 +33,15 @@ export interface LstmState {
   c: Tensor2D;
 }
 
-/** Activations by the names tf.layers uses; the gates take 'sigmoid' or tfjs's default 'hardSigmoid'. */
-export type CellActivation = "sigmoid" | "hardSigmoid" | "tanh" | "relu" | "linear";
-
-/** Applies an activation by name; hardSigmoid is tfjs-layers' clip(0.2x + 0.5, 0, 1) (Keras 3 uses x/6 + 0.5). */
+/** Applies an activation by name (course/vocabulary.ts's ACTIVATION_FORMULA). */
 export function applyCellActivation(name: CellActivation, x: tf.Tensor): tf.Tensor {
-  switch (name) {
-    case "sigmoid":
-      return tf.sigmoid(x);
-    case "hardSigmoid":
-      return tf.tidy(() => tf.clipByValue(tf.add(0.5, tf.mul(0.2, x)), 0, 1));
-    case "tanh":
-      return tf.tanh(x);
-    case "relu":
-      return tf.relu(x);
-    case "linear":
-      return x.clone();
-    default:
-      throw new Error(`applyCellActivation: '${name}' is not an activation scratch.ts knows (sigmoid, hardSigmoid, tanh, relu, linear)`);
+  if (!isCellActivation(name)) {
+    throw new Error(`applyCellActivation: '${name}' is not an activation scratch.ts knows (${CELL_ACTIVATIONS.join(", ")})`);
   }
+  return ACTIVATION_FORMULA[name](x);
 }
 
-const LAYER_CLASS: Record<RecurrentCellKind, string> = { simpleRnn: "SimpleRNN", lstm: "LSTM", gru: "GRU" };
+const LAYER_CLASS = CELL_LAYER_CLASS;
 
 const FORWARD_NAME: Record<RecurrentCellKind, string> = {
   simpleRnn: "simpleRnnForward",

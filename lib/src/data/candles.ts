@@ -1,29 +1,7 @@
 // Candles: load price bars (time, open, high, low, close, volume) from the course's CSV files, check them, and
 // say what was repaired. Real market data has duplicates and gaps; the loader fixes what it safely can, counts it
 // in a report the notebook prints, and refuses what it cannot fix with an error naming file, line and column.
-import * as fs from "fs";
-import * as path from "path";
-
-// ---------------------------------------------------------------------------------------------------------
-// Where the course's data lives, wherever the notebook runs from.
-
-/** The project's datasets/ folder (RNNLAB_DATASETS overrides), found from this file, not from the cwd. */
-export function datasetsDir(): string {
-  return process.env.RNNLAB_DATASETS ?? path.resolve(__dirname, "..", "..", "..", "datasets");
-}
-
-/** A path inside datasets/: `datasetPath('crypto-5m', 'BTC-USD.csv')`. */
-export function datasetPath(...parts: string[]): string {
-  return path.join(datasetsDir(), ...parts);
-}
-
-/** How messages name a file: relative to the project when inside it (datasets/x.csv), else as given. */
-export function displayName(file: string): string {
-  const root = path.dirname(datasetsDir());
-  const abs = path.resolve(file);
-  const rel = path.relative(root, abs);
-  return path.isAbsolute(file) && rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : file;
-}
+import { displayName, readFileNamed } from "./files";
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -218,16 +196,6 @@ function splitCsvLine(line: string): string[] {
   return out;
 }
 
-/** Reads a whole file; a missing or unreadable one is an error that names it (`file` is its display name). */
-export function readFileNamed(filePath: string, file: string): Buffer {
-  try {
-    return fs.readFileSync(filePath);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new Error(`${file}: cannot read the file (${code === "ENOENT" ? "not found" : code ?? String(e)})`);
-  }
-}
-
 function readText(filePath: string, file: string): string {
   const bytes = readFileNamed(filePath, file);
   if (bytes.length === 0) throw new Error(`${file}: the file is empty`);
@@ -339,6 +307,46 @@ const clip = (s: string) => (s.length > 40 ? s.slice(0, 37) + "..." : s);
  * encoding. Numeric times may be unix seconds, milliseconds or microseconds (by size; one unit per file).
  */
 export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Candles {
+  const parsed = parseCandles(filePath, opts);
+  const repaired = repairCandles(parsed, opts);
+  const report = candleReport(parsed, repaired);
+  const { file, timeKind } = parsed;
+  const out = repaired.bars;
+  return {
+    file,
+    timeKind,
+    ...out,
+    length: repaired.length,
+    report,
+    toDataFrame() {
+      return candlesDataFrame(timeKind, out.time, CANDLE_FIELDS.map((f) => [f, out[f]] as [string, Float64Array]));
+    },
+  };
+}
+
+/** The bars of a candle file as read, in file order: one Float64Array per field and the time, of `length` rows. */
+export interface ParsedCandles {
+  file: string;
+  layout: string;
+  columns: string[];
+  timeColumn: string | null;
+  timeKind: "unix" | "index";
+  /** Rows read; the arrays below may be longer, only their first `length` entries are rows. */
+  length: number;
+  time: Float64Array;
+  values: Record<CandleField, Float64Array>;
+  /** The file line (1-based) each row came from. */
+  line: Int32Array;
+  commentLines: number;
+  /** What was noticed while reading (units converted, blank and comment lines skipped), one line each. */
+  notes: string[];
+}
+
+/**
+ * Step 1 of loadCandles: reads the file, finds its layout and parses every data row, refusing bad input with an
+ * Error naming the file, the line and the column. The rows stay in file order; a file without dates gets no times.
+ */
+export function parseCandles(filePath: string, opts: LoadCandlesOptions = {}): ParsedCandles {
   const file = displayName(filePath);
   const text = readText(filePath, file);
   const lines = text.split(/\r\n|\n|\r/);
@@ -470,12 +478,48 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
   if (timeUnit > 0) notes.push(`'${layout.columns[timeCol!]}' is in ${TIME_UNITS[timeUnit]}; converted to seconds`);
   if (blankInside) notes.push(`${blankInside} blank line${blankInside > 1 ? "s" : ""} between rows skipped`);
   if (commentInside) notes.push(`${commentInside} comment line${commentInside > 1 ? "s" : ""} between rows skipped (starting with '#', first at line ${firstCommentInside})`);
+  return {
+    file,
+    layout: layout.layout,
+    columns: layout.columns,
+    timeColumn: timeCol === undefined ? null : layout.columns[timeCol],
+    timeKind: timeCol === undefined ? "index" : "unix",
+    length: n,
+    time: t,
+    values: v,
+    line: lineNo,
+    commentLines,
+    notes,
+  };
+}
+
+/** The series after repairs: oldest first, one row per time, and what was done to get there. */
+export interface RepairedCandles {
+  bars: Record<"time" | CandleField, Float64Array>;
+  length: number;
+  reversed: boolean;
+  reordered: number;
+  duplicates: { identical: number; conflicting: number };
+  /** The parse step's notes followed by this step's. */
+  notes: string[];
+}
+
+/**
+ * Step 2 of loadCandles: puts the rows oldest first (reversing a newest-first file, sorting a shuffled one; a file
+ * without dates is numbered 0..n-1 after ordering) and keeps one row per time (identical copies: one; differing
+ * copies: the last in the file, counted as conflicting). The parsed rows are not changed.
+ */
+export function repairCandles(parsed: ParsedCandles, opts: LoadCandlesOptions = {}): RepairedCandles {
+  const { length: n, values: v, line: lineNo } = parsed;
+  const t = parsed.time.slice();
+  const hasTime = parsed.timeColumn !== null;
+  const notes = [...parsed.notes];
 
   // Order: oldest first, by time when there is one.
   let order = Array.from({ length: n }, (_, i) => i);
   let reversed = false;
   let reordered = 0;
-  if (timeCol === undefined) {
+  if (!hasTime) {
     if ((opts.order ?? "newest-first") === "newest-first") {
       order.reverse();
       reversed = true;
@@ -504,7 +548,7 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
   const conflictExamples: string[] = [];
   for (const r of order) {
     const prev = keep.length ? keep[keep.length - 1] : -1;
-    if (prev >= 0 && t[prev] === t[r] && timeCol !== undefined) {
+    if (prev >= 0 && t[prev] === t[r] && hasTime) {
       const same = CANDLE_FIELDS.every((f) => v[f][prev] === v[f][r]);
       if (same) identical++;
       else {
@@ -525,20 +569,33 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
     close: new Float64Array(m),
     volume: new Float64Array(m),
   };
-  let zeroVolume = 0;
-  let outsideRange = 0;
   keep.forEach((r, i) => {
     out.time[i] = t[r];
     for (const f of CANDLE_FIELDS) out[f][i] = v[f][r];
-    if (v.volume[r] === 0) zeroVolume++;
-    if (v.open[r] < v.low[r] || v.open[r] > v.high[r] || v.close[r] < v.low[r] || v.close[r] > v.high[r]) outsideRange++;
   });
+  return { bars: out, length: m, reversed, reordered, duplicates: { identical, conflicting }, notes };
+}
+
+/**
+ * Step 3 of loadCandles: what the reader should know about the repaired series — rows read and kept, the usual
+ * interval, the gaps (steps longer than it), steps off the bar grid, bars with no volume or with open or close
+ * outside low..high — together with what the first two steps did.
+ */
+export function candleReport(parsed: ParsedCandles, repaired: RepairedCandles): CandleReport {
+  const out = repaired.bars;
+  const m = repaired.length;
+  let zeroVolume = 0;
+  let outsideRange = 0;
+  for (let i = 0; i < m; i++) {
+    if (out.volume[i] === 0) zeroVolume++;
+    if (out.open[i] < out.low[i] || out.open[i] > out.high[i] || out.close[i] < out.low[i] || out.close[i] > out.high[i]) outsideRange++;
+  }
 
   // Gaps: steps longer than the usual one.
   const gaps: GapReport = { count: 0, missingBars: 0, largestBars: 0, largestSeconds: 0, largestFrom: null, largestTo: null };
   let interval: number | null = null;
   let irregularSteps = 0;
-  if (timeCol !== undefined && m > 1) {
+  if (parsed.timeColumn !== null && m > 1) {
     const freq = new Map<number, number>();
     for (let i = 1; i < m; i++) {
       const d = out.time[i] - out.time[i - 1];
@@ -564,17 +621,17 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
     }
   }
 
-  const report: CandleReport = {
-    file,
-    layout: layout.layout,
-    columns: layout.columns,
-    timeColumn: timeCol === undefined ? null : layout.columns[timeCol],
-    rowsRead: n,
+  return {
+    file: parsed.file,
+    layout: parsed.layout,
+    columns: parsed.columns,
+    timeColumn: parsed.timeColumn,
+    rowsRead: parsed.length,
     rows: m,
-    commentLines,
-    reversed,
-    reordered,
-    duplicates: { identical, conflicting },
+    commentLines: parsed.commentLines,
+    reversed: repaired.reversed,
+    reordered: repaired.reordered,
+    duplicates: repaired.duplicates,
     interval,
     gaps,
     irregularSteps,
@@ -582,18 +639,7 @@ export function loadCandles(filePath: string, opts: LoadCandlesOptions = {}): Ca
     outsideRange,
     first: m ? out.time[0] : null,
     last: m ? out.time[m - 1] : null,
-    notes,
-  };
-  const timeKind: "unix" | "index" = timeCol === undefined ? "index" : "unix";
-  return {
-    file,
-    timeKind,
-    ...out,
-    length: m,
-    report,
-    toDataFrame() {
-      return candlesDataFrame(timeKind, out.time, CANDLE_FIELDS.map((f) => [f, out[f]] as [string, Float64Array]));
-    },
+    notes: repaired.notes,
   };
 }
 

@@ -7,7 +7,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { tf } from "../course/runtime";
 import { permutation, seededRng } from "../course/random";
-import { datasetPath, displayName, readFileNamed } from "./candles";
+import { datasetPath, displayName, readFileNamed } from "./files";
 
 export const MNIST_ROWS = 28;
 export const MNIST_COLS = 28;

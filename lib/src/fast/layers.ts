@@ -15,6 +15,8 @@
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { orthogonal } from "../course/initializers";
+import { nativeSetting, PROJECT_ROOT } from "../config";
+import { ACTIVATION_CODE, CELL_CODE, CellActivation, CellKind, HOST_MEMORY_TF_BACKENDS, JS_MEMORY_TF_BACKENDS } from "../course/vocabulary";
 
 type Tensor = tf.Tensor;
 type Tensor2D = tf.Tensor2D;
@@ -46,8 +48,8 @@ interface NativeAddon {
   blas: string;
 }
 
-/** Where scripts/build-native.js puts the addon, relative to this file (lib/dist/fast/layers.js). */
-export const NATIVE_ADDON_PATH = path.join(__dirname, "..", "..", "..", "native", "build", "Release", "rnnlab_native.node");
+/** Where scripts/build-native.js puts the addon. */
+export const NATIVE_ADDON_PATH = path.join(PROJECT_ROOT, "native", "build", "Release", "rnnlab_native.node");
 
 let addon: NativeAddon | null = null;
 let addonError = "";
@@ -57,7 +59,7 @@ try {
   const msg = (e as Error).message.split("\n")[0];
   addonError = /Cannot find module/.test(msg) ? "not built (npm run build:native)" : msg;
 }
-let nativeEnabled = process.env.RNNLAB_NATIVE !== "0";
+let nativeEnabled = nativeSetting();
 
 /** Turns the native kernels on or off at runtime (RNNLAB_NATIVE=0 starts with them off); for comparisons and tests. */
 export function useNativeKernels(on: boolean): void {
@@ -86,8 +88,7 @@ export function nativeKernelInfo(): NativeKernelInfo {
 
 function nativeActive(): boolean {
   if (!addon || !nativeEnabled || tensorOpsOnly) return false;
-  const b = tf.getBackend();
-  return b === "wasm" || b === "cpu";
+  return JS_MEMORY_TF_BACKENDS.includes(tf.getBackend());
 }
 
 /** Which code the fast layers run on the current backend: the native addon or tf ops. */
@@ -95,8 +96,7 @@ export function recurrentKernelPath(): "native (OpenBLAS)" | "tf ops" {
   return nativeActive() ? "native (OpenBLAS)" : "tf ops";
 }
 
-const CELL_CODE = { simpleRnn: 0, lstm: 1, gru: 2 } as const;
-const ACT_CODE: Record<string, number> = { tanh: 0, sigmoid: 1, hardSigmoid: 2, relu: 3, linear: 4 };
+const ACT_CODE: Record<string, number> = ACTIVATION_CODE;
 
 // Workspaces by size, reused across training steps: allocating ~10 MB per LSTM(128) call (zero-filled, then garbage)
 // cost about as much as the native forward pass. A few per size cover stacked layers of equal shape.
@@ -125,7 +125,7 @@ function floats(t: Tensor): Float32Array {
  * The whole sequence in the addon: the inputs are copied out (dataSync), the results wrapped as tensors. The
  * forward pass's workspace (time-major input, every h, the activated gates) stays a JS array held by gradFunc.
  */
-function nativeOp(cell: keyof typeof CELL_CODE, x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
+function nativeOp(cell: CellKind, x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
   const k = addon!;
   const { units: u, returnSequences } = opts;
   const op = tf.customGrad((...args: unknown[]) => {
@@ -152,8 +152,7 @@ function nativeOp(cell: keyof typeof CELL_CODE, x: Tensor, kernel: Tensor, recur
 /** True on backends where dataSync is a cheap memory copy (wasm, cpu, tfjs-node), not a GPU read-back. */
 function hostMemoryBackend(): boolean {
   if (tensorOpsOnly) return false;
-  const b = tf.getBackend();
-  return b === "wasm" || b === "cpu" || b === "tensorflow";
+  return HOST_MEMORY_TF_BACKENDS.includes(tf.getBackend());
 }
 
 /**
@@ -215,7 +214,8 @@ interface Activation {
   gradFromOutput: (y: Tensor) => Tensor;
 }
 
-const ACTIVATIONS: Record<string, Activation> = {
+/** The vocabulary's activations (course/vocabulary.ts), with their derivatives; every name must be here. */
+const ACTIVATIONS: Record<CellActivation, Activation> = {
   // tanh(x) = 2 sigmoid(2x) - 1: wasm's Tanh kernel is ~5x slower than these three ops together. Square is
   // likewise much slower than y * y there.
   tanh: {
@@ -235,7 +235,7 @@ const ACTIVATIONS: Record<string, Activation> = {
 };
 
 function activation(name: string | undefined, fallback: string, where: string): Activation {
-  const a = ACTIVATIONS[name ?? fallback];
+  const a = ACTIVATIONS[(name ?? fallback) as CellActivation];
   if (!a) throw new Error(`rnnlab ${where}: activation '${name}' is not supported; expected one of ${Object.keys(ACTIVATIONS).join(", ")}`);
   return a;
 }
@@ -614,8 +614,8 @@ abstract class FastRecurrent extends tf.layers.Layer {
       return this.op(x, this.kernel!.read(), this.recurrentKernel!.read(), bias, {
         units: this.units,
         returnSequences: this.returnSequences,
-        activation: ACTIVATIONS[this.activationName],
-        recurrentActivation: ACTIVATIONS[this.recurrentActivationName],
+        activation: ACTIVATIONS[this.activationName as CellActivation],
+        recurrentActivation: ACTIVATIONS[this.recurrentActivationName as CellActivation],
       });
     });
   }

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { inNotebook, showPng } from "./display";
+import { figuresDir as settingsFiguresDir } from "../config";
 
 // vega and vega-lite ship CommonJS builds at version 5 (6 is ESM-only, which tslab cannot import).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -43,7 +44,7 @@ let figureCount = 0;
 
 /** The folder figures go to outside a notebook: RNNLAB_FIGURES, else build/figures under the current folder. */
 export function figuresDir(): string {
-  return process.env.RNNLAB_FIGURES ?? path.join(process.cwd(), "build", "figures");
+  return settingsFiguresDir();
 }
 
 function slug(s: string): string {

@@ -6,12 +6,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { profile } from "../course/profile";
+import { resultsDir as settingsResultsDir } from "../config";
 
 export type RecordedValue = number | string;
 
 /** The folder results are written to: RNNLAB_RESULTS, else build/results in the project. */
 export function resultsDir(): string {
-  return process.env.RNNLAB_RESULTS ?? path.resolve(__dirname, "..", "..", "..", "build", "results");
+  return settingsResultsDir();
 }
 
 /** The file a profile's results go to. */
