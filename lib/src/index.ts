@@ -7,6 +7,8 @@ export * from "./show/display";
 export * from "./show/plot";
 export * from "./show/progress";
 export * from "./course/train";
+export { nanGuard, earlyStopping, checkpoint } from "./course/callbacks";
+export type { NanGuardCallback, EarlyStoppingCallback, CheckpointCallback, NanGuardOptions, EarlyStoppingOptions, CheckpointOptions } from "./course/callbacks";
 export * from "./course/interrupt";
 export * from "./course/scratch";
 export * from "./fast/layers";

@@ -3,8 +3,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { TrainingProgress } from "../show/progress";
 import { plotTrainingCurves, Figure } from "../show/plot";
-import { saveModel } from "./modelfiles";
 import { Interrupted, recordStop, stopRequested } from "./interrupt";
+import { CheckpointCallback, EarlyStoppingCallback, NanGuardCallback } from "./callbacks";
+
+export { checkpointInfo } from "./callbacks";
+export type { CheckpointInfo } from "./callbacks";
 
 export type Tensors = tf.Tensor | tf.Tensor[];
 
@@ -30,19 +33,6 @@ export interface FitOptions {
    * `rl.loadModel(name)` gets it back, `rl.checkpointInfo(model)` says how far it got.
    */
   checkpoint?: string;
-}
-
-/** What fit's checkpoint stored with the model: its name, the epochs it finished and their numbers. */
-export interface CheckpointInfo {
-  name: string;
-  epochsDone: number;
-  history: Record<string, number[]>;
-}
-
-/** The checkpoint record of a model loaded from fit's checkpoint, or undefined for any other model. */
-export function checkpointInfo(model: tf.LayersModel): CheckpointInfo | undefined {
-  const meta = model.getUserDefinedMetadata() as { rnnlabCheckpoint?: CheckpointInfo } | undefined;
-  return meta?.rnnlabCheckpoint;
 }
 
 export interface FitResult {
@@ -84,116 +74,6 @@ function firstDim(t: Tensors): number {
   return (Array.isArray(t) ? t[0] : t).shape[0];
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// NaN guard: fit stops where NaN or Infinity arises during training (a too-high learning rate, an exploding
-// gradient), naming the epoch, the batch and the first layer whose weights or outputs went non-finite. Per batch it
-// costs the loss tfjs already reads and a clone of the weights from before the batch (shared data on cpu and WebGPU,
-// a memory copy of the weights on wasm: small next to a batch's work); the weights are read only when the loss goes
-// non-finite, and once at the end of each epoch (asynchronously, one number per weight).
-
-/** Index of the first tensor holding NaN or ±Infinity, or -1 (one asynchronous read; x * 0 is 0 only for finite x). */
-async function firstNonFinite(ts: tf.Tensor[]): Promise<number> {
-  if (ts.length === 0) return -1;
-  const flags = tf.tidy(() => tf.stack(ts.map((t) => tf.sum(tf.mul(t.toFloat(), 0)))));
-  const v = await flags.data();
-  flags.dispose();
-  return v.findIndex((f) => f !== 0);
-}
-
-const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
-
-class NanGuard {
-  /** The weights' values from before the current batch. */
-  private before: tf.Tensor[] = [];
-  /** Set when training went non-finite: the message fit throws. */
-  problem?: string;
-
-  constructor(
-    private model: tf.LayersModel,
-    private name: string,
-    private xs: tf.Tensor[],
-    private batchSize: number,
-  ) {}
-
-  /** "layer 'lstm_1' (the 2nd layer), its kernel" for the model's k-th weight. */
-  private weightPlace(k: number): string {
-    const w = this.model.weights[k];
-    const index = this.model.layers.findIndex((l) => l.weights.some((lw) => lw.name === w.name));
-    const layer = this.model.layers[index];
-    const short = w.originalName.split("/").pop();
-    return layer ? `layer '${layer.name}' (the ${ordinal(index + 1)} layer), its ${short}` : `weight '${w.name}'`;
-  }
-
-  batchBegin(): void {
-    tf.dispose(this.before);
-    this.before = this.model.weights.map((w) => tf.clone(w.read()));
-  }
-
-  /** After each batch: true when training must stop (the message is in `problem`). */
-  async batchEnd(epoch: number, batch: number, loss: number | undefined): Promise<boolean> {
-    if (loss === undefined || Number.isFinite(loss)) return false;
-    const at = `epoch ${epoch + 1}, batch ${batch + 1}`;
-    const head = `fit(${this.name}): the loss became NaN or infinite at ${at} (loss ${loss}); training stopped.`;
-    const k = await firstNonFinite(this.before);
-    if (k >= 0) {
-      const when = batch > 0 ? `by the update of batch ${batch}` : epoch > 0 ? "before this epoch" : "before training started";
-      this.problem = `${head} The weights had gone non-finite ${when}: first ${this.weightPlace(k)}. Lower the learning rate.`;
-      return true;
-    }
-    // The weights were finite before this batch: its forward pass overflowed. Put them back and find the first layer
-    // whose outputs are not finite (the update with a NaN loss wrote NaN into every weight).
-    this.model.setWeights(this.before);
-    const where = await this.firstNonFiniteOutput();
-    this.problem =
-      `${head} The weights were finite before this batch; ${where ?? "every layer's outputs are finite, so the loss itself went non-finite (outputs too large for it, or targets it cannot take)"}. ` +
-      "Lower the learning rate, or check the inputs' scale. The model keeps the weights from before this batch; compile it again (a fresh optimizer) before training on.";
-    return true;
-  }
-
-  /** After each epoch: the weights after its last update (they feed no loss until the next epoch). */
-  async epochEnd(epoch: number, batches: number): Promise<boolean> {
-    const k = await firstNonFinite(this.model.weights.map((w) => w.read()));
-    if (k < 0) return false;
-    this.problem =
-      `fit(${this.name}): the weights went non-finite at epoch ${epoch + 1} (found after its last batch, ${batches}; every batch's loss was finite): ` +
-      `first ${this.weightPlace(k)}. Lower the learning rate.`;
-    return true;
-  }
-
-  /** "the outputs of layer 'x' (the 2nd layer) went non-finite first (sample 17)", or undefined if all are finite. */
-  private async firstNonFiniteOutput(): Promise<string | undefined> {
-    let probe: tf.LayersModel;
-    try {
-      probe = tf.model({ inputs: this.model.inputs, outputs: this.model.layers.map((l) => l.output as tf.SymbolicTensor) });
-    } catch {
-      return undefined; // a layer used twice has no single output to look at
-    }
-    const n = this.xs[0].shape[0];
-    for (let start = 0; start < n; start += this.batchSize) {
-      const size = Math.min(this.batchSize, n - start);
-      const outs = tf.tidy(() => {
-        const o = probe.predict(this.xs.map((x) => x.slice(start, size)));
-        return Array.isArray(o) ? o : [o];
-      });
-      // Per layer, per sample: is anything in it non-finite?
-      const bad = tf.tidy(() => tf.stack(outs.map((t) => tf.any(tf.logicalNot(tf.isFinite(t.reshape([size, -1]))), 1))));
-      const flags = await bad.data();
-      tf.dispose([bad, ...outs]);
-      const i = flags.findIndex((f) => f !== 0);
-      if (i >= 0) {
-        const layer = Math.floor(i / size);
-        return `the outputs of layer '${this.model.layers[layer].name}' (the ${ordinal(layer + 1)} layer) went non-finite first (sample ${start + (i % size)} of the inputs)`;
-      }
-    }
-    return undefined;
-  }
-
-  dispose(): void {
-    tf.dispose(this.before);
-    this.before = [];
-  }
-}
-
 /** Trains a compiled tf.LayersModel with live progress; returns its per-epoch numbers. */
 export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: FitOptions = {}): Promise<FitResult> {
   const name = opts.name ?? model.name;
@@ -214,27 +94,51 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
   const nTrain = opts.validationSplit ? Math.floor(n * (1 - opts.validationSplit)) : n;
   const progress = opts.verbose === false ? undefined : new TrainingProgress({ name, epochs, batchesPerEpoch: Math.ceil(nTrain / batchSize) });
 
-  const es = opts.earlyStopping;
-  const monitor = es?.monitor ?? "val_loss";
-  const mode = es?.mode ?? (monitor.includes("acc") ? "max" : "min");
-  let best = mode === "min" ? Infinity : -Infinity;
-  let bestEpoch: number | undefined;
-  let bestWeights: tf.Tensor[] | undefined;
-  let waited = 0;
-  const guard = new NanGuard(model, name, xs, batchSize);
-  let epochNow = 0;
-
+  // The NaN guard, early stopping and the checkpoint are tf callbacks (course/callbacks.ts); fit adds the progress,
+  // the history and the user's own callbacks around them.
+  const guard = new NanGuardCallback({ name, model, inputs: xs, batchSize, throws: false });
+  const es = opts.earlyStopping ? new EarlyStoppingCallback({ ...opts.earlyStopping, name }) : undefined;
+  const saver = opts.checkpoint ? new CheckpointCallback(model, opts.checkpoint, { name }) : undefined;
   const started = Date.now();
   const history: Record<string, number[]> = {};
-  let checkpointUrl: string | undefined;
-  const checkpoint = async (epochsDone: number) => {
-    if (!opts.checkpoint) return;
-    model.setUserDefinedMetadata({ rnnlabCheckpoint: { name, epochsDone, history } satisfies CheckpointInfo });
-    checkpointUrl = await saveModel(model, opts.checkpoint);
-  };
   const user = opts.callbacks ?? {};
   const batchesPerEpoch = Math.ceil(nTrain / batchSize);
   let lastBatch = -1;
+  let cut = false;
+  // Yields to the event loop as tfjs does for callbacks given as plain functions, so progress shows and an Interrupt
+  // is seen while training runs.
+  const shown = new tf.CustomCallback({
+    onEpochBegin: async (epoch) => {
+      progress?.epochStart(epoch);
+    },
+    onBatchEnd: async (batch, logs) => {
+      lastBatch = batch;
+      progress?.batchEnd(batch, logs as Record<string, number>);
+    },
+    onEpochEnd: async (epoch, logs = {}) => {
+      cut = stoppedMidEpoch(lastBatch, batchesPerEpoch);
+      if (cut) return; // an Interrupt: the epoch did not finish
+      for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v as number);
+      progress?.epochEnd(epoch, logs as Record<string, number>);
+    },
+  });
+  // The user's callbacks: after the others, and not for an epoch cut short or gone non-finite.
+  const users = new tf.CustomCallback({
+    onEpochBegin: async (epoch, logs) => {
+      await user.onEpochBegin?.(epoch, logs);
+    },
+    onBatchBegin: async (batch, logs) => {
+      await user.onBatchBegin?.(batch, logs);
+    },
+    onBatchEnd: async (batch, logs) => {
+      await user.onBatchEnd?.(batch, logs);
+    },
+    onEpochEnd: async (epoch, logs) => {
+      if (cut || guard.problem) return;
+      await user.onEpochEnd?.(epoch, logs);
+    },
+  }, "never");
+  const callbacks: tf.Callback[] = [guard, shown as unknown as tf.Callback, ...(es ? [es] : []), ...(saver ? [saver] : []), users as unknown as tf.Callback];
   try {
     await model.fit(x, y, {
       epochs,
@@ -243,63 +147,20 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
       validationSplit: opts.validationSplit,
       shuffle: opts.shuffle ?? true,
       verbose: 0,
-      callbacks: {
-        onEpochBegin: async (epoch, logs) => {
-          epochNow = epoch;
-          progress?.epochStart(epoch);
-          await user.onEpochBegin?.(epoch, logs);
-        },
-        onBatchBegin: async (batch, logs) => {
-          guard.batchBegin();
-          await user.onBatchBegin?.(batch, logs);
-        },
-        onBatchEnd: async (batch, logs) => {
-          if (await guard.batchEnd(epochNow, batch, logs?.loss)) model.stopTraining = true;
-          lastBatch = batch;
-          progress?.batchEnd(batch, logs as Record<string, number>);
-          await user.onBatchEnd?.(batch, logs);
-        },
-        onEpochEnd: async (epoch, logs = {}) => {
-          if (stoppedMidEpoch(lastBatch, batchesPerEpoch)) return; // an Interrupt: the epoch did not finish
-          for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v as number);
-          progress?.epochEnd(epoch, logs as Record<string, number>);
-          if (guard.problem || (await guard.epochEnd(epoch, lastBatch + 1))) {
-            model.stopTraining = true;
-            return;
-          }
-          if (es) {
-            const v = logs[monitor];
-            if (v === undefined) {
-              throw new Error(`fit(${name}): early stopping watches '${monitor}' but the epoch logs hold ${Object.keys(logs).join(", ")}`);
-            }
-            const better = mode === "min" ? v < best : v > best;
-            if (better) {
-              best = v;
-              bestEpoch = epoch + 1;
-              waited = 0;
-              bestWeights?.forEach((t) => t.dispose());
-              bestWeights = model.getWeights().map((w) => w.clone());
-            } else if (++waited >= es.patience) {
-              model.stopTraining = true;
-            }
-          }
-          await checkpoint(epoch + 1);
-          await user.onEpochEnd?.(epoch, logs);
-        },
-      },
+      callbacks,
     });
     if (guard.problem) throw new Error(guard.problem);
-    if (bestWeights && bestEpoch !== undefined) {
-      model.setWeights(bestWeights);
-      await checkpoint((history.loss ?? []).length); // the checkpoint holds what fit returns: the best epoch's weights
-    }
   } catch (e) {
-    if (e instanceof Interrupted) throw fitInterrupted(e, { name, history, started, nTrain, progress, checkpointUrl });
+    if (e instanceof Interrupted) throw fitInterrupted(e, { name, history, started, nTrain, progress, checkpointUrl: saver?.url });
     throw e;
   } finally {
-    bestWeights?.forEach((t) => t.dispose());
+    es?.dispose();
     guard.dispose();
   }
+  const bestEpoch = es?.bestEpoch;
+  const best = es?.best ?? NaN;
+  const monitor = es?.monitor;
+  const checkpointUrl = saver?.url;
   const seconds = (Date.now() - started) / 1000;
   const epochsRun = (history.loss ?? []).length;
   const result: FitResult = {
