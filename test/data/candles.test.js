@@ -133,6 +133,26 @@ describe("candles", function () {
       assert.deepStrictEqual(Array.from(d.close), [1.2, 1.3, 1.4]);
     });
 
+    it("loadCandles is its three steps in a row: parse (file order, untouched by repair), repair (order, duplicates), report", () => {
+      const steps = require("rnnlab/dist/data/candles");
+      const f = write("steps.csv", ["time,open,high,low,close,volume", "120,10,12,9,11,3", "0,10,11,9,10.5,0", "60,10,11,9,10.5,2", "60,10,11,9,10.5,2", "300,10,12,9,11.5,4"].join("\n") + "\n");
+      const parsed = steps.parseCandles(f);
+      assert.strictEqual(parsed.length, 5);
+      assert.deepStrictEqual(Array.from(parsed.time.subarray(0, 5)), [120, 0, 60, 60, 300], "rows in file order");
+      assert.deepStrictEqual(Array.from(parsed.line.subarray(0, 5)), [2, 3, 4, 5, 6]);
+      const repaired = steps.repairCandles(parsed);
+      assert.deepStrictEqual(Array.from(parsed.time.subarray(0, 5)), [120, 0, 60, 60, 300], "repair leaves the parsed rows as they were");
+      assert.deepStrictEqual(Array.from(repaired.bars.time), [0, 60, 120, 300]);
+      assert.deepStrictEqual(repaired.duplicates, { identical: 1, conflicting: 0 });
+      assert.strictEqual(repaired.reordered, 1);
+      const report = steps.candleReport(parsed, repaired);
+      assert.strictEqual(report.zeroVolume, 1);
+      assert.deepStrictEqual(report.gaps, { count: 1, missingBars: 2, largestBars: 2, largestSeconds: 120, largestFrom: 120, largestTo: 300 });
+      const c = loadCandles(f);
+      assert.deepStrictEqual(report, c.report);
+      for (const k of ["time", "open", "high", "low", "close", "volume"]) assert.deepStrictEqual(repaired.bars[k], c[k], k);
+    });
+
     it("understands a date column, milliseconds, and a columns option for other headerless layouts", () => {
       const a = loadCandles(write("dates.csv", "Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,1,1.5,10\n2020-01-03,1.5,2,1,1.8,0\n"));
       assert.deepStrictEqual(Array.from(a.time), [Date.UTC(2020, 0, 2) / 1000, Date.UTC(2020, 0, 3) / 1000]);
