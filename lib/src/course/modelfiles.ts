@@ -8,6 +8,7 @@ import * as path from "path";
 import { tf } from "./runtime";
 import { ownOptimizer } from "./models";
 import { modelsDir } from "../config";
+import { TF_BACKEND_NAME } from "./vocabulary";
 
 const SCHEME = "file://";
 const WEIGHTS_FILE = "weights.bin";
@@ -21,7 +22,7 @@ function localPath(url: string): string {
 
 /** The backend of tfjs-node (and tfjs-node-gpu) brings its own file:// handlers; use ours everywhere else. */
 function ours(url: unknown): url is string {
-  return typeof url === "string" && url.startsWith(SCHEME) && tf.getBackend() !== "tensorflow";
+  return typeof url === "string" && url.startsWith(SCHEME) && tf.getBackend() !== TF_BACKEND_NAME["tfjs-node"];
 }
 
 function bytesOf(spec: tf.io.WeightsManifestEntry): number | undefined {
