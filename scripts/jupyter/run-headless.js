@@ -160,7 +160,7 @@ function main() {
     return;
   }
   const notebooks = [];
-  let quick = process.env.RNNLAB_PROFILE === "quick";
+  let quick = require(path.join(ROOT, "lib", "dist", "config.js")).profileSetting() === "quick";
   let out;
   let timeout = 3600;
   let keepGoing = false;

@@ -24,7 +24,7 @@ function main() {
   const args = process.argv.slice(2);
   const pass = [];
   const notebooks = [];
-  let quick = process.env.RNNLAB_PROFILE === "quick";
+  let quick = require(path.join(env.ROOT, "lib", "dist", "config.js")).profileSetting() === "quick";
   let out;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
