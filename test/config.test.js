@@ -70,7 +70,7 @@ describe("settings (lib/src/config.ts)", function () {
 
     it("RNNLAB_PROFILE=Quick runs a notebook headless in the quick profile", () => {
       const out = path.join(tmp, "out");
-      const r = runScript(path.join(ROOT, "scripts", "run-headless.js"), ["--out", out, nb], { RNNLAB_PROFILE: "Quick" });
+      const r = runScript(path.join(ROOT, "scripts", "jupyter", "run-headless.js"), ["--out", out, nb], { RNNLAB_PROFILE: "Quick" });
       assert.strictEqual(r.status, 0, r.out);
       assert.match(r.out, /^profile: quick;/m);
       const executed = JSON.parse(fs.readFileSync(path.join(out, "01_profile.ipynb"), "utf8"));
@@ -80,7 +80,7 @@ describe("settings (lib/src/config.ts)", function () {
 
     it("RNNLAB_PROFILE=Quick runs a notebook in the quick profile through npm run notebooks too", () => {
       const out = path.join(tmp, "out-jupyter");
-      const r = runScript(path.join(ROOT, "scripts", "run-notebooks.js"), ["--out", out, nb], { RNNLAB_PROFILE: "Quick" });
+      const r = runScript(path.join(ROOT, "scripts", "jupyter", "run-notebooks.js"), ["--out", out, nb], { RNNLAB_PROFILE: "Quick" });
       assert.strictEqual(r.status, 0, r.out);
       const executed = JSON.parse(fs.readFileSync(path.join(out, "01_profile.ipynb"), "utf8"));
       const printed = executed.cells.filter((c) => c.cell_type === "code").flatMap((c) => c.outputs).map((o) => [].concat(o.text ?? []).join("")).join("");
@@ -88,7 +88,7 @@ describe("settings (lib/src/config.ts)", function () {
     });
 
     it("an unknown profile stops the runner with the valid ones named, before any notebook runs", () => {
-      const r = runScript(path.join(ROOT, "scripts", "run-headless.js"), ["--out", path.join(tmp, "bad"), nb], { RNNLAB_PROFILE: "fast" });
+      const r = runScript(path.join(ROOT, "scripts", "jupyter", "run-headless.js"), ["--out", path.join(tmp, "bad"), nb], { RNNLAB_PROFILE: "fast" });
       assert.notStrictEqual(r.status, 0, r.out);
       assert.match(r.out, /RNNLAB_PROFILE='fast' is not a profile; expected one of full, quick/);
       assert.ok(!fs.existsSync(path.join(tmp, "bad")), "nothing ran");
