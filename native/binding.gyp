@@ -1,5 +1,5 @@
 # rnnlab's optional native kernels: whole-sequence SimpleRNN/LSTM/GRU forward and backward on OpenBLAS's sgemm.
-# Built by scripts/build-native.js (postinstall, `npm run build:native`), which passes the folder of cblas.h it found.
+# Built by native/build-native.js (postinstall, `npm run build:native`), which passes the folder of cblas.h it found.
 {
   "variables": {
     "cblas_include%": "/usr/include",

@@ -1,4 +1,4 @@
-"""Drives the course's kernel through Jupyter's own client, as the Notebook does, for test/interrupt.test.js.
+"""Drives the course's kernel through Jupyter's own client, as the Notebook does, for test/tooling/interrupt.test.js.
 
 Reads a JSON spec on stdin: {"kernel": name, "cells": [{"code", "interrupt_on"?, "interrupt_after"?, "cpu"?,
 "timeout"?}]}. Runs the cells in order. A cell with "interrupt_on" gets Jupyter's Interrupt

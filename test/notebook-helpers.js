@@ -3,7 +3,7 @@
 const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { parseCells, buildNotebook } = require("../scripts/build-notebooks.js");
+const { parseCells, buildNotebook } = require("../scripts/course/build-notebooks.js");
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -43,7 +43,7 @@ inline napi_value newFloats(napi_env env, size_t n, float** data) {
   return ta;
 }
 
-// A result of n floats: in the caller's Float32Array when argument `index` is one (lib/src/layers.ts passes views of
+// A result of n floats: in the caller's Float32Array when argument `index` is one (lib/src/fast/layers.ts passes views of
 // tensors it allocated on the wasm heap, so that the result needs no copy into a tensor), else a new Float32Array.
 // Returns the array, or nullptr with an exception pending.
 inline napi_value outFloats(napi_env env, const napi_value* argv, size_t argc, size_t index, size_t n, const char* what,

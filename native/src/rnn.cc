@@ -1,5 +1,5 @@
 // rnnlab native kernels: the whole-sequence forward and backward passes of SimpleRNN, LSTM and GRU, with the same
-// math, weight layout and gate order as lib/src/layers.ts and tf.layers (kernel [I, G*u], recurrentKernel [u, G*u],
+// math, weight layout and gate order as lib/src/fast/layers.ts and tf.layers (kernel [I, G*u], recurrentKernel [u, G*u],
 // bias [G*u]; LSTM gates i,f,c,o; GRU z,r,h with the reset gate applied before the recurrent matmul).
 //
 // Where the time goes and what this file does about it:
@@ -408,7 +408,7 @@ bool readDims(napi_env env, napi_value v, Dims* d) {
 thread_local std::vector<float> inferenceScratch;
 
 // forward(dims, x, W, U, b, workspace | null[, out]) -> out. The workspace (workspaceSize(dims) floats) is the
-// caller's, so that lib/src/layers.ts can reuse workspaces across training steps: a fresh 10 MB ArrayBuffer per
+// caller's, so that lib/src/fast/layers.ts can reuse workspaces across training steps: a fresh 10 MB ArrayBuffer per
 // LSTM(128) call (zero-filled, page-faulted, then garbage) cost about as much as the forward pass itself. With null it
 // runs in a scratch buffer kept here (inference). The output goes into `out` when given (see outFloats).
 napi_value Forward(napi_env env, napi_callback_info info) {

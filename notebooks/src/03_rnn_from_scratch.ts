@@ -129,7 +129,7 @@ rl.drawRnnUnrolled({ steps: steps });
 // ```
 //
 // 책은 열 벡터(column vector)로 쓰므로 `W = kernel^T` (`[units, features]`), `U = recurrentKernel^T` (`[units, units]`)입니다.
-// `rl.simpleRnnPseudocode`는 이 반복문을 텐서 없이 보통의 숫자 배열과 `for`문으로 옮긴 것입니다(lib/src/scratch.ts).
+// `rl.simpleRnnPseudocode`는 이 반복문을 텐서 없이 보통의 숫자 배열과 `for`문으로 옮긴 것입니다(lib/src/course/scratch.ts).
 // 첫 번째 시퀀스에 돌려서 위의 텐서 버전과 비교합니다.
 
 // %%

@@ -135,7 +135,7 @@ console.log("max |LSTM by hand - tf.layers.lstm (sigmoid gates)| =", await maxDi
 //   책의 스케치는 **이전** carry `C_t`를 행렬 `Vo`로 곱해 더한 뒤 activation을 한 번 적용합니다. 이런 "peephole" 항 `Vo`는
 //   `tf.layers.lstm`에 없습니다. 여기서는 `Vo = 0`으로 둡니다.
 //
-// `rl.lstmBookSketchStep`(lib/src/scratch.ts)은 스케치를 그대로 옮긴 것입니다. 실제 LSTM이 3 스텝을 읽은 뒤의 상태 `(h, c)`에서
+// `rl.lstmBookSketchStep`(lib/src/course/scratch.ts)은 스케치를 그대로 옮긴 것입니다. 실제 LSTM이 3 스텝을 읽은 뒤의 상태 `(h, c)`에서
 // 두 식으로 **한 스텝씩** 계산해 carry와 출력을 따로 비교하고, 이어서 시퀀스 전체를 각자의 식으로 돌린 출력도 비교합니다.
 
 // %%

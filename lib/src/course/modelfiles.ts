@@ -1,0 +1,219 @@
+// Model files: `model.save("file://dir")` and `tf.loadLayersModel("file://dir/model.json")` on every backend.
+// tfjs-node brings a file:// handler; plain @tensorflow/tfjs in Node.js (the wasm and cpu backends, WebGPU) has
+// none and fails with "Cannot find any save handlers". rnnlab registers one that writes the same two files
+// tfjs-node writes (model.json + weights.bin), so a model trained for minutes is not lost with the kernel, and the
+// files load in tfjs-node and in a browser too. Where tfjs-node is the backend, its own handler is left to work.
+import * as fs from "fs";
+import * as path from "path";
+import { tf } from "./runtime";
+import { ownOptimizer } from "./models";
+import { modelsDir } from "../config";
+import { TF_BACKEND_NAME } from "./vocabulary";
+
+const SCHEME = "file://";
+const WEIGHTS_FILE = "weights.bin";
+
+type Artifacts = tf.io.ModelArtifacts;
+
+/** 'file://a/b' -> 'a/b' (relative to the working directory, like tfjs-node). */
+function localPath(url: string): string {
+  return url.slice(SCHEME.length);
+}
+
+/** The backend of tfjs-node (and tfjs-node-gpu) brings its own file:// handlers; use ours everywhere else. */
+function ours(url: unknown): url is string {
+  return typeof url === "string" && url.startsWith(SCHEME) && tf.getBackend() !== TF_BACKEND_NAME["tfjs-node"];
+}
+
+function bytesOf(spec: tf.io.WeightsManifestEntry): number | undefined {
+  if (spec.quantization) return undefined; // sizes then depend on the quantization; leave the check to tfjs
+  const per: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  return per[spec.dtype] === undefined ? undefined : size * per[spec.dtype];
+}
+
+const DTYPES = ["float32", "int32", "bool", "complex64"];
+
+/** A manifest entry that tfjs can decode: a name, a shape of whole sizes, a known dtype; else an error naming both. */
+function checkSpec(file: string, spec: tf.io.WeightsManifestEntry): void {
+  const name = spec && typeof spec.name === "string" ? spec.name : undefined;
+  if (name === undefined) throw new Error(`${file}: a weight in 'weightsManifest' has no name (${JSON.stringify(spec)?.slice(0, 80)})`);
+  if (!Array.isArray(spec.shape) || spec.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`${file}: weight '${name}' has shape ${JSON.stringify(spec.shape)}, expected a list of whole sizes >= 0`);
+  }
+  if (!spec.quantization && !DTYPES.includes(spec.dtype)) {
+    throw new Error(`${file}: weight '${name}' has dtype ${JSON.stringify(spec.dtype)}, expected one of ${DTYPES.join(", ")}`);
+  }
+}
+
+/** Refuses float32 weights holding NaN or Infinity: a model saved after its training diverged, or a corrupt file. */
+function checkFinite(file: string, weightsFiles: string, specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const bytes = bytesOf(spec);
+    if (bytes === undefined) return; // a quantized or unknown layout: offsets beyond it are not known
+    if (spec.dtype === "float32") {
+      const values = new Float32Array(data.slice(offset, offset + bytes));
+      let bad = 0;
+      let first = -1;
+      for (let i = 0; i < values.length; i++) {
+        if (!Number.isFinite(values[i])) {
+          bad++;
+          if (first < 0) first = i;
+        }
+      }
+      if (bad) {
+        throw new Error(
+          `${file}: weight '${spec.name}' in ${weightsFiles} holds ${bad} NaN or Infinity value${bad > 1 ? "s" : ""} of ${values.length} (first at index ${first}, ${values[first]}); ` +
+            "the model was saved after its training diverged, or the file is corrupt",
+        );
+      }
+    }
+    offset += bytes;
+  }
+}
+
+function saveHandler(url: string): tf.io.IOHandler {
+  const dir = localPath(url);
+  return {
+    async save(artifacts: Artifacts): Promise<tf.io.SaveResult> {
+      if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error(`${url}: binary model topologies are not supported; save a tf.LayersModel`);
+      if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new Error(`${url}: '${dir}' is a file; model.save needs a directory to write model.json and ${WEIGHTS_FILE} into`);
+      fs.mkdirSync(dir, { recursive: true });
+      const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const modelJson: Record<string, unknown> = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format ?? "layers-model",
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? [] }],
+      };
+      if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
+      if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+      // Weights first, then model.json: a model.json on disk always has its weights beside it.
+      fs.writeFileSync(path.join(dir, WEIGHTS_FILE), Buffer.from(weightData));
+      fs.writeFileSync(path.join(dir, "model.json"), JSON.stringify(modelJson));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+  };
+}
+
+function loadHandler(url: string): tf.io.IOHandler {
+  let file = localPath(url);
+  return {
+    async load(): Promise<Artifacts> {
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "model.json");
+      if (!fs.existsSync(file)) throw new Error(`${url}: '${file}' does not exist; expected the model.json written by model.save('file://DIR')`);
+      let modelJson: tf.io.ModelJSON;
+      try {
+        modelJson = JSON.parse(fs.readFileSync(file, "utf8"));
+      } catch (e) {
+        throw new Error(`${file}: not valid JSON (${(e as Error).message}); expected the model.json written by model.save('file://DIR')`);
+      }
+      if (!modelJson || typeof modelJson !== "object" || !modelJson.modelTopology) {
+        throw new Error(`${file}: no 'modelTopology'; expected the model.json written by model.save('file://DIR')`);
+      }
+      // Without a manifest tfjs would build the model with fresh random weights and say nothing.
+      const groups = modelJson.weightsManifest as unknown;
+      if (!Array.isArray(groups) || groups.some((g) => !g || !Array.isArray(g.paths) || !Array.isArray(g.weights) || g.paths.some((p: unknown) => typeof p !== "string"))) {
+        throw new Error(`${file}: no valid 'weightsManifest' (expected [{ "paths": ["./${WEIGHTS_FILE}"], "weights": [...] }]), so the weights cannot be found`);
+      }
+      for (const g of groups as tf.io.WeightsManifestConfig) for (const spec of g.weights) checkSpec(file, spec);
+      const dir = path.dirname(file);
+      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
+        const specs: tf.io.WeightsManifestEntry[] = [];
+        const buffers: ArrayBuffer[] = [];
+        for (const group of manifest) {
+          let expected: number | undefined = 0;
+          for (const spec of group.weights) {
+            const b = bytesOf(spec);
+            expected = expected === undefined || b === undefined ? undefined : expected + b;
+          }
+          let read = 0;
+          for (const p of group.paths) {
+            const weightsFile = path.join(dir, p);
+            if (!fs.existsSync(weightsFile)) throw new Error(`${file}: its weights file '${weightsFile}' does not exist`);
+            const buf = fs.readFileSync(weightsFile);
+            read += buf.length;
+            buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+          }
+          if (expected !== undefined && read !== expected) {
+            throw new Error(`${file}: weights file(s) ${group.paths.join(", ")} hold ${read} bytes; the manifest's ${group.weights.length} weights need ${expected} (truncated, or from another model?)`);
+          }
+          specs.push(...group.weights);
+        }
+        const data = tf.io.concatenateArrayBuffers(buffers);
+        checkFinite(file, manifest.flatMap((g) => g.paths).join(", "), specs, data);
+        return [specs, data];
+      });
+    },
+  };
+}
+
+/** The folder lessons save trained models into: RNNLAB_MODELS, else build/models in the project. */
+export function savedModelsDir(): string {
+  return modelsDir();
+}
+
+/**
+ * A file:// URL for a model named `name` in savedModelsDir(), whatever the notebook's working directory:
+ * `await model.save(rl.savedModelUrl("06_lecture_lstm"))`, later `await tf.loadLayersModel(rl.savedModelUrl("06_lecture_lstm"))`.
+ */
+export function savedModelUrl(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`savedModelUrl: '${name}' is not a plain folder name (letters, digits, '.', '_', '-')`);
+  return SCHEME + path.join(savedModelsDir(), name);
+}
+
+function urlFor(where: string): string {
+  return where.includes("://") ? where : savedModelUrl(where);
+}
+
+/**
+ * Saves a model with its optimizer's state (so training can resume) to `where`: a name in savedModelsDir() or any
+ * URL tfjs understands. Same files as `model.save(url, { includeOptimizer: true })`, minus the scalar tensor tfjs
+ * 4.22 leaves behind on every such save (Adam's iteration count, never disposed). Returns the URL.
+ */
+export async function saveModel(model: tf.LayersModel, where: string, opts: { includeOptimizer?: boolean } = {}): Promise<string> {
+  const url = urlFor(where);
+  const engine = tf.engine();
+  engine.startScope();
+  try {
+    await model.save(url, { includeOptimizer: opts.includeOptimizer ?? true });
+  } finally {
+    engine.endScope(); // disposes what the save created and did not keep; the model's weights are variables, untouched
+  }
+  return url;
+}
+
+/**
+ * Loads a model saved by saveModel (a name in savedModelsDir()) or by model.save (its URL). The model owns the
+ * optimizer it was saved with, so `model.dispose()` frees both (tf.loadLayersModel's model leaves its optimizer).
+ */
+export async function loadModel(where: string): Promise<tf.LayersModel> {
+  const url = urlFor(where);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(url);
+  } catch (e) {
+    // tfjs's own errors (a weight's shape that the topology disagrees with, a broken layer config) do not say which
+    // model they are about.
+    const message = e instanceof Error ? e.message : String(e);
+    const dir = localPath(url);
+    throw new Error(message.includes(dir) ? message : `${url}: cannot load the model (${message})`);
+  }
+  return ownOptimizer(model);
+}
+
+let registered = false;
+
+/** Registers the file:// save and load handlers (done once, when rnnlab is imported). */
+export function registerFileHandlers(): void {
+  if (registered) return;
+  registered = true;
+  // A router answers null for URLs it does not handle (tfjs's own routers do the same; its type says otherwise).
+  const none = null as unknown as tf.io.IOHandler;
+  tf.io.registerSaveRouter((url) => (ours(url) ? saveHandler(url) : none));
+  tf.io.registerLoadRouter((url) => (ours(url) ? loadHandler(url) : none));
+}
+
+registerFileHandlers();

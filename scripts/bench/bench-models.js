@@ -1,0 +1,223 @@
+// Benchmark of the models the course trains, whole: training samples/s of rnnlab's builders (fast layers), of the
+// same models on stock tf.layers, and of the same models in PyTorch on the same CPU and thread count, timed in
+// alternation (rnnlab, PyTorch, rnnlab, ...) so that all see the same load on a shared machine.
+//
+//  - lab 07: 3 x [LSTM(128) -> Dropout -> BatchNormalization] -> Dense(32, relu) -> Dropout .2 -> Dense(2, softmax),
+//    windows of 60 steps x 8 features, batch 64 (rl.buildSequenceModel, as lesson 07 calls it);
+//  - the lecture's MNIST model: LSTM(128) -> LSTM(128) -> Dense(32) -> Dense(10), 28 x 28, batch 32
+//    (rl.buildLectureMnistLstm).
+//
+//   npm run bench                            # a few hundred samples per model and implementation
+//   npm run bench -- --profile               # the same, then the per-layer profile
+//   node scripts/bench/bench-models.js --profile   # also: where one training step's time goes, layer by layer
+//   node scripts/bench/bench-models.js --reps 5    # more repetitions (medians are printed)
+//   node scripts/bench/bench-models.js --no-stock  # leave the (slow) stock tf.layers models out
+//   node scripts/bench/bench-models.js --model lab07  # only the named model(s): lab07, mnist (comma-separated)
+//   RNNLAB_BENCH_NO_TORCH=1                  # leave PyTorch out
+const os = require("os");
+const path = require("path");
+const readline = require("readline");
+const { spawn, spawnSync } = require("child_process");
+const rl = require("rnnlab");
+
+const { tf } = rl;
+const args = process.argv.slice(2);
+const PROFILE = args.includes("--profile");
+const NO_STOCK = args.includes("--no-stock");
+const REPS = args.includes("--reps") ? Number(args[args.indexOf("--reps") + 1]) : 3;
+if (!Number.isInteger(REPS) || REPS < 1) {
+  console.error("bench-models: --reps takes a positive integer");
+  process.exit(2);
+}
+const ONLY = args.includes("--model") ? String(args[args.indexOf("--model") + 1]).split(",") : null;
+
+const MODELS = {
+  lab07: {
+    title: "lab 07: 3 x [LSTM(128), Dropout, BatchNorm], Dense(32), Dense(2); 60 x 8, batch 64",
+    batch: 64,
+    shape: [60, 8],
+    classes: 2,
+    build: (impl) => rl.buildSequenceModel({ inputShape: [60, 8], units: [128, 128, 128], dropout: [0.2, 0.1, 0.2], batchNorm: true, dense: 32, impl }),
+    batchesPerRep: { rnnlab: 5, stock: 1, torch: 5 },
+  },
+  mnist: {
+    title: "lecture MNIST: LSTM(128), LSTM(128), Dense(32), Dense(10); 28 x 28, batch 32",
+    batch: 32,
+    shape: [28, 28],
+    classes: 10,
+    build: (impl) => rl.buildLectureMnistLstm({ impl }),
+    batchesPerRep: { rnnlab: 10, stock: 1, torch: 10 },
+  },
+};
+
+if (ONLY) {
+  const unknown = ONLY.filter((k) => !MODELS[k]);
+  if (unknown.length) {
+    console.error(`bench-models: --model takes ${Object.keys(MODELS).join(", ")} (comma-separated), got ${unknown.join(", ")}`);
+    process.exit(2);
+  }
+  for (const k of Object.keys(MODELS)) if (!ONLY.includes(k)) delete MODELS[k];
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+/** PyTorch in a child process that trains n batches on request, so that its repetitions alternate with ours. */
+async function startTorch(threads) {
+  if (process.env.RNNLAB_BENCH_NO_TORCH === "1") return { why: "RNNLAB_BENCH_NO_TORCH=1" };
+  const py = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
+  if (!py) return { why: "no python3 with torch found" };
+  const child = spawn(py, [path.join(__dirname, "bench_torch_models.py"), JSON.stringify({ threads })], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const queue = [];
+  const waiting = [];
+  lines.on("line", (l) => (waiting.length ? waiting.shift()(l) : queue.push(l)));
+  const next = () => new Promise((res, rej) => {
+    if (queue.length) return res(queue.shift());
+    waiting.push(res);
+    child.once("exit", (code) => rej(new Error(`bench_torch_models.py exited with ${code}`)));
+  });
+  const hello = JSON.parse(await next());
+  return {
+    py,
+    version: hello.torch,
+    threads: hello.threads,
+    train: async (model, batches) => {
+      child.stdin.write(JSON.stringify({ model, batches }) + "\n");
+      return JSON.parse(await next()).seconds;
+    },
+    stop: () => child.stdin.end(),
+  };
+}
+
+/**
+ * Where one training step's time goes: each layer's forward pass (its call), its backward pass (from the moment the
+ * gradient reaches its output to the moment it leaves its input, marked by identity ops with a custom gradient), and
+ * the rest: loss, the first layer's backward pass up to the optimizer, the optimizer's update. Synchronous backends.
+ */
+async function profileStep(model, x, y, steps = 3) {
+  const n = model.layers.length;
+  const fwd = new Array(n).fill(0);
+  const bwd = new Array(n).fill(0);
+  let gotOut = new Array(n).fill(0);
+  let gotIn = new Array(n).fill(0);
+  const marker = (record) =>
+    tf.customGrad((x) => ({ value: tf.clone(x), gradFunc: (dy) => (record(now()), dy) }));
+  const originals = model.layers.map((l) => l.call);
+  model.layers.forEach((layer, i) => {
+    const markIn = marker((t) => (gotIn[i] = t));
+    const markOut = marker((t) => (gotOut[i] = t));
+    layer.call = function (inputs, kwargs) {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const t0 = now();
+      const out = originals[i].call(this, kwargs && kwargs.training ? markIn(x) : x, kwargs);
+      const dt = now() - t0;
+      if (kwargs && kwargs.training) fwd[i] += dt;
+      return kwargs && kwargs.training ? markOut(out) : out;
+    };
+  });
+  const opt = model.optimizer;
+  const apply = opt.applyGradients.bind(opt);
+  let tApply = 0;
+  let optS = 0;
+  opt.applyGradients = (g) => {
+    tApply = now();
+    const r = apply(g);
+    optS += now() - tApply;
+    return r;
+  };
+  await model.trainOnBatch(x, y); // warm-up
+  fwd.fill(0);
+  optS = 0;
+  let total = 0;
+  let firstBwd = 0;
+  for (let s = 0; s < steps; s++) {
+    gotOut = new Array(n).fill(0);
+    gotIn = new Array(n).fill(0);
+    const t0 = now();
+    await model.trainOnBatch(x, y);
+    total += now() - t0;
+    for (let i = 1; i < n; i++) bwd[i] += gotIn[i] - gotOut[i];
+    firstBwd += tApply - gotOut[0];
+  }
+  bwd[0] = firstBwd;
+  model.layers.forEach((l, i) => (l.call = originals[i]));
+  opt.applyGradients = apply;
+  const ms = (s) => (1000 * s) / steps;
+  const rows = model.layers.map((l, i) => [`${l.getClassName()} ${JSON.stringify(l.outputShape.slice(1))}`, ms(fwd[i]), ms(bwd[i])]);
+  const layersS = fwd.reduce((a, b) => a + b, 0) + bwd.reduce((a, b) => a + b, 0);
+  rows.push(["optimizer (Adam)", ms(optS), 0]);
+  rows.push(["the rest (loss, tape, data)", ms(total - layersS - optS), 0]);
+  return { rows, stepMs: ms(total) };
+}
+
+function printProfile(title, { rows, stepMs }) {
+  console.log(`\n## profile, ${title}: one training step ${stepMs.toFixed(1)} ms`);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(`| ${"layer".padEnd(w)} | forward ms | backward ms | share |`);
+  console.log(`|${"-".repeat(w + 2)}|-----------:|------------:|------:|`);
+  for (const [name, f, b] of rows) {
+    console.log(`| ${name.padEnd(w)} | ${f.toFixed(1).padStart(10)} | ${b.toFixed(1).padStart(11)} | ${((100 * (f + b)) / stepMs).toFixed(0).padStart(4)}% |`);
+  }
+}
+
+(async () => {
+  const t0 = now();
+  const info = await rl.initRuntime({ verbose: false });
+  rl.seedEverything(1);
+  let threads = 1;
+  if (info.tfBackend === "wasm") threads = require("@tensorflow/tfjs-backend-wasm").getThreadsCount();
+  const cpus = os.cpus();
+  const nk = rl.nativeKernelInfo();
+  console.log(`# whole-model benchmark: training samples/s, Adam 1e-3, sparse cross-entropy; medians of ${REPS} repetitions after a warm-up, timed in alternation`);
+  console.log(`# machine: ${cpus[0] ? cpus[0].model.trim() : "unknown cpu"}, ${cpus.length} cores, load average ${os.loadavg()[0].toFixed(1)}; ${info.line}; tfjs threads: ${threads}`);
+  console.log(`# rnnlab kernels: ${rl.recurrentKernelPath()}${nk.built && nk.enabled ? `, ${nk.threads} OpenBLAS thread(s)` : ""}`);
+  const torch = await startTorch(threads);
+  console.log(torch.why ? `# PyTorch: skipped (${torch.why})` : `# PyTorch ${torch.version} (${torch.py}), ${torch.threads} thread(s)`);
+
+  const rows = [];
+  const profiles = [];
+  for (const [key, m] of Object.entries(MODELS)) {
+    const [steps, feats] = m.shape;
+    const x = tf.randomNormal([m.batch, steps, feats]);
+    const y = tf.tensor1d(Array.from({ length: m.batch }, (_, i) => i % m.classes), "float32");
+    const impls = NO_STOCK ? ["rnnlab"] : ["rnnlab", "stock"];
+    const models = Object.fromEntries(impls.map((impl) => [impl, m.build(impl)]));
+    const runs = impls.map((impl) => ({
+      name: impl,
+      batches: m.batchesPerRep[impl],
+      run: async (b) => {
+        const s = now();
+        for (let i = 0; i < b; i++) await models[impl].trainOnBatch(x, y);
+        return now() - s;
+      },
+    }));
+    if (!torch.why) runs.push({ name: "torch", batches: m.batchesPerRep.torch, run: (b) => torch.train(key, b) });
+    for (const r of runs) await r.run(1); // warm-up
+    const rates = Object.fromEntries(runs.map((r) => [r.name, []]));
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const r of runs) rates[r.name].push((m.batch * r.batches) / (await r.run(r.batches)));
+    }
+    const med = Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, median(v)]));
+    rows.push([key, med.rnnlab, med.stock, med.torch]);
+    if (PROFILE) profiles.push([m.title, await profileStep(models.rnnlab, x, y)]);
+    Object.values(models).forEach((mm) => mm.dispose());
+    tf.dispose([x, y]);
+    process.stderr.write(`  ${key} done (${(now() - t0).toFixed(0)} s)\n`);
+  }
+  if (!torch.why) torch.stop();
+  const f = (v) => (v == null ? "-" : v >= 100 ? Math.round(v).toString() : v.toFixed(1));
+  const r = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`);
+  console.log("| model | rnnlab | stock tf.layers | PyTorch | rnnlab/PyTorch | rnnlab/stock |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const [key, a, s, p] of rows) console.log(`| ${MODELS[key].title} | ${f(a)} | ${f(s)} | ${f(p)} | ${r(a, p)} | ${r(a, s)} |`);
+  for (const [title, p] of profiles) printProfile(title, p);
+  console.log(`# ${(now() - t0).toFixed(0)} s in all`);
+})().catch((e) => {
+  console.error(`bench-models: ${e.stack || e}`);
+  process.exit(1);
+});

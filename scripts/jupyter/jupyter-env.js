@@ -1,0 +1,108 @@
+// Shared by the setup, runner and lab scripts: where the project's kernelspec lives, and which Python has Jupyter.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const os = require("os");
+const { spawnSync } = require("child_process");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const KERNEL_NAME = "tslab";
+const PROJECT_JUPYTER_PATH = path.join(ROOT, "build", "jupyter");
+const APT_PACKAGES = ["jupyter-nbconvert", "python3-nbclient", "jupyter-notebook"];
+const PIP_ALTERNATIVE = "python3 -m pip install --user jupyterlab nbclient nbconvert";
+
+/**
+ * The kernelspec that runs this project's own tslab with this Node. NODE_PATH names the project's node_modules, so
+ * that a notebook in any folder can import rnnlab, tfjs and danfo: Node's require falls back to it, and so does
+ * tslab's type check (the 'node-path' patch in patch-tslab.js). The kernel's working folder stays the notebook's.
+ */
+function kernelSpec() {
+  return {
+    argv: [process.execPath, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (rnnlab)",
+    language: "typescript",
+    env: { NODE_PATH: path.join(ROOT, "node_modules") },
+    metadata: { rnnlab_root: ROOT },
+  };
+}
+
+/** The user's Jupyter data folder, as Jupyter computes it on Linux/macOS. */
+function userDataDir() {
+  if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
+  if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Jupyter");
+  const xdg = process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share");
+  return path.join(xdg, "jupyter");
+}
+
+function writeKernelSpec(dataDir) {
+  const dir = path.join(dataDir, "kernels", KERNEL_NAME);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  return dir;
+}
+
+/** Environment for Jupyter processes: the project's kernelspec comes first, whatever else is installed. */
+function jupyterEnv(extra = {}) {
+  const parts = [PROJECT_JUPYTER_PATH];
+  if (process.env.JUPYTER_PATH) parts.push(process.env.JUPYTER_PATH);
+  return { ...process.env, JUPYTER_PATH: parts.join(path.delimiter), ...extra };
+}
+
+function works(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return r.status === 0;
+}
+
+/** A Python that can import nbclient and nbconvert, or null. RNNLAB_PYTHON overrides the search. */
+function findJupyterPython() {
+  // RNNLAB_PYTHON names the one interpreter to use: no other is tried.
+  if (process.env.RNNLAB_PYTHON) return works(process.env.RNNLAB_PYTHON, ["-c", "import nbclient, nbconvert, nbformat"]) ? process.env.RNNLAB_PYTHON : null;
+  const candidates = [];
+  // The interpreter behind the `jupyter` command on PATH, then the system's.
+  const which = spawnSync("sh", ["-c", "command -v jupyter"], { encoding: "utf8" });
+  if (which.status === 0) {
+    try {
+      const first = fs.readFileSync(which.stdout.trim(), "utf8").split("\n")[0];
+      if (first.startsWith("#!")) candidates.push(first.slice(2).trim().split(/\s+/).pop());
+    } catch {
+      /* not a script */
+    }
+  }
+  candidates.push("/usr/bin/python3", "python3", "python");
+  for (const py of candidates) {
+    if (py && works(py, ["-c", "import nbclient, nbconvert, nbformat"])) return py;
+  }
+  return null;
+}
+
+/** RNNLAB_REQUIRE_JUPYTER=1 (CI): the notebook runners fail without Jupyter instead of using tslab's own executor. */
+function jupyterRequired() {
+  const v = process.env.RNNLAB_REQUIRE_JUPYTER;
+  return Boolean(v) && v !== "0";
+}
+
+function missingJupyterMessage() {
+  return [
+    "Jupyter (nbclient + nbconvert) was not found in any Python here.",
+    "Install it with one of:",
+    `  npm run install-system           # as root or with sudo on Debian/Ubuntu: apt-get install ${APT_PACKAGES.join(" ")} ...`,
+    `  sudo apt-get install ${APT_PACKAGES.join(" ")}`,
+    `  ${PIP_ALTERNATIVE}`,
+    "or point RNNLAB_PYTHON at a Python that has them.",
+  ].join("\n");
+}
+
+module.exports = {
+  ROOT,
+  KERNEL_NAME,
+  PROJECT_JUPYTER_PATH,
+  APT_PACKAGES,
+  PIP_ALTERNATIVE,
+  kernelSpec,
+  userDataDir,
+  writeKernelSpec,
+  jupyterEnv,
+  findJupyterPython,
+  jupyterRequired,
+  missingJupyterMessage,
+};

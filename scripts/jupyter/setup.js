@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs after `npm install`: patches tslab's rough edges (scripts/jupyter/patch-tslab.js), registers the project's tslab as
+// the Jupyter kernel "tslab" and says whether Jupyter itself is here. It never fails the install: a missing Jupyter
+// is reported with the command to run, a tslab whose files differ from the patched version with one warning line.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const env = require("./jupyter-env");
+const { patchTslab, summary } = require("./patch-tslab");
+
+function main() {
+  const tslab = path.join(env.ROOT, "node_modules", "tslab", "bin", "tslab");
+  if (!fs.existsSync(tslab)) {
+    console.log(`rnnlab setup: ${tslab} is missing; run npm install first.`);
+    process.exitCode = 1;
+    return;
+  }
+  try {
+    for (const line of summary(patchTslab())) console.log(`rnnlab setup: ${line}`);
+  } catch (e) {
+    console.log(`rnnlab setup: warning: tslab was not patched (${e.message.split("\n")[0]})`);
+  }
+  const local = env.writeKernelSpec(env.PROJECT_JUPYTER_PATH);
+  console.log(`rnnlab setup: kernelspec '${env.KERNEL_NAME}' for this project's tslab written to ${local}`);
+  if (process.env.RNNLAB_NO_USER_KERNEL) {
+    console.log("rnnlab setup: RNNLAB_NO_USER_KERNEL is set, so the user's Jupyter folder was left alone.");
+  } else {
+    const user = env.writeKernelSpec(env.userDataDir());
+    console.log(`rnnlab setup: and registered for your Jupyter in ${user} (opens as "TypeScript (rnnlab)")`);
+  }
+  const py = env.findJupyterPython();
+  if (py) console.log(`rnnlab setup: Jupyter found (${py}); run the notebooks with: npm run notebooks`);
+  else {
+    console.log("rnnlab setup: Jupyter not found; `npm run notebooks` and `npm test` run the notebooks with tslab's own executor.");
+    console.log("rnnlab setup: for Jupyter's UI (`npm run lab`), HTML and the native kernels' OpenBLAS: npm run install-system");
+  }
+}
+
+main();

@@ -1,0 +1,161 @@
+// The native kernels (native/, OpenBLAS) must compute what tf.layers computes, on both of rnnlab's paths, and the
+// tf-ops path must take over when the addon is off. test/layers.test.js runs on whichever path is active.
+const assert = require("assert");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const rl = require("rnnlab");
+const { prerequisites } = require("../../native/build-native.js");
+
+const { tf } = rl;
+const { TOL, KINDS, maxAbsDiff, outputAndGrads, assertFitKeepsNoTensorsAndLearns } = require("../twin-layers");
+const twin = require("../twin-layers").twinModels;
+
+/** Two stacked layers (the first returns sequences), random weights and biases, the same in fast and stock. */
+const twinModels = (kind, returnSequences, recurrentActivation = "sigmoid") => twin(kind, { layers: 2, returnSequences, recurrentActivation });
+
+const addonExpected = prerequisites();
+
+describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function () {
+  this.timeout(60000);
+  before(async () => {
+    await rl.initRuntime({ force: process.env.RNNLAB_BACKEND || "wasm", verbose: false });
+    rl.seedEverything(11);
+  });
+  afterEach(() => rl.useNativeKernels(process.env.RNNLAB_NATIVE !== "0"));
+
+  it("the addon is built wherever its prerequisites are (g++, cblas.h, libopenblas), else the layers use tf ops", () => {
+    const info = rl.nativeKernelInfo();
+    if (addonExpected.ok) {
+      assert.ok(
+        info.built,
+        `g++ and OpenBLAS are here (cblas.h in ${addonExpected.cblasDir}) but the native addon did not load: ${info.why}. ` +
+          "Run `npm run build:native` and read native/build/build-native.log.",
+      );
+      assert.strictEqual(info.threads, Number(process.env.RNNLAB_NATIVE_THREADS || 1), "OpenBLAS threads");
+      rl.useNativeKernels(true);
+      assert.strictEqual(rl.recurrentKernelPath(), "native (OpenBLAS)");
+    } else {
+      if (!info.built) assert.match(info.why, /not built/);
+      rl.useNativeKernels(true);
+      if (!info.built) assert.strictEqual(rl.recurrentKernelPath(), "tf ops");
+    }
+  });
+
+  for (const kind of Object.keys(KINDS)) {
+    it(`${kind}: native and tf-ops paths both equal tf.layers (2 stacked layers, batch 3, returnSequences both ways)`, function () {
+      if (!rl.nativeKernelInfo().built) {
+        assert.ok(!addonExpected.ok, "addon expected but not built");
+        this.skip(); // this machine cannot build it (the test above says why); the tf-ops path is tested elsewhere
+      }
+      for (const returnSequences of [false, true]) {
+        const { fast, stock } = twinModels(kind, returnSequences);
+        const x = tf.randomNormal([3, 5, 4]);
+        const r = tf.randomNormal(returnSequences ? [3, 5, 6] : [3, 6]);
+        const want = outputAndGrads(stock, x, r);
+        const got = {};
+        for (const on of [true, false]) {
+          rl.useNativeKernels(on);
+          assert.strictEqual(rl.recurrentKernelPath(), on ? "native (OpenBLAS)" : "tf ops");
+          got[on] = outputAndGrads(fast, x, r);
+        }
+        const names = ["output", "d input", ...fast.trainableWeights.map((w) => `d ${w.name}`)];
+        for (const on of [true, false]) {
+          got[on].forEach((t, i) => {
+            const d = maxAbsDiff(t, want[i]);
+            assert.ok(d < TOL, `${kind} returnSequences=${returnSequences} ${on ? "native" : "tf ops"}: ${names[i]} differs from tf.layers by ${d}`);
+          });
+        }
+        tf.dispose([x, r, ...want, ...got[true], ...got[false]]);
+        fast.dispose();
+        stock.dispose();
+      }
+    });
+  }
+
+  it("native lstm and gru with hardSigmoid gates and a relu SimpleRNN equal tf.layers", function () {
+    if (!rl.nativeKernelInfo().built) this.skip();
+    rl.useNativeKernels(true);
+    for (const kind of ["lstm", "gru"]) {
+      const { fast, stock } = twinModels(kind, true, "hardSigmoid");
+      const x = tf.randomNormal([2, 5, 4]);
+      const r = tf.randomNormal([2, 5, 6]);
+      const [a, b] = [outputAndGrads(fast, x, r), outputAndGrads(stock, x, r)];
+      a.forEach((t, i) => assert.ok(maxAbsDiff(t, b[i]) < TOL, `${kind} tensor ${i}: ${maxAbsDiff(t, b[i])}`));
+    }
+    const fast = tf.sequential({ layers: [new rl.FastSimpleRNN({ units: 5, activation: "relu", inputShape: [4, 3] })] });
+    const stock = tf.sequential({ layers: [tf.layers.simpleRNN({ units: 5, activation: "relu", inputShape: [4, 3] })] });
+    stock.setWeights(fast.getWeights());
+    const x = tf.randomNormal([3, 4, 3]);
+    const r = tf.randomNormal([3, 5]);
+    const [a, b] = [outputAndGrads(fast, x, r), outputAndGrads(stock, x, r)];
+    a.forEach((t, i) => assert.ok(maxAbsDiff(t, b[i]) < TOL, `relu simpleRnn tensor ${i}: ${maxAbsDiff(t, b[i])}`));
+  });
+
+  it("with the addon off, fit runs on tf ops; on both paths the tensor count does not grow across fits", async () => {
+    for (const on of [false, true]) {
+      rl.useNativeKernels(on);
+      if (!on) assert.strictEqual(rl.recurrentKernelPath(), "tf ops");
+      await assertFitKeepsNoTensorsAndLearns({ label: ` (${rl.recurrentKernelPath()})` });
+    }
+  });
+
+  it("every kernel writes into the caller's arrays when given them (as layers.ts does on wasm), the same numbers as into its own, and refuses a wrong length", function () {
+    if (!rl.nativeKernelInfo().built) this.skip();
+    const k = require(rl.nativeKernelInfo().path);
+    const rand = (n) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + n) * 0.5);
+    const [B, T, I, u] = [3, 4, 5, 6];
+    const eq = (a, b, what) => assert.deepStrictEqual(Array.from(a), Array.from(b), what);
+    for (const [cell, G] of [[0, 1], [1, 4], [2, 3]]) {
+      const dims = [cell, 1, 0, B, T, I, u, 1];
+      const [x, W, U, b, dy] = [rand(B * T * I), rand(I * G * u), rand(u * G * u), rand(G * u), rand(B * T * u)];
+      const ws = new Float32Array(k.workspaceSize(dims));
+      const own = k.forward(dims, x, W, U, b, ws);
+      const out = new Float32Array(own.length).fill(NaN);
+      assert.strictEqual(k.forward(dims, x, W, U, b, ws, out), out, `cell ${cell}: forward returns the given array`);
+      eq(out, own, `cell ${cell}: forward`);
+      const ownGrads = k.backward(dims, W, U, ws, dy);
+      const given = ownGrads.map((g) => new Float32Array(g.length).fill(NaN));
+      const grads = k.backward(dims, W, U, ws, dy, ...given);
+      grads.forEach((g, i) => {
+        assert.strictEqual(g, given[i], `cell ${cell}: backward returns the given array ${i}`);
+        eq(g, ownGrads[i], `cell ${cell}: backward result ${i}`);
+      });
+      assert.throws(() => k.forward(dims, x, W, U, b, ws, new Float32Array(own.length - 1)), /out must be a Float32Array of/);
+      assert.throws(() => k.backward(dims, W, U, ws, dy, new Float32Array(1)), /dx must be a Float32Array of/);
+    }
+    const C = 4;
+    const [x, g, be, dy] = [rand(8 * C), rand(C), rand(C), rand(8 * C)];
+    const [y0, m, v] = k.bnForward(x, C, g, be, 1e-3);
+    const y = new Float32Array(y0.length).fill(NaN);
+    assert.strictEqual(k.bnForward(x, C, g, be, 1e-3, y)[0], y);
+    eq(y, y0, "bnForward");
+    const [dx0, dg0, db0] = k.bnBackward(x, dy, C, m, v, g, 1e-3);
+    const dx = new Float32Array(dx0.length).fill(NaN);
+    const [dx1, dg1, db1] = k.bnBackward(x, dy, C, m, v, g, 1e-3, dx);
+    assert.strictEqual(dx1, dx);
+    eq(dx, dx0, "bnBackward dx");
+    eq(dg1, dg0, "bnBackward dGamma");
+    eq(db1, db0, "bnBackward dBeta");
+    const d = new Float32Array(x.length).fill(NaN);
+    assert.strictEqual(k.dropout(x, 0.3, 7, d), d);
+    eq(d, k.dropout(x, 0.3, 7), "dropout");
+    assert.throws(() => k.dropout(x, 0.3, 7, new Float32Array(3)), /y must be a Float32Array of/);
+  });
+
+  it("RNNLAB_NATIVE=0 starts a process on the tf-ops path", () => {
+    const code = `const rl = require("rnnlab"); rl.initRuntime({ force: "wasm", verbose: false }).then(() => console.log(rl.recurrentKernelPath()))`;
+    const r = spawnSync(process.execPath, ["-e", code], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", env: { ...process.env, RNNLAB_NATIVE: "0" } });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(r.stdout.trim().split("\n").pop(), "tf ops");
+  });
+
+  it("the GPU backends' path (useTensorOpsForSteps) never takes the addon", () => {
+    rl.useNativeKernels(true);
+    rl.useTensorOpsForSteps(true);
+    try {
+      assert.strictEqual(rl.recurrentKernelPath(), "tf ops");
+    } finally {
+      rl.useTensorOpsForSteps(false);
+    }
+  });
+});
