@@ -75,11 +75,17 @@ async function startTorch(threads) {
   const lines = readline.createInterface({ input: child.stdout });
   const queue = [];
   const waiting = [];
-  lines.on("line", (l) => (waiting.length ? waiting.shift()(l) : queue.push(l)));
+  let exited = null;
+  lines.on("line", (l) => (waiting.length ? waiting.shift().res(l) : queue.push(l)));
+  // One exit listener for the whole run (one per request piled up past Node's limit of 10).
+  child.once("exit", (code) => {
+    exited = new Error(`bench_torch_models.py exited with ${code}`);
+    for (const w of waiting.splice(0)) w.rej(exited);
+  });
   const next = () => new Promise((res, rej) => {
     if (queue.length) return res(queue.shift());
-    waiting.push(res);
-    child.once("exit", (code) => rej(new Error(`bench_torch_models.py exited with ${code}`)));
+    if (exited) return rej(exited);
+    waiting.push({ res, rej });
   });
   const hello = JSON.parse(await next());
   return {
