@@ -249,23 +249,48 @@ describe("tslab: object shorthand across cells", function () {
   });
 });
 
-// tslab's ZmqServer with a stub handler, on real zeromq sockets; a client sends a heartbeat ping and a
-// shutdown_request that arrive together, optionally while a cell is still running. Prints every unhandled
-// rejection and uncaught exception as JSON.
-const SHUTDOWN_CHILD = `${LOADER}
+// The start of every child below that runs tslab's ZmqServer on real zeromq sockets: a connection file on random
+// ports, and signed(msgType, content[, msgId]) for the Jupyter messages a client sends.
+const KERNEL_CHILD = `${LOADER}
 const crypto = require("crypto"), os = require("os");
 const zmq = require(require.resolve("zeromq", { paths: [TSLAB] }));
 const { ZmqServer } = loadTslab("jupyter");
-const rawSend = zmq.Dealer.prototype.send;
-const errors = [];
-process.on("unhandledRejection", (e) => errors.push({ message: String(e && e.message), code: e && e.code, stack: String(e && e.stack) }));
-process.on("uncaughtException", (e) => errors.push({ message: String(e && e.message), code: e && e.code, stack: String(e && e.stack) }));
-const mode = process.argv[1];
 const key = "test-key";
 const base = 20000 + Math.floor(Math.random() * 30000);
 const cinfo = { transport: "tcp", ip: "127.0.0.1", key, signature_scheme: "hmac-sha256", shell_port: base, iopub_port: base + 1, control_port: base + 2, stdin_port: base + 3, hb_port: base + 4 };
 const cfg = path.join(os.tmpdir(), "rnnlab-conn-" + process.pid + ".json");
 fs.writeFileSync(cfg, JSON.stringify(cinfo));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function signed(msgType, content, msgId = crypto.randomUUID()) {
+  const parts = [{ msg_id: msgId, msg_type: msgType, session: "s", username: "u", date: new Date().toISOString(), version: "5.3" }, {}, {}, content].map((p) => JSON.stringify(p));
+  const h = crypto.createHmac("sha256", key);
+  for (const p of parts) h.update(p);
+  return ["<IDS|MSG>", h.digest("hex"), ...parts];
+}
+`;
+
+/** Runs one such child (with tslab's patches undone in memory when `unpatched`) and returns what it reported. */
+function runKernelChild(what, code, args, { unpatched = false } = {}) {
+  const r = spawnSync(process.execPath, ["-e", code, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60000,
+    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
+  });
+  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
+  assert.ok(r.status === 0 && at >= 0, `the ${what} child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+}
+
+// tslab's ZmqServer with a stub handler, on real zeromq sockets; a client sends a heartbeat ping and a
+// shutdown_request that arrive together, optionally while a cell is still running. Prints every unhandled
+// rejection and uncaught exception as JSON.
+const SHUTDOWN_CHILD = `${KERNEL_CHILD}
+const rawSend = zmq.Dealer.prototype.send;
+const errors = [];
+process.on("unhandledRejection", (e) => errors.push({ message: String(e && e.message), code: e && e.code, stack: String(e && e.stack) }));
+process.on("uncaughtException", (e) => errors.push({ message: String(e && e.message), code: e && e.code, stack: String(e && e.stack) }));
+const mode = process.argv[1];
 let finishCell;
 const handler = {
   close() {},
@@ -276,13 +301,6 @@ const handler = {
     return { status: "ok", execution_count: 1, user_expressions: {}, payload: [] };
   },
 };
-function signed(msgType, content) {
-  const parts = [{ msg_id: crypto.randomUUID(), msg_type: msgType, session: "s", username: "u", date: new Date().toISOString(), version: "5.3" }, {}, {}, content].map((p) => JSON.stringify(p));
-  const h = crypto.createHmac("sha256", key);
-  for (const p of parts) h.update(p);
-  return ["<IDS|MSG>", h.digest("hex"), ...parts];
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 (async () => {
   const server = new ZmqServer(handler, cfg);
   await server.init();
@@ -314,16 +332,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 })().catch((e) => { console.error(e); process.exit(2); });
 `;
 
-function runShutdown(mode, { unpatched = false } = {}) {
-  const r = spawnSync(process.execPath, ["-e", SHUTDOWN_CHILD, mode], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 60000,
-    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
-  });
-  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
-  assert.ok(r.status === 0 && at >= 0, `the shutdown child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+function runShutdown(mode, opts) {
+  return runKernelChild("shutdown", SHUTDOWN_CHILD, [mode], opts);
 }
 
 describe("tslab: kernel shutdown sends nothing on closed sockets ('Socket is closed (EBADF)')", function () {
@@ -358,17 +368,8 @@ describe("tslab: kernel shutdown sends nothing on closed sockets ('Socket is clo
 // tslab's ZmqServer with a handler that queues cells as tslab's own does (its TaskQueue), on real zeromq sockets.
 // A client sends three execute requests at once (Run All) and, while the first runs, a completion request; it
 // records every message on iopub in order, as a front end receives them.
-const STATUS_CHILD = `${LOADER}
-const crypto = require("crypto"), os = require("os");
-const zmq = require(require.resolve("zeromq", { paths: [TSLAB] }));
-const { ZmqServer } = loadTslab("jupyter");
+const STATUS_CHILD = `${KERNEL_CHILD}
 const { TaskQueue } = require(path.join(TSLAB, "dist", "util"));
-const key = "test-key";
-const base = 20000 + Math.floor(Math.random() * 30000);
-const cinfo = { transport: "tcp", ip: "127.0.0.1", key, signature_scheme: "hmac-sha256", shell_port: base, iopub_port: base + 1, control_port: base + 2, stdin_port: base + 3, hb_port: base + 4 };
-const cfg = path.join(os.tmpdir(), "rnnlab-conn-" + process.pid + ".json");
-fs.writeFileSync(cfg, JSON.stringify(cinfo));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const queue = new TaskQueue();
 let count = 0;
 const handler = {
@@ -385,13 +386,10 @@ const handler = {
   },
 };
 const labels = new Map();
-function signed(msgType, content, label) {
+function labelled(msgType, content, label) {
   const id = crypto.randomUUID();
   labels.set(id, label);
-  const parts = [{ msg_id: id, msg_type: msgType, session: "s", username: "u", date: new Date().toISOString(), version: "5.3" }, {}, {}, content].map((p) => JSON.stringify(p));
-  const h = crypto.createHmac("sha256", key);
-  for (const p of parts) h.update(p);
-  return ["<IDS|MSG>", h.digest("hex"), ...parts];
+  return signed(msgType, content, id);
 }
 (async () => {
   const server = new ZmqServer(handler, cfg);
@@ -414,13 +412,13 @@ function signed(msgType, content, label) {
   })().catch(() => {});
   // A subscriber misses what is published before its subscription is live: wait until a request's idle arrives.
   for (let i = 0; i < 50 && !ready; i++) {
-    await shell.send(signed("kernel_info_request", {}, "info"));
+    await shell.send(labelled("kernel_info_request", {}, "info"));
     await sleep(100);
   }
   if (!ready) throw new Error("iopub never delivered a status");
-  for (const cell of ["A", "B", "C"]) await shell.send(signed("execute_request", { code: cell, silent: false }, cell));
+  for (const cell of ["A", "B", "C"]) await shell.send(labelled("execute_request", { code: cell, silent: false }, cell));
   await sleep(50);
-  await shell.send(signed("complete_request", { code: "Mat", cursor_pos: 3 }, "complete"));
+  await shell.send(labelled("complete_request", { code: "Mat", cursor_pos: 3 }, "complete"));
   for (let i = 0; i < 100 && !log.some((m) => m.parent === "C" && m.state === "idle"); i++) await sleep(50);
   await sleep(200);
   process.stdout.write("\\n@@RESULT@@" + JSON.stringify(log));
@@ -429,16 +427,8 @@ function signed(msgType, content, label) {
 })().catch((e) => { console.error(e); process.exit(2); });
 `;
 
-function runStatus({ unpatched = false } = {}) {
-  const r = spawnSync(process.execPath, ["-e", STATUS_CHILD], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 60000,
-    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
-  });
-  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
-  assert.ok(r.status === 0 && at >= 0, `the status child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+function runStatus(opts) {
+  return runKernelChild("status", STATUS_CHILD, [], opts);
 }
 
 /**
@@ -466,16 +456,7 @@ function idleWhileQueued(log) {
 // kernel_info_request as soon as it connects to the shell socket. Records whether anything was sent on iopub
 // before its bind had finished (zeromq 6 rejects such a send with EBUSY, "Socket is blocked by a bind or unbind
 // operation", and nobody handles the rejection).
-const BIND_CHILD = `${LOADER}
-const crypto = require("crypto"), os = require("os");
-const zmq = require(require.resolve("zeromq", { paths: [TSLAB] }));
-const { ZmqServer } = loadTslab("jupyter");
-const key = "test-key";
-const base = 20000 + Math.floor(Math.random() * 30000);
-const cinfo = { transport: "tcp", ip: "127.0.0.1", key, signature_scheme: "hmac-sha256", shell_port: base, iopub_port: base + 1, control_port: base + 2, stdin_port: base + 3, hb_port: base + 4 };
-const cfg = path.join(os.tmpdir(), "rnnlab-conn-" + process.pid + ".json");
-fs.writeFileSync(cfg, JSON.stringify(cinfo));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const BIND_CHILD = `${KERNEL_CHILD}
 const events = [];
 const bind = zmq.Publisher.prototype.bind, send = zmq.Publisher.prototype.send;
 let binding = false;
@@ -496,12 +477,6 @@ Object.defineProperty(zmq.Publisher.prototype, "send", {
   },
 });
 const handler = { close() {}, handleKernel() { return { status: "ok", protocol_version: "5.3" }; } };
-function signed(msgType, content) {
-  const parts = [{ msg_id: crypto.randomUUID(), msg_type: msgType, session: "s", username: "u", date: new Date().toISOString(), version: "5.3" }, {}, {}, content].map((p) => JSON.stringify(p));
-  const h = crypto.createHmac("sha256", key);
-  for (const p of parts) h.update(p);
-  return ["<IDS|MSG>", h.digest("hex"), ...parts];
-}
 (async () => {
   const server = new ZmqServer(handler, cfg);
   const init = server.init();
@@ -517,16 +492,8 @@ function signed(msgType, content) {
 })().catch((e) => { console.error(e); process.exit(2); });
 `;
 
-function runBind({ unpatched = false } = {}) {
-  const r = spawnSync(process.execPath, ["-e", BIND_CHILD], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 60000,
-    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
-  });
-  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
-  assert.ok(r.status === 0 && at >= 0, `the bind child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+function runBind(opts) {
+  return runKernelChild("bind", BIND_CHILD, [], opts);
 }
 
 describe("tslab: no status is sent on iopub before it is bound ('Socket is blocked by a bind or unbind operation')", function () {
