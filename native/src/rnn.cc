@@ -265,7 +265,8 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
       const float* tc = ws + d.tc() + (size_t)t * B * u;
       // The usual gates (sigmoid, tanh): the derivatives inline, in one loop, instead of four passes into scratch
       // arrays first; the same expressions in the same order, so the same numbers as the general loop below.
-      for (int b = 0; d.rec == SIGMOID && d.act == TANH && b < B; b++) {
+      const bool usualGates = d.rec == SIGMOID && d.act == TANH;
+      for (int b = 0; usualGates && b < B; b++) {
         const float* z = Zt + (size_t)b * Gu;
         const float* __restrict zi = z;
         const float* __restrict zf = z + u;
@@ -287,7 +288,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
           dcn[j] = dc * zf[j];
         }
       }
-      for (int b = 0; !(d.rec == SIGMOID && d.act == TANH) && b < B; b++) {
+      for (int b = 0; !usualGates && b < B; b++) {
         const float* z = Zt + (size_t)b * Gu;
         derivative(d.rec, z, d1.data(), 2 * u);
         derivative(d.act, z + 2 * u, d1.data() + 2 * u, u);
@@ -376,16 +377,6 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
 // ---------------------------------------------------------------------------------------------------------------
 // N-API glue
 
-#define CHECK(call)                                                              \
-  do {                                                                           \
-    if ((call) != napi_ok) {                                                     \
-      napi_throw_error(env, nullptr, "rnnlab_native: N-API call failed: " #call); \
-      return nullptr;                                                            \
-    }                                                                            \
-  } while (0)
-
-
-
 // dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences]
 bool readDims(napi_env env, napi_value v, Dims* d) {
   int32_t f[8];
@@ -414,7 +405,7 @@ thread_local std::vector<float> inferenceScratch;
 napi_value Forward(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   Dims d;
   if (argc < 6 || !readDims(env, argv[0], &d)) return nullptr;
   const size_t Gu = (size_t)d.G() * d.u;
@@ -423,7 +414,7 @@ napi_value Forward(napi_env env, napi_callback_info info) {
       !floatArg(env, argv[3], d.u * Gu, "recurrentKernel", &U, nullptr) || !floatArg(env, argv[4], Gu, "bias", &b, nullptr))
     return nullptr;
   napi_valuetype wsType;
-  CHECK(napi_typeof(env, argv[5], &wsType));
+  NCHECK(napi_typeof(env, argv[5], &wsType));
   if (wsType == napi_null || wsType == napi_undefined) {
     if (inferenceScratch.size() < d.size()) inferenceScratch.resize(d.size());
     ws = inferenceScratch.data();
@@ -440,11 +431,11 @@ napi_value Forward(napi_env env, napi_callback_info info) {
 napi_value WorkspaceSize(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   Dims d;
   if (argc != 1 || !readDims(env, argv[0], &d)) return nullptr;
   napi_value res;
-  CHECK(napi_create_double(env, (double)d.size(), &res));
+  NCHECK(napi_create_double(env, (double)d.size(), &res));
   return res;
 }
 
@@ -452,7 +443,7 @@ napi_value WorkspaceSize(napi_env env, napi_callback_info info) {
 napi_value Backward(napi_env env, napi_callback_info info) {
   size_t argc = 9;
   napi_value argv[9];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   Dims d;
   if (argc < 5 || !readDims(env, argv[0], &d)) return nullptr;
   const size_t Gu = (size_t)d.G() * d.u;
@@ -467,8 +458,8 @@ napi_value Backward(napi_env env, napi_callback_info info) {
     return nullptr;
   backward(d, W, U, ws, dy, dx, dW, dU, db);
   napi_value res;
-  CHECK(napi_create_array_with_length(env, 4, &res));
-  for (uint32_t k = 0; k < 4; k++) CHECK(napi_set_element(env, res, k, v[k]));
+  NCHECK(napi_create_array_with_length(env, 4, &res));
+  for (uint32_t k = 0; k < 4; k++) NCHECK(napi_set_element(env, res, k, v[k]));
   return res;
 }
 
@@ -483,30 +474,30 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   int32_t n = 1;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   if (argc == 1) napi_get_value_int32(env, argv[0], &n);
   openblas_set_num_threads(n > 0 ? n : 1);
   napi_value res;
-  CHECK(napi_create_int32(env, openblas_get_num_threads(), &res));
+  NCHECK(napi_create_int32(env, openblas_get_num_threads(), &res));
   return res;
 }
 
 napi_value Init(napi_env env, napi_value exports) {
   openblas_set_num_threads(configuredThreads());
   napi_value fn, threads, config;
-  CHECK(napi_create_function(env, "forward", NAPI_AUTO_LENGTH, Forward, nullptr, &fn));
-  CHECK(napi_set_named_property(env, exports, "forward", fn));
-  CHECK(napi_create_function(env, "backward", NAPI_AUTO_LENGTH, Backward, nullptr, &fn));
-  CHECK(napi_set_named_property(env, exports, "backward", fn));
-  CHECK(napi_create_function(env, "workspaceSize", NAPI_AUTO_LENGTH, WorkspaceSize, nullptr, &fn));
-  CHECK(napi_set_named_property(env, exports, "workspaceSize", fn));
-  CHECK(napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn));
-  CHECK(napi_set_named_property(env, exports, "setThreads", fn));
-  CHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
-  CHECK(napi_set_named_property(env, exports, "threads", threads));
-  CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
-  CHECK(napi_set_named_property(env, exports, "blas", config));
-  CHECK(RegisterNormKernels(env, exports));
+  NCHECK(napi_create_function(env, "forward", NAPI_AUTO_LENGTH, Forward, nullptr, &fn));
+  NCHECK(napi_set_named_property(env, exports, "forward", fn));
+  NCHECK(napi_create_function(env, "backward", NAPI_AUTO_LENGTH, Backward, nullptr, &fn));
+  NCHECK(napi_set_named_property(env, exports, "backward", fn));
+  NCHECK(napi_create_function(env, "workspaceSize", NAPI_AUTO_LENGTH, WorkspaceSize, nullptr, &fn));
+  NCHECK(napi_set_named_property(env, exports, "workspaceSize", fn));
+  NCHECK(napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn));
+  NCHECK(napi_set_named_property(env, exports, "setThreads", fn));
+  NCHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
+  NCHECK(napi_set_named_property(env, exports, "threads", threads));
+  NCHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
+  NCHECK(napi_set_named_property(env, exports, "blas", config));
+  NCHECK(RegisterNormKernels(env, exports));
   return exports;
 }
 
