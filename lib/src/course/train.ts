@@ -92,7 +92,8 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
   }
   const n = firstDim(x);
   const nTrain = opts.validationSplit ? Math.floor(n * (1 - opts.validationSplit)) : n;
-  const progress = opts.verbose === false ? undefined : new TrainingProgress({ name, epochs, batchesPerEpoch: Math.ceil(nTrain / batchSize) });
+  const batchesPerEpoch = Math.ceil(nTrain / batchSize);
+  const progress = opts.verbose === false ? undefined : new TrainingProgress({ name, epochs, batchesPerEpoch });
 
   // The NaN guard, early stopping and the checkpoint are tf callbacks (course/callbacks.ts); fit adds the progress,
   // the history and the user's own callbacks around them.
@@ -102,7 +103,6 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
   const started = Date.now();
   const history: Record<string, number[]> = {};
   const user = opts.callbacks ?? {};
-  const batchesPerEpoch = Math.ceil(nTrain / batchSize);
   let lastBatch = -1;
   let cut = false;
   // Yields to the event loop as tfjs does for callbacks given as plain functions, so progress shows and an Interrupt
@@ -161,16 +161,7 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
   const best = es?.best ?? NaN;
   const monitor = es?.monitor;
   const checkpointUrl = saver?.url;
-  const seconds = (Date.now() - started) / 1000;
-  const epochsRun = (history.loss ?? []).length;
-  const result: FitResult = {
-    name,
-    history,
-    epochs: epochsRun,
-    seconds,
-    samplesPerSecond: (nTrain * epochsRun) / Math.max(seconds, 1e-9),
-    bestEpoch: es ? bestEpoch : undefined,
-  };
+  const result: FitResult = { ...resultSoFar(name, history, started, nTrain), bestEpoch: es ? bestEpoch : undefined };
   progress?.finish(
     `${Math.round(result.samplesPerSecond)} samples/s` +
       (es && bestEpoch ? `; kept the weights of epoch ${bestEpoch} (best ${monitor} ${best.toFixed(4)})` : "") +
@@ -178,6 +169,13 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
   );
   if (opts.plot) result.figure = await plotTrainingCurves(history, { title: `${name}: training curves` });
   return result;
+}
+
+/** The result of the epochs in `history`, trained on nTrain samples each since `started`. */
+function resultSoFar(name: string, history: Record<string, number[]>, started: number, nTrain: number): FitResult {
+  const seconds = (Date.now() - started) / 1000;
+  const epochs = (history.loss ?? []).length;
+  return { name, history, epochs, seconds, samplesPerSecond: (nTrain * epochs) / Math.max(seconds, 1e-9) };
 }
 
 /** True after an Interrupt that stopped training before the epoch's last batch. */
@@ -193,9 +191,8 @@ function fitInterrupted(
   e: Interrupted,
   run: { name: string; history: Record<string, number[]>; started: number; nTrain: number; progress?: TrainingProgress; checkpointUrl?: string },
 ): Interrupted {
-  const seconds = (Date.now() - run.started) / 1000;
-  const epochsRun = (run.history.loss ?? []).length;
-  const result: FitResult = { name: run.name, history: run.history, epochs: epochsRun, seconds, samplesPerSecond: (run.nTrain * epochsRun) / Math.max(seconds, 1e-9) };
+  const result = resultSoFar(run.name, run.history, run.started, run.nTrain);
+  const epochsRun = result.epochs;
   const place = e.at.epoch ? `epoch ${e.at.epoch}, batch ${e.at.batch}${e.at.batches ? ` of ${e.at.batches}` : ""}` : "its next batch";
   run.progress?.stopped(`stopped at ${place} (Interrupt)`);
   const saved = run.checkpointUrl ? `; checkpoint ${run.checkpointUrl} holds epoch ${epochsRun}` : "";
