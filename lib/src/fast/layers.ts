@@ -904,10 +904,11 @@ export function nativeAdamUpdate(optimizer: tf.AdamOptimizer, variableGradients:
   const o = optimizer as unknown as AdamInternals;
   const list = Array.isArray(variableGradients);
   const names = list ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+  const grads = list ? variableGradients.map((v) => v.tensor) : names.map((name) => variableGradients[name]);
   const registered = tf.engine().registeredVariables;
   const ready = names.every((name, i) => {
     const value = registered[name];
-    const g = list ? variableGradients[i].tensor : variableGradients[name];
+    const g = grads[i];
     return o.accumulatedFirstMoment[i] && o.accumulatedSecondMoment[i] && value && value.dtype === "float32" && (g == null || g.dtype === "float32");
   });
   if (!ready) return false;
@@ -918,7 +919,7 @@ export function nativeAdamUpdate(optimizer: tf.AdamOptimizer, variableGradients:
     const a2 = Math.fround(1 - o.accBeta2.dataSync()[0]);
     const scalars = [o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, a1, a2, -o.learningRate, o.epsilon];
     names.forEach((name, i) => {
-      const g = list ? (variableGradients as NamedTensor[])[i].tensor : (variableGradients as tf.NamedTensorMap)[name];
+      const g = grads[i];
       if (g == null) return;
       const value = registered[name];
       const m = o.accumulatedFirstMoment[i]!.variable;
