@@ -1,14 +1,9 @@
 // Files: where the course's data lives, wherever the notebook runs from, and how messages name a file.
 import * as fs from "fs";
 import * as path from "path";
-import { datasetsDir as settingsDatasetsDir } from "../config";
+import { datasetsDir } from "../config";
 
-/** The project's datasets/ folder (RNNLAB_DATASETS overrides), found from the library, not from the cwd. */
-export function datasetsDir(): string {
-  return settingsDatasetsDir();
-}
-
-/** A path inside datasets/: `datasetPath('crypto-5m', 'BTC-USD.csv')`. */
+/** A path inside the datasets folder (config's datasetsDir: datasets/ or RNNLAB_DATASETS): `datasetPath('crypto-5m', 'BTC-USD.csv')`. */
 export function datasetPath(...parts: string[]): string {
   return path.join(datasetsDir(), ...parts);
 }
