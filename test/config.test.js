@@ -44,11 +44,22 @@ describe("settings (lib/src/config.ts)", function () {
       [{ RNNLAB_BACKEND: "tpu" }, /^RNNLAB_BACKEND='tpu' is not a backend rnnlab knows; expected one of tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu$/],
       [{ RNNLAB_NATIVE: "maybe" }, /^RNNLAB_NATIVE='maybe' is not on or off; expected one of 1, on, true, yes, 0, off, false, no$/],
       [{ RNNLAB_WEBGPU_SOFTWARE: "2" }, /^RNNLAB_WEBGPU_SOFTWARE='2' is not on or off; expected one of 1, on/],
+      [{ RNNLAB_NATIVE_THREADS: "0" }, /^RNNLAB_NATIVE_THREADS='0' is not a number of threads; expected one of a whole number of threads \(1, 2, \.\.\.\), all$/],
+      [{ RNNLAB_NATIVE_THREADS: "two" }, /^RNNLAB_NATIVE_THREADS='two' is not a number of threads/],
+      [{ RNNLAB_NATIVE_THREADS: "1.5" }, /^RNNLAB_NATIVE_THREADS='1.5' is not a number of threads/],
     ];
     for (const [env, message] of cases) {
       assert.throws(() => config.readSettings(env), (e) => e instanceof config.SettingError && message.test(e.message), JSON.stringify(env));
     }
     assert.ok(rl.SettingError === config.SettingError && rl.readSettings === config.readSettings, "the same settings through the package");
+  });
+
+  it("RNNLAB_NATIVE_THREADS: a whole number, or all; every core by default", () => {
+    const cores = config.coreCount();
+    assert.ok(cores >= 1);
+    for (const [value, want] of [[undefined, cores], ["", cores], ["all", cores], [" ALL ", cores], ["1", 1], ["3", 3], [" 2 ", 2]]) {
+      assert.strictEqual(config.nativeThreadsSetting(value === undefined ? {} : { RNNLAB_NATIVE_THREADS: value }), want, JSON.stringify(value));
+    }
   });
 
   it("reads every setting at once, with defaults inside the project", () => {

@@ -11,7 +11,8 @@
 //   RNNLAB_MODELS           where lessons save models (default: build/models in the project)
 //   RNNLAB_RESULTS          where recorded results go (default: build/results in the project)
 //   RNNLAB_FIGURES          where figures go outside a notebook (default: build/figures under the current folder)
-//   RNNLAB_NATIVE_THREADS   OpenBLAS threads of the native kernels (read by the addon itself, native/src/rnn.cc)
+//   RNNLAB_NATIVE_THREADS   threads of the native recurrent passes: a whole number, or all (default: every core)
+import * as os from "os";
 import * as path from "path";
 import { BACKEND_ALIASES, BACKEND_ORDER, BackendKind } from "./course/vocabulary";
 
@@ -93,6 +94,23 @@ export function nativeSetting(env: Env = process.env): boolean {
   return parseSwitch(raw("RNNLAB_NATIVE", env), "RNNLAB_NATIVE", true);
 }
 
+/** The cores this process may use (os.availableParallelism where Node has it). */
+export function coreCount(): number {
+  const o = os as unknown as { availableParallelism?: () => number };
+  return Math.max(1, o.availableParallelism ? o.availableParallelism() : os.cpus().length);
+}
+
+/**
+ * RNNLAB_NATIVE_THREADS: how many threads the native recurrent passes use (native/src/rnn.cc splits a batch's rows
+ * between them); a whole number, or `all` (the default): every core. Results do not depend on it.
+ */
+export function nativeThreadsSetting(env: Env = process.env): number {
+  const value = given("RNNLAB_NATIVE_THREADS", env);
+  if (value === undefined || value.toLowerCase() === "all") return coreCount();
+  if (/^[0-9]+$/.test(value) && Number(value) >= 1) return Number(value);
+  throw new SettingError("RNNLAB_NATIVE_THREADS", raw("RNNLAB_NATIVE_THREADS", env) ?? "", ["a whole number of threads (1, 2, ...)", "all"], "a number of threads");
+}
+
 /** RNNLAB_WEBGPU_SOFTWARE: allow WebGPU on a software adapter (default off). */
 export function webgpuSoftwareSetting(env: Env = process.env): boolean {
   return parseSwitch(raw("RNNLAB_WEBGPU_SOFTWARE", env), "RNNLAB_WEBGPU_SOFTWARE", false);
@@ -128,6 +146,7 @@ export interface Settings {
   profile: ProfileName;
   backend: BackendKind | undefined;
   native: boolean;
+  nativeThreads: number;
   webgpuSoftware: boolean;
   datasetsDir: string;
   modelsDir: string;
@@ -142,6 +161,7 @@ export function readSettings(env: Env = process.env): Settings {
     profile: profileSetting(env),
     backend: backend === undefined ? undefined : parseBackend(backend),
     native: nativeSetting(env),
+    nativeThreads: nativeThreadsSetting(env),
     webgpuSoftware: webgpuSoftwareSetting(env),
     datasetsDir: datasetsDir(env),
     modelsDir: modelsDir(env),

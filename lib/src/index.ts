@@ -78,7 +78,7 @@ export { savedModelUrl, saveModel, loadModel } from "./course/modelfiles";
  * tf.layers), running on the native OpenBLAS kernels where they are built; switches and status for comparisons.
  */
 export {
-  fastLayers, FastSimpleRNN, FastLSTM, FastGRU, FastBatchNormalization, FastDropout, useNativeKernels, nativeKernelInfo, recurrentKernelPath,
+  fastLayers, FastSimpleRNN, FastLSTM, FastGRU, FastBatchNormalization, FastDropout, useNativeKernels, setNativeThreads, nativeKernelInfo, recurrentKernelPath,
   useTensorOpsForSteps,
 } from "./fast/layers";
 export type { FastRecurrentArgs, NativeKernelInfo } from "./fast/layers";

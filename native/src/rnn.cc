@@ -9,7 +9,12 @@
 //  - the gate activations and the cell update are one fused loop per step over plain float arrays (g++ vectorises
 //    expf with glibc's libmvec, declared below);
 //  - everything inside is time-major ([T, B, ·]) so that "all steps" is one contiguous matrix; x, dx and the output
-//    are transposed from/to tf's [B, T, ·] at the edges.
+//    are transposed from/to tf's [B, T, ·] at the edges;
+//  - with n threads (setThreads; lib/src/config.ts's RNNLAB_NATIVE_THREADS), the recurrence is split by rows of the
+//    batch: the rows of a batch never meet inside a recurrent layer, so each thread runs its rows through all T steps
+//    with no synchronisation per step, and the products over all steps are split by steps or by gate columns. Every
+//    element is computed by the same products and loops as with one thread (OpenBLAS itself runs single-threaded in
+//    each), so the results do not depend on the number of threads (test/fast/native.test.js).
 // The forward pass fills a workspace (a Float32Array the caller owns) with what the backward pass needs: the
 // time-major input, every h, and the activated gates (plus c and tanh(c) for LSTM, r*h for GRU).
 //
@@ -24,6 +29,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "napi_args.h"
@@ -107,6 +114,49 @@ inline void gemm(bool ta, bool tb, int m, int n, int k, const float* a, int lda,
               ldc);
 }
 
+// Threads of the passes below (setThreads); OpenBLAS runs one thread inside each of them.
+int gThreads = 1;
+// Into how many row ranges the last recurrence was split (lastSplit(), for the tests).
+int gLastParts = 0;
+
+// Splits [0, n) into `parts` nearly equal ranges; range k is [begin(k), begin(k + 1)), each a multiple of `align`
+// except the last.
+struct Split {
+  size_t n;
+  int parts;
+  size_t align;
+  size_t begin(int k) const {
+    size_t b = (n * (size_t)k / (size_t)parts) / align * align;
+    return k >= parts ? n : b;
+  }
+};
+
+// How many threads a pass over n independent units takes: at most gThreads, and each at least minPerThread units.
+int threadsFor(size_t n, size_t minPerThread) {
+  size_t byWork = n / std::max<size_t>(minPerThread, 1);
+  return (int)std::max<size_t>(1, std::min<size_t>((size_t)gThreads, byWork));
+}
+
+// f(begin, end) over the ranges of `split`, range 0 on the calling thread and each other in a thread of its own.
+template <class F>
+void parallel(const Split& split, F&& f) {
+  if (split.parts <= 1) {
+    f(split.begin(0), split.begin(1));
+    return;
+  }
+  std::vector<std::thread> others;
+  others.reserve(split.parts - 1);
+  int k = 1;
+  try {
+    for (; k < split.parts; k++) others.emplace_back([&f, &split, k] { f(split.begin(k), split.begin(k + 1)); });
+  } catch (const std::system_error&) {
+    // No thread to be had (a limit on threads): the ranges not started run here, after range 0.
+  }
+  f(split.begin(0), split.begin(1));
+  for (; k < split.parts; k++) f(split.begin(k), split.begin(k + 1));
+  for (auto& t : others) t.join();
+}
+
 struct Dims {
   int cell, rec, act, B, T, I, u;
   bool returnSequences;
@@ -133,86 +183,91 @@ struct Dims {
 
 void forward(const Dims& d, const float* x, const float* W, const float* U, const float* bias, float* ws, float* out) {
   const int B = d.B, T = d.T, I = d.I, u = d.u, G = d.G(), Gu = G * u;
-  const size_t TB = d.TB();
   float* XT = ws + d.xt();
   float* H = ws + d.h();
-  for (int b = 0; b < B; b++)
-    for (int t = 0; t < T; t++) std::memcpy(XT + ((size_t)t * B + b) * I, x + ((size_t)b * T + t) * I, sizeof(float) * I);
+  float* Z = d.cell == SIMPLE ? H + (size_t)B * u : ws + d.gates();  // SimpleRNN's pre-activations are H[1..T]
   std::fill(H, H + (size_t)B * u, 0.f);  // h_0 = 0
+  if (d.cell == LSTM) std::fill(ws + d.c(), ws + d.c() + (size_t)B * u, 0.f);  // c_0 = 0
 
-  // Pre-activations of all steps: rows of XT times W plus the bias, one sgemm (SimpleRNN writes them into H[1..T]).
-  float* Z = d.cell == SIMPLE ? H + (size_t)B * u : ws + d.gates();
-  for (size_t r = 0; r < TB; r++) std::memcpy(Z + r * Gu, bias, sizeof(float) * Gu);
-  gemm(false, false, (int)TB, Gu, I, XT, I, W, Gu, 1.f, Z, Gu);
+  // Pre-activations of all steps: rows of XT times W plus the bias, one sgemm per range of steps.
+  const int byTime = threadsFor((size_t)T * B * (I + 1) * Gu, (size_t)1 << 20);
+  parallel(Split{(size_t)T, byTime, 1}, [&](size_t t0, size_t t1) {
+    for (size_t t = t0; t < t1; t++)
+      for (int b = 0; b < B; b++) std::memcpy(XT + (t * B + b) * I, x + ((size_t)b * T + t) * I, sizeof(float) * I);
+    for (size_t r = t0 * B; r < t1 * B; r++) std::memcpy(Z + r * Gu, bias, sizeof(float) * Gu);
+    gemm(false, false, (int)((t1 - t0) * B), Gu, I, XT + t0 * B * I, I, W, Gu, 1.f, Z + t0 * B * Gu, Gu);
+  });
   // At step 0, h_0 = 0 and h_0·U adds nothing, so the loops skip it, unless U holds NaN or ±Infinity: then tf.layers
   // gets NaN from 0 * Inf or 0 * NaN, and so must this.
   const bool skipStep0 = allFinite(U, (size_t)u * Gu);
 
-  for (int t = 0; t < T; t++) {
-    const float* hp = H + (size_t)t * B * u;
-    float* hn = H + (size_t)(t + 1) * B * u;
-    float* Zt = Z + (size_t)t * B * Gu;
-    if (d.cell == SIMPLE) {
-      if (t > 0 || !skipStep0) gemm(false, false, B, u, u, hp, u, U, u, 1.f, Zt, u);
-      activate(d.act, Zt, B * u);  // Zt is hn
-    } else if (d.cell == LSTM) {
-      float* C = ws + d.c();
-      float* TC = ws + d.tc();
-      const float* cp = C + (size_t)t * B * u;
-      float* cn = C + (size_t)(t + 1) * B * u;
-      float* tc = TC + (size_t)t * B * u;
-      if (t == 0) std::fill(C, C + (size_t)B * u, 0.f);
-      if (t > 0 || !skipStep0) gemm(false, false, B, Gu, u, hp, u, U, Gu, 1.f, Zt, Gu);
-      for (int b = 0; b < B; b++) {
-        float* z = Zt + (size_t)b * Gu;
-        activate(d.rec, z, 2 * u);
-        activate(d.act, z + 2 * u, u);
-        activate(d.rec, z + 3 * u, u);
-        const float* __restrict zi = z;
-        const float* __restrict zf = z + u;
-        const float* __restrict zg = z + 2 * u;
-        const float* __restrict zo = z + 3 * u;
-        const float* __restrict cpb = cp + (size_t)b * u;
-        float* __restrict cnb = cn + (size_t)b * u;
-        float* __restrict tcb = tc + (size_t)b * u;
-        float* __restrict hnb = hn + (size_t)b * u;
-        for (int j = 0; j < u; j++) cnb[j] = zf[j] * cpb[j] + zi[j] * zg[j];
-        std::memcpy(tcb, cnb, sizeof(float) * u);
-        activate(d.act, tcb, u);
-        for (int j = 0; j < u; j++) hnb[j] = zo[j] * tcb[j];
-      }
-    } else {  // GRU
-      float* RH = ws + d.rh() + (size_t)t * B * u;
-      if (t > 0 || !skipStep0) gemm(false, false, B, 2 * u, u, hp, u, U, Gu, 1.f, Zt, Gu);  // h·[Uz Ur]
-      for (int b = 0; b < B; b++) {
-        float* z = Zt + (size_t)b * Gu;
-        activate(d.rec, z, 2 * u);
-        const float* __restrict r = z + u;
-        const float* __restrict hpb = hp + (size_t)b * u;
-        float* __restrict rhb = RH + (size_t)b * u;
-        for (int j = 0; j < u; j++) rhb[j] = r[j] * hpb[j];
-      }
-      // (r*h)·Uh; at step 0 r*h_0 is 0 unless r is NaN (0 * NaN).
-      if (t > 0 || !skipStep0 || !allFinite(RH, (size_t)B * u)) gemm(false, false, B, u, u, RH, u, U + 2 * u, Gu, 1.f, Zt + 2 * u, Gu);
-      for (int b = 0; b < B; b++) {
-        float* z = Zt + (size_t)b * Gu;
-        activate(d.act, z + 2 * u, u);
-        const float* __restrict zz = z;
-        const float* __restrict hh = z + 2 * u;
-        const float* __restrict hpb = hp + (size_t)b * u;
-        float* __restrict hnb = hn + (size_t)b * u;
-        for (int j = 0; j < u; j++) hnb[j] = hh[j] + zz[j] * (hpb[j] - hh[j]);
+  // The recurrence, rows [b0, b1) of the batch through all steps (8 rows or more for each thread).
+  gLastParts = threadsFor((size_t)B, 8);
+  parallel(Split{(size_t)B, gLastParts, 1}, [&](size_t b0, size_t b1) {
+    const int nb = (int)(b1 - b0);
+    for (int t = 0; t < T; t++) {
+      const float* hp = H + (size_t)t * B * u;
+      float* hn = H + (size_t)(t + 1) * B * u;
+      float* Zt = Z + (size_t)t * B * Gu;
+      if (d.cell == SIMPLE) {
+        if (t > 0 || !skipStep0) gemm(false, false, nb, u, u, hp + b0 * u, u, U, u, 1.f, Zt + b0 * u, u);
+        activate(d.act, Zt + b0 * u, nb * u);  // Zt is hn
+      } else if (d.cell == LSTM) {
+        const float* cp = ws + d.c() + (size_t)t * B * u;
+        float* cn = ws + d.c() + (size_t)(t + 1) * B * u;
+        float* tc = ws + d.tc() + (size_t)t * B * u;
+        if (t > 0 || !skipStep0) gemm(false, false, nb, Gu, u, hp + b0 * u, u, U, Gu, 1.f, Zt + b0 * Gu, Gu);
+        for (size_t b = b0; b < b1; b++) {
+          float* z = Zt + b * Gu;
+          activate(d.rec, z, 2 * u);
+          activate(d.act, z + 2 * u, u);
+          activate(d.rec, z + 3 * u, u);
+          const float* __restrict zi = z;
+          const float* __restrict zf = z + u;
+          const float* __restrict zg = z + 2 * u;
+          const float* __restrict zo = z + 3 * u;
+          const float* __restrict cpb = cp + b * u;
+          float* __restrict cnb = cn + b * u;
+          float* __restrict tcb = tc + b * u;
+          float* __restrict hnb = hn + b * u;
+          for (int j = 0; j < u; j++) cnb[j] = zf[j] * cpb[j] + zi[j] * zg[j];
+          std::memcpy(tcb, cnb, sizeof(float) * u);
+          activate(d.act, tcb, u);
+          for (int j = 0; j < u; j++) hnb[j] = zo[j] * tcb[j];
+        }
+      } else {  // GRU
+        float* RH = ws + d.rh() + (size_t)t * B * u;
+        if (t > 0 || !skipStep0) gemm(false, false, nb, 2 * u, u, hp + b0 * u, u, U, Gu, 1.f, Zt + b0 * Gu, Gu);  // h·[Uz Ur]
+        for (size_t b = b0; b < b1; b++) {
+          float* z = Zt + b * Gu;
+          activate(d.rec, z, 2 * u);
+          const float* __restrict r = z + u;
+          const float* __restrict hpb = hp + b * u;
+          float* __restrict rhb = RH + b * u;
+          for (int j = 0; j < u; j++) rhb[j] = r[j] * hpb[j];
+        }
+        // (r*h)·Uh; at step 0 r*h_0 is 0 unless r is NaN (0 * NaN).
+        if (t > 0 || !skipStep0 || !allFinite(RH + b0 * u, (size_t)nb * u))
+          gemm(false, false, nb, u, u, RH + b0 * u, u, U + 2 * u, Gu, 1.f, Zt + b0 * Gu + 2 * u, Gu);
+        for (size_t b = b0; b < b1; b++) {
+          float* z = Zt + b * Gu;
+          activate(d.act, z + 2 * u, u);
+          const float* __restrict zz = z;
+          const float* __restrict hh = z + 2 * u;
+          const float* __restrict hpb = hp + b * u;
+          float* __restrict hnb = hn + b * u;
+          for (int j = 0; j < u; j++) hnb[j] = hh[j] + zz[j] * (hpb[j] - hh[j]);
+        }
       }
     }
-  }
-
-  if (d.returnSequences) {
-    for (int t = 0; t < T; t++)
-      for (int b = 0; b < B; b++)
-        std::memcpy(out + ((size_t)b * T + t) * u, H + ((size_t)(t + 1) * B + b) * u, sizeof(float) * u);
-  } else {
-    std::memcpy(out, H + (size_t)T * B * u, sizeof(float) * B * u);
-  }
+    if (d.returnSequences) {
+      for (size_t b = b0; b < b1; b++)
+        for (int t = 0; t < T; t++)
+          std::memcpy(out + (b * T + t) * u, H + ((size_t)(t + 1) * B + b) * u, sizeof(float) * u);
+    } else {
+      std::memcpy(out + b0 * u, H + (size_t)T * B * u + b0 * u, sizeof(float) * nb * u);
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -231,147 +286,158 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
   if (dxBuf.size() < TB * I) dxBuf.resize(TB * I);
   float* const dZ = dZbuf.data();
   float* const dxT = dxBuf.data();
-  std::vector<float> dh((size_t)B * u, 0.f), dhNext((size_t)B * u), dcNext((size_t)B * u, 0.f), dRh((size_t)B * u);
-  std::vector<float> d1(Gu), d2(u);  // per-row derivative scratch
   // dL/dh_t from the layer's output at step t, row b (null where the output does not depend on step t).
-  auto dyAt = [&](int t, int b) -> const float* {
-    if (d.returnSequences) return dy + ((size_t)b * T + t) * u;
-    return t == T - 1 ? dy + (size_t)b * u : nullptr;
+  auto dyAt = [&](int t, size_t b) -> const float* {
+    if (d.returnSequences) return dy + (b * T + t) * u;
+    return t == T - 1 ? dy + b * u : nullptr;
   };
 
-  for (int t = T - 1; t >= 0; t--) {
-    const float* hp = H + (size_t)t * B * u;
-    float* dZt = dZ + (size_t)t * B * Gu;
-    // g = dh + dy_t, kept in dh.
-    for (int b = 0; b < B; b++) {
-      const float* __restrict y = dyAt(t, b);
-      float* __restrict g = dh.data() + (size_t)b * u;
-      if (y)
-        for (int j = 0; j < u; j++) g[j] += y[j];
+  // The recurrence backwards, rows [b0, b1) of the batch through all steps; dh, dc, ... hold those rows only.
+  gLastParts = threadsFor((size_t)B, 8);
+  parallel(Split{(size_t)B, gLastParts, 1}, [&](size_t b0, size_t b1) {
+    const int nb = (int)(b1 - b0);
+    std::vector<float> dh((size_t)nb * u, 0.f), dhNext((size_t)nb * u), dcNext((size_t)nb * u, 0.f), dRh((size_t)nb * u);
+    std::vector<float> d1(Gu), d2(u);  // per-row derivative scratch
+    for (int t = T - 1; t >= 0; t--) {
+      const float* hp = H + (size_t)t * B * u;
+      float* dZt = dZ + (size_t)t * B * Gu;
+      // g = dh + dy_t, kept in dh.
+      for (size_t b = b0; b < b1; b++) {
+        const float* __restrict y = dyAt(t, b);
+        float* __restrict g = dh.data() + (b - b0) * u;
+        if (y)
+          for (int j = 0; j < u; j++) g[j] += y[j];
+      }
+      if (d.cell == SIMPLE) {
+        const float* hn = H + (size_t)(t + 1) * B * u;
+        for (size_t b = b0; b < b1; b++) {
+          derivative(d.act, hn + b * u, d2.data(), u);
+          const float* __restrict g = dh.data() + (b - b0) * u;
+          const float* __restrict a = d2.data();
+          float* __restrict dz = dZt + b * u;
+          for (int j = 0; j < u; j++) dz[j] = g[j] * a[j];
+        }
+        if (t > 0) gemm(false, true, nb, u, u, dZt + b0 * u, u, U, u, 0.f, dh.data(), u);
+      } else if (d.cell == LSTM) {
+        const float* Zt = ws + d.gates() + (size_t)t * B * Gu;
+        const float* cp = ws + d.c() + (size_t)t * B * u;
+        const float* tc = ws + d.tc() + (size_t)t * B * u;
+        // The usual gates (sigmoid, tanh): the derivatives inline, in one loop, instead of four passes into scratch
+        // arrays first; the same expressions in the same order, so the same numbers as the general loop below.
+        const bool usualGates = d.rec == SIGMOID && d.act == TANH;
+        for (size_t b = b0; usualGates && b < b1; b++) {
+          const float* z = Zt + b * Gu;
+          const float* __restrict zi = z;
+          const float* __restrict zf = z + u;
+          const float* __restrict zg = z + 2 * u;
+          const float* __restrict zo = z + 3 * u;
+          const float* __restrict tcb = tc + b * u;
+          const float* __restrict cpb = cp + b * u;
+          const float* __restrict g = dh.data() + (b - b0) * u;
+          float* __restrict dcn = dcNext.data() + (b - b0) * u;
+          float* __restrict dz = dZt + b * Gu;
+          for (int j = 0; j < u; j++) {
+            const float di = zi[j] * (1.f - zi[j]), df = zf[j] * (1.f - zf[j]), dg = 1.f - zg[j] * zg[j];
+            const float dO = zo[j] * (1.f - zo[j]), dtc = 1.f - tcb[j] * tcb[j];
+            float dc = dcn[j] + g[j] * zo[j] * dtc;
+            dz[j] = dc * zg[j] * di;
+            dz[u + j] = dc * cpb[j] * df;
+            dz[2 * u + j] = dc * zi[j] * dg;
+            dz[3 * u + j] = g[j] * tcb[j] * dO;
+            dcn[j] = dc * zf[j];
+          }
+        }
+        for (size_t b = b0; !usualGates && b < b1; b++) {
+          const float* z = Zt + b * Gu;
+          derivative(d.rec, z, d1.data(), 2 * u);
+          derivative(d.act, z + 2 * u, d1.data() + 2 * u, u);
+          derivative(d.rec, z + 3 * u, d1.data() + 3 * u, u);
+          derivative(d.act, tc + b * u, d2.data(), u);
+          const float* __restrict zi = z;
+          const float* __restrict zf = z + u;
+          const float* __restrict zg = z + 2 * u;
+          const float* __restrict zo = z + 3 * u;
+          const float* __restrict di = d1.data();
+          const float* __restrict df = d1.data() + u;
+          const float* __restrict dg = d1.data() + 2 * u;
+          const float* __restrict dO = d1.data() + 3 * u;
+          const float* __restrict dtc = d2.data();
+          const float* __restrict tcb = tc + b * u;
+          const float* __restrict cpb = cp + b * u;
+          const float* __restrict g = dh.data() + (b - b0) * u;
+          float* __restrict dcn = dcNext.data() + (b - b0) * u;
+          float* __restrict dz = dZt + b * Gu;
+          for (int j = 0; j < u; j++) {
+            float dc = dcn[j] + g[j] * zo[j] * dtc[j];
+            dz[j] = dc * zg[j] * di[j];
+            dz[u + j] = dc * cpb[j] * df[j];
+            dz[2 * u + j] = dc * zi[j] * dg[j];
+            dz[3 * u + j] = g[j] * tcb[j] * dO[j];
+            dcn[j] = dc * zf[j];
+          }
+        }
+        if (t > 0) gemm(false, true, nb, u, Gu, dZt + b0 * Gu, Gu, U, Gu, 0.f, dh.data(), u);
+      } else {  // GRU
+        const float* Zt = ws + d.gates() + (size_t)t * B * Gu;
+        for (size_t b = b0; b < b1; b++) {
+          const float* z = Zt + b * Gu;
+          derivative(d.act, z + 2 * u, d2.data(), u);
+          const float* __restrict zz = z;
+          const float* __restrict a = d2.data();
+          const float* __restrict g = dh.data() + (b - b0) * u;
+          float* __restrict dz = dZt + b * Gu;
+          for (int j = 0; j < u; j++) dz[2 * u + j] = g[j] * (1.f - zz[j]) * a[j];
+        }
+        gemm(false, true, nb, u, u, dZt + b0 * Gu + 2 * u, Gu, U + 2 * u, Gu, 0.f, dRh.data(), u);  // d(r*h) = dzh·Uhᵀ
+        for (size_t b = b0; b < b1; b++) {
+          const float* z = Zt + b * Gu;
+          derivative(d.rec, z, d1.data(), 2 * u);
+          const float* __restrict zz = z;
+          const float* __restrict r = z + u;
+          const float* __restrict hh = z + 2 * u;
+          const float* __restrict dzd = d1.data();
+          const float* __restrict drd = d1.data() + u;
+          const float* __restrict hpb = hp + b * u;
+          const float* __restrict g = dh.data() + (b - b0) * u;
+          const float* __restrict drh = dRh.data() + (b - b0) * u;
+          float* __restrict dz = dZt + b * Gu;
+          float* __restrict dn = dhNext.data() + (b - b0) * u;
+          for (int j = 0; j < u; j++) {
+            dz[j] = g[j] * (hpb[j] - hh[j]) * dzd[j];
+            dz[u + j] = drh[j] * hpb[j] * drd[j];
+            dn[j] = g[j] * zz[j] + drh[j] * r[j];
+          }
+        }
+        if (t > 0) {
+          gemm(false, true, nb, u, 2 * u, dZt + b0 * Gu, Gu, U, Gu, 1.f, dhNext.data(), u);  // + [dzz dzr]·[Uz Ur]ᵀ
+          dh.swap(dhNext);
+        }
+      }
     }
-    if (d.cell == SIMPLE) {
-      const float* hn = H + (size_t)(t + 1) * B * u;
-      for (int b = 0; b < B; b++) {
-        derivative(d.act, hn + (size_t)b * u, d2.data(), u);
-        const float* __restrict g = dh.data() + (size_t)b * u;
-        const float* __restrict a = d2.data();
-        float* __restrict dz = dZt + (size_t)b * u;
-        for (int j = 0; j < u; j++) dz[j] = g[j] * a[j];
-      }
-      if (t > 0) gemm(false, true, B, u, u, dZt, u, U, u, 0.f, dh.data(), u);
-    } else if (d.cell == LSTM) {
-      const float* Zt = ws + d.gates() + (size_t)t * B * Gu;
-      const float* cp = ws + d.c() + (size_t)t * B * u;
-      const float* tc = ws + d.tc() + (size_t)t * B * u;
-      // The usual gates (sigmoid, tanh): the derivatives inline, in one loop, instead of four passes into scratch
-      // arrays first; the same expressions in the same order, so the same numbers as the general loop below.
-      const bool usualGates = d.rec == SIGMOID && d.act == TANH;
-      for (int b = 0; usualGates && b < B; b++) {
-        const float* z = Zt + (size_t)b * Gu;
-        const float* __restrict zi = z;
-        const float* __restrict zf = z + u;
-        const float* __restrict zg = z + 2 * u;
-        const float* __restrict zo = z + 3 * u;
-        const float* __restrict tcb = tc + (size_t)b * u;
-        const float* __restrict cpb = cp + (size_t)b * u;
-        const float* __restrict g = dh.data() + (size_t)b * u;
-        float* __restrict dcn = dcNext.data() + (size_t)b * u;
-        float* __restrict dz = dZt + (size_t)b * Gu;
-        for (int j = 0; j < u; j++) {
-          const float di = zi[j] * (1.f - zi[j]), df = zf[j] * (1.f - zf[j]), dg = 1.f - zg[j] * zg[j];
-          const float dO = zo[j] * (1.f - zo[j]), dtc = 1.f - tcb[j] * tcb[j];
-          float dc = dcn[j] + g[j] * zo[j] * dtc;
-          dz[j] = dc * zg[j] * di;
-          dz[u + j] = dc * cpb[j] * df;
-          dz[2 * u + j] = dc * zi[j] * dg;
-          dz[3 * u + j] = g[j] * tcb[j] * dO;
-          dcn[j] = dc * zf[j];
-        }
-      }
-      for (int b = 0; !usualGates && b < B; b++) {
-        const float* z = Zt + (size_t)b * Gu;
-        derivative(d.rec, z, d1.data(), 2 * u);
-        derivative(d.act, z + 2 * u, d1.data() + 2 * u, u);
-        derivative(d.rec, z + 3 * u, d1.data() + 3 * u, u);
-        derivative(d.act, tc + (size_t)b * u, d2.data(), u);
-        const float* __restrict zi = z;
-        const float* __restrict zf = z + u;
-        const float* __restrict zg = z + 2 * u;
-        const float* __restrict zo = z + 3 * u;
-        const float* __restrict di = d1.data();
-        const float* __restrict df = d1.data() + u;
-        const float* __restrict dg = d1.data() + 2 * u;
-        const float* __restrict dO = d1.data() + 3 * u;
-        const float* __restrict dtc = d2.data();
-        const float* __restrict tcb = tc + (size_t)b * u;
-        const float* __restrict cpb = cp + (size_t)b * u;
-        const float* __restrict g = dh.data() + (size_t)b * u;
-        float* __restrict dcn = dcNext.data() + (size_t)b * u;
-        float* __restrict dz = dZt + (size_t)b * Gu;
-        for (int j = 0; j < u; j++) {
-          float dc = dcn[j] + g[j] * zo[j] * dtc[j];
-          dz[j] = dc * zg[j] * di[j];
-          dz[u + j] = dc * cpb[j] * df[j];
-          dz[2 * u + j] = dc * zi[j] * dg[j];
-          dz[3 * u + j] = g[j] * tcb[j] * dO[j];
-          dcn[j] = dc * zf[j];
-        }
-      }
-      if (t > 0) gemm(false, true, B, u, Gu, dZt, Gu, U, Gu, 0.f, dh.data(), u);
-    } else {  // GRU
-      const float* Zt = ws + d.gates() + (size_t)t * B * Gu;
-      for (int b = 0; b < B; b++) {
-        const float* z = Zt + (size_t)b * Gu;
-        derivative(d.act, z + 2 * u, d2.data(), u);
-        const float* __restrict zz = z;
-        const float* __restrict a = d2.data();
-        const float* __restrict g = dh.data() + (size_t)b * u;
-        float* __restrict dz = dZt + (size_t)b * Gu;
-        for (int j = 0; j < u; j++) dz[2 * u + j] = g[j] * (1.f - zz[j]) * a[j];
-      }
-      gemm(false, true, B, u, u, dZt + 2 * u, Gu, U + 2 * u, Gu, 0.f, dRh.data(), u);  // d(r*h) = dzh·Uhᵀ
-      for (int b = 0; b < B; b++) {
-        const float* z = Zt + (size_t)b * Gu;
-        derivative(d.rec, z, d1.data(), 2 * u);
-        const float* __restrict zz = z;
-        const float* __restrict r = z + u;
-        const float* __restrict hh = z + 2 * u;
-        const float* __restrict dzd = d1.data();
-        const float* __restrict drd = d1.data() + u;
-        const float* __restrict hpb = hp + (size_t)b * u;
-        const float* __restrict g = dh.data() + (size_t)b * u;
-        const float* __restrict drh = dRh.data() + (size_t)b * u;
-        float* __restrict dz = dZt + (size_t)b * Gu;
-        float* __restrict dn = dhNext.data() + (size_t)b * u;
-        for (int j = 0; j < u; j++) {
-          dz[j] = g[j] * (hpb[j] - hh[j]) * dzd[j];
-          dz[u + j] = drh[j] * hpb[j] * drd[j];
-          dn[j] = g[j] * zz[j] + drh[j] * r[j];
-        }
-      }
-      if (t > 0) {
-        gemm(false, true, B, u, 2 * u, dZt, Gu, U, Gu, 1.f, dhNext.data(), u);  // + [dzz dzr]·[Uz Ur]ᵀ
-        dh.swap(dhNext);
-      }
-    }
-  }
+  });
 
-  // Weight gradients, once over all steps.
-  gemm(true, false, I, Gu, (int)TB, XT, I, dZ, Gu, 0.f, dW, Gu);
-  if (d.cell == GRU) {
-    gemm(true, false, u, 2 * u, (int)TB, H, u, dZ, Gu, 0.f, dU, Gu);
-    gemm(true, false, u, u, (int)TB, ws + d.rh(), u, dZ + 2 * u, Gu, 0.f, dU + 2 * u, Gu);
-  } else {
-    gemm(true, false, u, Gu, (int)TB, H, u, dZ, Gu, 0.f, dU, Gu);
-  }
-  std::fill(db, db + Gu, 0.f);
-  for (size_t r = 0; r < TB; r++) {
-    const float* __restrict z = dZ + r * Gu;
-    for (int j = 0; j < Gu; j++) db[j] += z[j];
-  }
-  gemm(false, true, (int)TB, I, Gu, dZ, Gu, W, Gu, 0.f, dxT, I);
-  for (int b = 0; b < B; b++)
-    for (int t = 0; t < T; t++) std::memcpy(dx + ((size_t)b * T + t) * I, dxT + ((size_t)t * B + b) * I, sizeof(float) * I);
+  // Over all steps at once: the weight gradients Xᵀ·dZ, Hᵀ·dZ (GRU: [Hᵀ·dZzr, (r*h)ᵀ·dZh]) and the bias gradient,
+  // split by gate columns [c0, c1), and dx = dZ·Wᵀ, split by steps.
+  const int parts = threadsFor(TB * (size_t)(I + u + 1) * Gu, (size_t)1 << 20);
+  parallel(Split{(size_t)Gu, std::min(parts, std::max(1, Gu / 16)), 16}, [&](size_t c0, size_t c1) {
+    const int nc = (int)(c1 - c0);
+    gemm(true, false, I, nc, (int)TB, XT, I, dZ + c0, Gu, 0.f, dW + c0, Gu);
+    // GRU's candidate columns [2u, 3u) multiply r*h instead of h.
+    const size_t split = d.cell == GRU ? std::min(std::max(c0, (size_t)2 * u), c1) : c1;
+    gemm(true, false, u, (int)(split - c0), (int)TB, H, u, dZ + c0, Gu, 0.f, dU + c0, Gu);
+    gemm(true, false, u, (int)(c1 - split), (int)TB, ws + d.rh(), u, dZ + split, Gu, 0.f, dU + split, Gu);
+    std::fill(db + c0, db + c1, 0.f);
+    for (size_t r = 0; r < TB; r++) {
+      const float* __restrict z = dZ + r * Gu;
+      float* __restrict acc = db;
+      for (size_t j = c0; j < c1; j++) acc[j] += z[j];
+    }
+  });
+  parallel(Split{(size_t)T, parts, 1}, [&](size_t t0, size_t t1) {
+    gemm(false, true, (int)((t1 - t0) * B), I, Gu, dZ + t0 * B * Gu, Gu, W, Gu, 0.f, dxT + t0 * B * I, I);
+    for (int b = 0; b < B; b++)
+      for (size_t t = t0; t < t1; t++) std::memcpy(dx + ((size_t)b * T + t) * I, dxT + (t * B + b) * I, sizeof(float) * I);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -463,28 +529,36 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   return res;
 }
 
-// OpenBLAS threads: 1 unless RNNLAB_NATIVE_THREADS says otherwise, to compare fairly with 1-thread wasm and PyTorch.
-int configuredThreads() {
-  const char* s = std::getenv("RNNLAB_NATIVE_THREADS");
-  int n = s ? std::atoi(s) : 1;
-  return n > 0 ? n : 1;
-}
-
+// setThreads(n) -> n: the threads of the recurrent passes from now on (at least 1); setThreads() -> the current
+// number. lib/src/fast/layers.ts sets it from RNNLAB_NATIVE_THREADS (lib/src/config.ts) when it loads the addon.
+// OpenBLAS stays at one thread: the passes split the work themselves, in pieces too small for OpenBLAS's own threads.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  int32_t n = 1;
   NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc == 1) napi_get_value_int32(env, argv[0], &n);
-  openblas_set_num_threads(n > 0 ? n : 1);
+  if (argc == 1) {
+    int32_t n = 1;
+    if (napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1) {
+      napi_throw_range_error(env, nullptr, "rnnlab_native: setThreads takes a whole number of threads, 1 or more");
+      return nullptr;
+    }
+    gThreads = n;
+  }
   napi_value res;
-  NCHECK(napi_create_int32(env, openblas_get_num_threads(), &res));
+  NCHECK(napi_create_int32(env, gThreads, &res));
+  return res;
+}
+
+// lastSplit() -> into how many row ranges (threads) the last forward or backward pass split its batch.
+napi_value LastSplit(napi_env env, napi_callback_info info) {
+  napi_value res;
+  NCHECK(napi_create_int32(env, gLastParts, &res));
   return res;
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  openblas_set_num_threads(configuredThreads());
-  napi_value fn, threads, config;
+  openblas_set_num_threads(1);
+  napi_value fn, config;
   NCHECK(napi_create_function(env, "forward", NAPI_AUTO_LENGTH, Forward, nullptr, &fn));
   NCHECK(napi_set_named_property(env, exports, "forward", fn));
   NCHECK(napi_create_function(env, "backward", NAPI_AUTO_LENGTH, Backward, nullptr, &fn));
@@ -493,8 +567,8 @@ napi_value Init(napi_env env, napi_value exports) {
   NCHECK(napi_set_named_property(env, exports, "workspaceSize", fn));
   NCHECK(napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn));
   NCHECK(napi_set_named_property(env, exports, "setThreads", fn));
-  NCHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
-  NCHECK(napi_set_named_property(env, exports, "threads", threads));
+  NCHECK(napi_create_function(env, "lastSplit", NAPI_AUTO_LENGTH, LastSplit, nullptr, &fn));
+  NCHECK(napi_set_named_property(env, exports, "lastSplit", fn));
   NCHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
   NCHECK(napi_set_named_property(env, exports, "blas", config));
   NCHECK(RegisterNormKernels(env, exports));

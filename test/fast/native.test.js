@@ -31,7 +31,7 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
         `g++ and OpenBLAS are here (cblas.h in ${addonExpected.cblasDir}) but the native addon did not load: ${info.why}. ` +
           "Run `npm run build:native` and read native/build/build-native.log.",
       );
-      assert.strictEqual(info.threads, Number(process.env.RNNLAB_NATIVE_THREADS || 1), "OpenBLAS threads");
+      assert.strictEqual(info.threads, rl.readSettings().nativeThreads, "threads of the native passes: RNNLAB_NATIVE_THREADS, else every core");
       rl.useNativeKernels(true);
       assert.strictEqual(rl.recurrentKernelPath(), "native (OpenBLAS)");
     } else {
@@ -71,6 +71,62 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
       }
     });
   }
+
+  it("split between threads by rows of the batch, every kind still equals tf.layers, and equals the one-thread pass to rounding", function () {
+    if (!rl.nativeKernelInfo().built) this.skip();
+    const k = require(rl.nativeKernelInfo().path);
+    const threadsBefore = rl.nativeKernelInfo().threads;
+    rl.useNativeKernels(true);
+    try {
+      for (const kind of Object.keys(KINDS)) {
+        for (const returnSequences of [false, true]) {
+          const { fast, stock } = twinModels(kind, returnSequences);
+          // 37 rows: 8 or more for each of up to 4 threads, in ranges of unequal length.
+          const x = tf.randomNormal([37, 5, 4]);
+          const r = tf.randomNormal(returnSequences ? [37, 5, 6] : [37, 6]);
+          const want = outputAndGrads(stock, x, r);
+          const byThreads = {};
+          for (const n of [1, 2, 3, 4]) {
+            assert.strictEqual(rl.setNativeThreads(n), n);
+            byThreads[n] = outputAndGrads(fast, x, r);
+            tf.dispose(fast.predict(x, { batchSize: 64 })); // all 37 rows in one pass (predict's default batch is 32)
+            assert.strictEqual(k.lastSplit(), n, `${kind}: the last pass split its 37 rows ${k.lastSplit()} ways at ${n} thread(s)`);
+          }
+          const names = ["output", "d input", ...fast.trainableWeights.map((w) => `d ${w.name}`)];
+          for (const n of [2, 3, 4]) {
+            byThreads[n].forEach((t, i) => {
+              const d = maxAbsDiff(t, want[i]);
+              assert.ok(d < TOL, `${kind} returnSequences=${returnSequences}, ${n} threads: ${names[i]} differs from tf.layers by ${d}`);
+              const scale = tf.tidy(() => tf.max(tf.abs(byThreads[1][i])).dataSync()[0]);
+              const d1 = maxAbsDiff(t, byThreads[1][i]);
+              assert.ok(d1 <= 1e-5 * Math.max(scale, 1), `${kind} returnSequences=${returnSequences}: ${names[i]} at ${n} threads differs from 1 thread by ${d1}`);
+            });
+          }
+          tf.dispose([x, r, ...want, ...Object.values(byThreads).flat()]);
+          fast.dispose();
+          stock.dispose();
+        }
+      }
+      // A batch too small to split stays on one thread; a NaN in one row stays in that row, whichever thread had it.
+      rl.setNativeThreads(4);
+      const { fast } = twinModels("lstm", true);
+      tf.dispose(fast.predict(tf.zeros([3, 5, 4])));
+      assert.strictEqual(k.lastSplit(), 1, "3 rows are not split");
+      const xs = tf.randomNormal([40, 5, 4]).arraySync();
+      xs[25][2][1] = NaN;
+      const y = fast.predict(tf.tensor3d(xs), { batchSize: 64 }).arraySync();
+      assert.strictEqual(k.lastSplit(), 4);
+      y.forEach((row, b) => {
+        const nans = row.flat().filter(Number.isNaN).length;
+        if (b === 25) assert.ok(nans > 0, "the row with a NaN input has NaN outputs");
+        else assert.strictEqual(nans, 0, `row ${b} has ${nans} NaN outputs, from row 25's NaN`);
+      });
+      fast.dispose();
+      assert.throws(() => rl.setNativeThreads(0), /whole number of threads, 1 or more; got 0/);
+    } finally {
+      rl.setNativeThreads(threadsBefore);
+    }
+  });
 
   it("native lstm and gru with hardSigmoid gates and a relu SimpleRNN equal tf.layers", function () {
     if (!rl.nativeKernelInfo().built) this.skip();

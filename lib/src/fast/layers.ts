@@ -15,7 +15,7 @@
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { orthogonal } from "../course/initializers";
-import { nativeSetting, PROJECT_ROOT } from "../config";
+import { nativeSetting, nativeThreadsSetting, PROJECT_ROOT } from "../config";
 import { ACTIVATION_CODE, CELL_CODE, CellActivation, CellKind, HOST_MEMORY_TF_BACKENDS, JS_MEMORY_TF_BACKENDS } from "../course/vocabulary";
 
 type Tensor = tf.Tensor;
@@ -39,7 +39,8 @@ interface NativeAddon {
   workspaceSize(dims: number[]): number;
   /** -> [dx, dKernel, dRecurrentKernel, dBias] */
   backward(dims: number[], W: Float32Array, U: Float32Array, workspace: Float32Array, dy: Float32Array, ...outs: Float32Array[]): Float32Array[];
-  setThreads(n: number): number;
+  /** setThreads(n) -> n: the threads of the recurrent passes; setThreads() -> the current number. */
+  setThreads(n?: number): number;
   /** BatchNormalization in training over rows of x [N, C] -> [y, mean, variance] (native/src/norm.cc). */
   bnForward(x: Float32Array, C: number, gamma: Float32Array, beta: Float32Array, eps: number, y?: Float32Array): Float32Array[];
   /** -> [dx, dGamma, dBeta] of bnForward, the batch's statistics differentiated too. */
@@ -48,7 +49,6 @@ interface NativeAddon {
   dropout(x: Float32Array, rate: number, seed: number, y?: Float32Array): Float32Array;
   /** One Adam step of one variable into newValue, newM, newV; scalars = [b1, 1-b1, b2, 1-b2, 1-b1^t, 1-b2^t, -lr, eps]. */
   adamUpdate(value: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, newValue: Float32Array, newM: Float32Array, newV: Float32Array, scalars: number[]): void;
-  threads: number;
   blas: string;
 }
 
@@ -64,10 +64,21 @@ try {
   addonError = /Cannot find module/.test(msg) ? "not built (npm run build:native)" : msg;
 }
 let nativeEnabled = nativeSetting();
+if (addon) addon.setThreads(nativeThreadsSetting());
 
 /** Turns the native kernels on or off at runtime (RNNLAB_NATIVE=0 starts with them off); for comparisons and tests. */
 export function useNativeKernels(on: boolean): void {
   nativeEnabled = on;
+}
+
+/**
+ * Sets how many threads the native recurrent passes use from now on (RNNLAB_NATIVE_THREADS sets it at start, default
+ * every core); returns the number in effect, 0 where the addon is not built. The results are the same for any number.
+ */
+export function setNativeThreads(n: number): number {
+  if (!addon) return 0;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNativeThreads: expected a whole number of threads, 1 or more; got ${n}`);
+  return addon.setThreads(n);
 }
 
 export interface NativeKernelInfo {
@@ -77,7 +88,7 @@ export interface NativeKernelInfo {
   enabled: boolean;
   /** Why it did not load, when it did not. */
   why?: string;
-  /** OpenBLAS threads (1 unless RNNLAB_NATIVE_THREADS says otherwise) and OpenBLAS's build string. */
+  /** The threads of the native recurrent passes (RNNLAB_NATIVE_THREADS, default every core) and OpenBLAS's build string. */
   threads?: number;
   blas?: string;
   path: string;
@@ -85,7 +96,7 @@ export interface NativeKernelInfo {
 
 export function nativeKernelInfo(): NativeKernelInfo {
   const info: NativeKernelInfo = { built: addon != null, enabled: nativeEnabled, path: NATIVE_ADDON_PATH };
-  if (addon) Object.assign(info, { threads: addon.threads, blas: addon.blas });
+  if (addon) Object.assign(info, { threads: addon.setThreads(), blas: addon.blas });
   else info.why = addonError;
   return info;
 }
