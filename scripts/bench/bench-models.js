@@ -1,6 +1,8 @@
 // Benchmark of the models the course trains, whole: training samples/s of rnnlab's builders (fast layers), of the
 // same models on stock tf.layers, and of the same models in PyTorch on the same CPU and thread count, timed in
-// alternation (rnnlab, PyTorch, rnnlab, ...) so that all see the same load on a shared machine.
+// alternation (rnnlab, PyTorch, rnnlab, ...) so that all see the same load on a shared machine. Beside each rate, the
+// cores it used (CPU time / wall time of its process while it trained): PyTorch's OpenBLAS takes every core unless
+// told otherwise (torch.set_num_threads does not reach it), so its child gets OPENBLAS_NUM_THREADS as well.
 //
 //  - lab 07: 3 x [LSTM(128) -> Dropout -> BatchNormalization] -> Dense(32, relu) -> Dropout .2 -> Dense(2, softmax),
 //    windows of 60 steps x 8 features, batch 64 (rl.buildSequenceModel, as lesson 07 calls it);
@@ -13,6 +15,7 @@
 //   node scripts/bench/bench-models.js --reps 5    # more repetitions (medians are printed)
 //   node scripts/bench/bench-models.js --no-stock  # leave the (slow) stock tf.layers models out
 //   node scripts/bench/bench-models.js --model lab07  # only the named model(s): lab07, mnist (comma-separated)
+//   node scripts/bench/bench-models.js --threads 2     # rnnlab's native passes and PyTorch on 2 threads (default 1)
 //   RNNLAB_BENCH_NO_TORCH=1                  # leave PyTorch out
 const os = require("os");
 const path = require("path");
@@ -27,6 +30,11 @@ const NO_STOCK = args.includes("--no-stock");
 const REPS = args.includes("--reps") ? Number(args[args.indexOf("--reps") + 1]) : 3;
 if (!Number.isInteger(REPS) || REPS < 1) {
   console.error("bench-models: --reps takes a positive integer");
+  process.exit(2);
+}
+const THREADS = args.includes("--threads") ? Number(args[args.indexOf("--threads") + 1]) : 1;
+if (!Number.isInteger(THREADS) || THREADS < 1) {
+  console.error("bench-models: --threads takes a positive integer");
   process.exit(2);
 }
 const ONLY = args.includes("--model") ? String(args[args.indexOf("--model") + 1]).split(",") : null;
@@ -71,7 +79,9 @@ async function startTorch(threads) {
   if (process.env.RNNLAB_BENCH_NO_TORCH === "1") return { why: "RNNLAB_BENCH_NO_TORCH=1" };
   const py = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
   if (!py) return { why: "no python3 with torch found" };
-  const child = spawn(py, [path.join(__dirname, "bench_torch_models.py"), JSON.stringify({ threads })], { stdio: ["pipe", "pipe", "inherit"] });
+  const n = String(threads);
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n };
+  const child = spawn(py, [path.join(__dirname, "bench_torch_models.py"), JSON.stringify({ threads })], { stdio: ["pipe", "pipe", "inherit"], env });
   const lines = readline.createInterface({ input: child.stdout });
   const queue = [];
   const waiting = [];
@@ -94,7 +104,7 @@ async function startTorch(threads) {
     threads: hello.threads,
     train: async (model, batches) => {
       child.stdin.write(JSON.stringify({ model, batches }) + "\n");
-      return JSON.parse(await next()).seconds;
+      return JSON.parse(await next());
     },
     stop: () => child.stdin.end(),
   };
@@ -178,11 +188,12 @@ function printProfile(title, { rows, stepMs }) {
   let threads = 1;
   if (info.tfBackend === "wasm") threads = require("@tensorflow/tfjs-backend-wasm").getThreadsCount();
   const cpus = os.cpus();
+  rl.setNativeThreads(THREADS);
   const nk = rl.nativeKernelInfo();
   console.log(`# whole-model benchmark: training samples/s, Adam 1e-3, sparse cross-entropy; medians of ${REPS} repetitions after a warm-up, timed in alternation`);
   console.log(`# machine: ${cpus[0] ? cpus[0].model.trim() : "unknown cpu"}, ${cpus.length} cores, load average ${os.loadavg()[0].toFixed(1)}; ${info.line}; tfjs threads: ${threads}`);
-  console.log(`# rnnlab kernels: ${rl.recurrentKernelPath()}${nk.built && nk.enabled ? `, ${nk.threads} OpenBLAS thread(s)` : ""}`);
-  const torch = await startTorch(threads);
+  console.log(`# rnnlab kernels: ${rl.recurrentKernelPath()}${nk.built && nk.enabled ? `, ${nk.threads} thread(s) (--threads)` : ""}`);
+  const torch = await startTorch(THREADS);
   console.log(torch.why ? `# PyTorch: skipped (${torch.why})` : `# PyTorch ${torch.version} (${torch.py}), ${torch.threads} thread(s)`);
 
   const rows = [];
@@ -198,18 +209,26 @@ function printProfile(title, { rows, stepMs }) {
       batches: m.batchesPerRep[impl],
       run: async (b) => {
         const s = now();
+        const c = process.cpuUsage();
         for (let i = 0; i < b; i++) await models[impl].trainOnBatch(x, y);
-        return now() - s;
+        const cpu = process.cpuUsage(c);
+        return { seconds: now() - s, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
       },
     }));
     if (!torch.why) runs.push({ name: "torch", batches: m.batchesPerRep.torch, run: (b) => torch.train(key, b) });
     for (const r of runs) await r.run(1); // warm-up
     const rates = Object.fromEntries(runs.map((r) => [r.name, []]));
+    const cores = Object.fromEntries(runs.map((r) => [r.name, []]));
     for (let rep = 0; rep < REPS; rep++) {
-      for (const r of runs) rates[r.name].push((m.batch * r.batches) / (await r.run(r.batches)));
+      for (const r of runs) {
+        const { seconds, cpuSeconds } = await r.run(r.batches);
+        rates[r.name].push((m.batch * r.batches) / seconds);
+        cores[r.name].push(cpuSeconds / seconds);
+      }
     }
     const med = Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, median(v)]));
-    rows.push([key, med.rnnlab, med.stock, med.torch]);
+    const used = Object.fromEntries(Object.entries(cores).map(([k, v]) => [k, median(v)]));
+    rows.push([key, med.rnnlab, med.stock, med.torch, used]);
     if (PROFILE) profiles.push([m.title, await profileStep(models.rnnlab, x, y)]);
     Object.values(models).forEach((mm) => mm.dispose());
     tf.dispose([x, y]);
@@ -218,9 +237,12 @@ function printProfile(title, { rows, stepMs }) {
   if (!torch.why) torch.stop();
   const f = (v) => (v == null ? "-" : v >= 100 ? Math.round(v).toString() : v.toFixed(1));
   const r = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`);
-  console.log("| model | rnnlab | stock tf.layers | PyTorch | rnnlab/PyTorch | rnnlab/stock |");
-  console.log("|---|---:|---:|---:|---:|---:|");
-  for (const [key, a, s, p] of rows) console.log(`| ${MODELS[key].title} | ${f(a)} | ${f(s)} | ${f(p)} | ${r(a, p)} | ${r(a, s)} |`);
+  const c = (v) => (v == null ? "-" : v.toFixed(2));
+  console.log(`# samples/s at --threads ${THREADS}; "cores": CPU time / wall time of each while it trained (medians)`);
+  console.log("| model | rnnlab | stock tf.layers | PyTorch | rnnlab/PyTorch | rnnlab/stock | cores: rnnlab, stock, PyTorch |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const [key, a, s, p, u] of rows)
+    console.log(`| ${MODELS[key].title} | ${f(a)} | ${f(s)} | ${f(p)} | ${r(a, p)} | ${r(a, s)} | ${c(u.rnnlab)}, ${c(u.stock)}, ${c(u.torch)} |`);
   for (const [title, p] of profiles) printProfile(title, p);
   console.log(`# ${(now() - t0).toFixed(0)} s in all`);
 })().catch((e) => {

@@ -11,7 +11,7 @@
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { tf, initRuntime, seedEverything, buildRnnClassifier, recurrentKernelPath, nativeKernelInfo } = require("rnnlab");
+const { tf, initRuntime, seedEverything, buildRnnClassifier, recurrentKernelPath, nativeKernelInfo, setNativeThreads } = require("rnnlab");
 
 const args = process.argv.slice(2);
 const TINY = args.includes("--tiny");
@@ -110,7 +110,10 @@ function benchTorch(py, threads) {
     infer_reps: QUICK ? 2 : 7,
     batches_per_rep: QUICK ? 1 : 4,
   };
-  const r = spawnSync(py, [path.join(__dirname, "bench_torch.py"), JSON.stringify(cfg)], { encoding: "utf8", timeout: 300000 });
+  // torch.set_num_threads does not reach the OpenBLAS under Debian's PyTorch, which takes every core unless told.
+  const n = String(threads);
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n };
+  const r = spawnSync(py, [path.join(__dirname, "bench_torch.py"), JSON.stringify(cfg)], { encoding: "utf8", timeout: 300000, env });
   if (r.status !== 0) return { why: `bench_torch.py failed: ${(r.stderr || String(r.error)).trim().split("\n").pop()}` };
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
@@ -128,10 +131,11 @@ const ratio = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`
   console.log(`# RNN benchmark${QUICK ? " (--quick)" : ""}: MNIST shapes ${STEPS} steps x ${FEATURES} features, batch ${BATCH}, Adam 1e-3, sparse cross-entropy`);
   console.log(`# machine: ${cpus[0] ? cpus[0].model.trim() : "unknown cpu"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}`);
   console.log(`# ${info.line}; tfjs threads: ${threads}`);
+  setNativeThreads(threads); // the same thread count as tfjs and PyTorch
   const nk = nativeKernelInfo();
   const kernelPath = recurrentKernelPath();
   const kernelNote = kernelPath.startsWith("native")
-    ? `, ${nk.threads} OpenBLAS thread(s), ${nk.blas}`
+    ? `, ${nk.threads} thread(s), ${nk.blas}`
     : nk.built
       ? " (native addon switched off: RNNLAB_NATIVE=0)"
       : ` (native addon ${nk.why})`;

@@ -2,7 +2,7 @@
 
 Started once with one JSON object in argv[1]: {"threads"}. Then reads one JSON command a line from stdin,
 {"model": "lab07" | "mnist", "batches": n}, trains that many batches of that model (Adam 1e-3, cross-entropy) and
-prints {"seconds": s} on one line; so that the two sides can be timed in alternation, under the same load.
+prints {"seconds": s, "cpuSeconds": c} (wall and CPU time of the process) on one line; so that the two sides can be timed in alternation, under the same load.
 The first line it prints is {"torch": version, "threads": n}.
 
 lab07: 3 x [LSTM(128) -> Dropout -> BatchNorm] (the first two return sequences) -> Dense(32, relu) -> Dropout .2
@@ -78,12 +78,12 @@ def main():
         cmd = json.loads(line)
         model, opt, x, y = setups[cmd["model"]]
         model.train()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(cmd["batches"]):
             opt.zero_grad()
             loss_fn(model(x), y).backward()
             opt.step()
-        print(json.dumps({"seconds": time.perf_counter() - t0}), flush=True)
+        print(json.dumps({"seconds": time.perf_counter() - t0, "cpuSeconds": time.process_time() - c0}), flush=True)
 
 
 if __name__ == "__main__":
