@@ -7,8 +7,8 @@
 //   node scripts/jupyter/patch-tslab.js           apply, one line per patch
 //   node scripts/jupyter/patch-tslab.js --check   apply nothing; exit 1 unless every patch is in place
 //
-// To change a replacement later: its old text is then in the installed file, so reinstall tslab
-// (`rm -rf node_modules/tslab && npm install`) before the new one can apply.
+// To change a replacement later, keep the old one in the hunk's `earlier` list: an installed file holding it is then
+// patched to the new one (otherwise its old text is neither tslab's nor the new replacement, and it is skipped).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -97,14 +97,41 @@ const PATCHES = [
     // tslab type-checks a cell from the notebook's folder: `import "rnnlab"` in a notebook outside the project found
     // no node_modules and failed, although the kernelspec's NODE_PATH lets Node's require find it at run time. A
     // module name that the usual lookup (the notebook's folder and the folders above it) cannot resolve is now
-    // resolved from each NODE_PATH folder in turn, so that type check and run time find the same package.
+    // resolved from each NODE_PATH folder in turn, so that type check and run time find the same package. All
+    // lookups share one module resolution cache, as TypeScript's own host does (a custom resolveModuleNames gets
+    // none): tslab rebuilds the program for every cell, and without the cache every import of every declaration file
+    // (TensorFlow.js, danfo, ...) was looked up on disk again each time.
     hunks: [
       {
         find: `    host.afterProgramCreate = function (b) {
         builder = b;
     };
 `,
-        replace: `    /* rnnlab patch (scripts/jupyter/patch-tslab.js): a module not found from the notebook's folder is looked up in NODE_PATH's folders, as require does */
+        replace: `    /* rnnlab patch (scripts/jupyter/patch-tslab.js): a module not found from the notebook's folder is looked up in NODE_PATH's folders, as require does, through one resolution cache */
+    const rnnlabNodePath = (process.env.NODE_PATH || "").split(path_1.default.delimiter).filter((d) => d && path_1.default.isAbsolute(d));
+    if (rnnlabNodePath.length > 0) {
+        let rnnlabResolutionCache;
+        host.resolveModuleNames = function (moduleNames, containingFile, reusedNames, redirectedReference, options) {
+            rnnlabResolutionCache = rnnlabResolutionCache || ts.createModuleResolutionCache(cwd, (f) => (sys.useCaseSensitiveFileNames ? f : f.toLowerCase()), options);
+            return moduleNames.map((name) => {
+                let found = ts.resolveModuleName(name, containingFile, options, sys, rnnlabResolutionCache, redirectedReference).resolvedModule;
+                for (const dir of ts.isExternalModuleNameRelative(name) ? [] : rnnlabNodePath) {
+                    if (found) {
+                        break;
+                    }
+                    found = ts.resolveModuleName(name, path_1.default.join(dir, "__rnnlab_node_path__.ts"), options, sys, rnnlabResolutionCache, redirectedReference).resolvedModule;
+                }
+                return found;
+            });
+        };
+    }
+    host.afterProgramCreate = function (b) {
+        builder = b;
+    };
+`,
+        // The first version of this patch resolved every import of every file again for each cell, without a cache:
+        // about 1.5 s a cell (most of a short cell's time), so a kernel with the first version gets this one instead.
+        earlier: [`    /* rnnlab patch (scripts/jupyter/patch-tslab.js): a module not found from the notebook's folder is looked up in NODE_PATH's folders, as require does */
     const rnnlabNodePath = (process.env.NODE_PATH || "").split(path_1.default.delimiter).filter((d) => d && path_1.default.isAbsolute(d));
     if (rnnlabNodePath.length > 0) {
         host.resolveModuleNames = function (moduleNames, containingFile, reusedNames, redirectedReference, options) {
@@ -123,7 +150,7 @@ const PATCHES = [
     host.afterProgramCreate = function (b) {
         builder = b;
     };
-`,
+`],
       },
     ],
   },
@@ -459,9 +486,11 @@ function patchText(file, text) {
   text = renameOldTag(text);
   const results = [];
   for (const p of PATCHES.filter((q) => q.file === file)) {
+    // What each hunk replaces: tslab's text, or the replacement of an earlier version of the patch (`earlier`).
+    const from = p.hunks.map((h) => [...(h.earlier ?? []), h.find].find((t) => count(text, t) === 1));
     if (p.hunks.every((h) => count(text, h.replace) === 1)) results.push({ id: p.id, status: "already" });
-    else if (p.hunks.every((h) => count(text, h.find) === 1)) {
-      for (const h of p.hunks) text = text.replace(h.find, () => h.replace);
+    else if (from.every((t) => t !== undefined)) {
+      p.hunks.forEach((h, i) => (text = text.replace(from[i], () => h.replace)));
       results.push({ id: p.id, status: "applied" });
     } else results.push({ id: p.id, status: "skipped" });
   }
@@ -472,7 +501,9 @@ function patchText(file, text) {
 function unpatchText(file, text) {
   text = renameOldTag(text);
   for (const p of PATCHES.filter((q) => q.file === file)) {
-    for (const h of p.hunks) if (count(text, h.replace) === 1) text = text.replace(h.replace, () => h.find);
+    for (const h of p.hunks) {
+      for (const t of [h.replace, ...(h.earlier ?? [])]) if (count(text, t) === 1) text = text.replace(t, () => h.find);
+    }
   }
   return text;
 }

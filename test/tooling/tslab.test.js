@@ -145,6 +145,25 @@ describe("tslab patches (scripts/jupyter/patch-tslab.js)", function () {
     assert.deepStrictEqual(patchTslab({ tslabDir: path.join(tmp, "nothing-here") }).map((r) => r.status), PATCHES.map(() => "skipped"));
   });
 
+  it("a file patched by an earlier version of a patch gets the current one", () => {
+    const withEarlier = PATCHES.filter((p) => p.hunks.some((h) => h.earlier));
+    assert.ok(withEarlier.length > 0, "some patch keeps an earlier version");
+    const dir = path.join(tmp, "tslab-earlier");
+    fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
+    fs.copyFileSync(path.join(TSLAB, "package.json"), path.join(dir, "package.json"));
+    for (const f of files) {
+      let text = fs.readFileSync(path.join(TSLAB, f), "utf8");
+      for (const p of withEarlier.filter((q) => q.file === f)) for (const h of p.hunks) if (h.earlier) text = text.replace(h.replace, () => h.earlier[0]);
+      fs.writeFileSync(path.join(dir, f), text);
+    }
+    const results = patchTslab({ tslabDir: dir });
+    assert.deepStrictEqual(
+      results.map((r) => [r.id, r.status]),
+      PATCHES.map((p) => [p.id, withEarlier.includes(p) ? "applied" : "already"]),
+    );
+    for (const f of files) assert.strictEqual(fs.readFileSync(path.join(dir, f), "utf8"), fs.readFileSync(path.join(TSLAB, f), "utf8"), f);
+  });
+
   it("patchText and unpatchText are inverses on tslab's files", () => {
     for (const f of files) {
       const installed = fs.readFileSync(path.join(TSLAB, f), "utf8");
@@ -153,6 +172,70 @@ describe("tslab patches (scripts/jupyter/patch-tslab.js)", function () {
       assert.strictEqual(patchText(f, original).text, installed);
       assert.strictEqual(patchText(f, installed).text, installed);
     }
+  });
+});
+
+// A notebook outside the project (its rnnlab found through NODE_PATH, as the kernelspec sets it): how many times
+// TypeScript (tslab's own copy) looks for a file or folder on disk while tslab compiles each of a few short cells. TSLAB_NODE_PATH_V1=1
+// loads the converter with the first version of the node-path patch (no resolution cache).
+const LOOKUPS_CHILD = `${LOADER}
+const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [TSLAB] }));
+let lookups = 0;
+for (const name of ["fileExists", "directoryExists", "readFile", "realpath"]) {
+  const f = ts.sys[name];
+  if (f) ts.sys[name] = (...a) => (lookups++, f.apply(ts.sys, a));
+}
+let createConverter;
+if (process.env.TSLAB_NODE_PATH_V1 === "1") {
+  const { PATCHES } = require(${JSON.stringify(path.join(ROOT, "scripts", "jupyter", "patch-tslab.js"))});
+  const h = PATCHES.find((p) => p.id === "node-path").hunks[0];
+  const file = path.join(TSLAB, "dist", "converter.js");
+  const m = new Module(file, module);
+  m.filename = file;
+  m.paths = Module._nodeModulePaths(path.dirname(file));
+  m._compile(fs.readFileSync(file, "utf8").replace(h.replace, () => h.earlier[0]), file);
+  createConverter = m.exports.createConverter;
+} else createConverter = loadTslab("converter").createConverter;
+const conv = createConverter({ isJS: false, isBrowser: false });
+let decl = "";
+const perCell = [];
+for (const src of ['import * as rl from "rnnlab";', "const a = rl.tf.tensor1d([1, 2]);", "const b = 1;", "const c = b + 1;"]) {
+  lookups = 0;
+  const r = conv.convert(decl, src);
+  if (r.diagnostics.length) { console.error(JSON.stringify(r.diagnostics)); process.exit(2); }
+  decl = r.declOutput || decl;
+  perCell.push(lookups);
+}
+conv.close();
+process.stdout.write("\\n@@RESULT@@" + JSON.stringify(perCell));
+process.exit(0);
+`;
+
+describe("tslab: a cell's imports are resolved once, not again for every cell (node-path patch)", function () {
+  this.timeout(300000);
+
+  const lookups = (v1) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-lookups-"));
+    try {
+      const r = spawnSync(process.execPath, ["-e", LOOKUPS_CHILD], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), TSLAB_NODE_PATH_V1: v1 ? "1" : "0" },
+      });
+      const at = r.stdout.lastIndexOf("@@RESULT@@");
+      assert.ok(r.status === 0 && at >= 0, `the converter child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+      return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("after the first cell, a short cell costs about a hundred disk lookups (the first version of the patch: about 63,000)", () => {
+    const now = lookups(false);
+    const v1 = lookups(true);
+    const [, , b, c] = now;
+    assert.ok(b < 500 && c < 500, `disk lookups per cell with the patch: ${now.join(", ")}`);
+    assert.ok(v1[2] > 10 * Math.max(b, 1) && v1[3] > 10 * Math.max(c, 1), `first version ${v1.join(", ")} vs now ${now.join(", ")}`);
   });
 });
 
