@@ -90,15 +90,15 @@ rl.showTable(balanceRows(ds5m), { title: "5-minute BTC: class balance (1 = close
 //
 // 실습의 모델은 LSTM(128) 세 층, 각 층 뒤에 드롭아웃(dropout)과 배치 정규화(batch normalization), 그리고
 // Dense(32, relu)와 Dense(2, softmax)입니다. 옵티마이저는 Adam(학습률 1e-3), 배치 크기는 64입니다.
-// `full` 프로파일은 실습과 같은 LSTM(128) 세 층을 쓰되, CPU 2코어에서 시간이 맞도록 **에포크 수만 10에서 3으로
-// 줄였습니다** (`quick` 프로파일은 유닛 수도 줄입니다).
+// `full` 프로파일은 실습과 같은 LSTM(128) 세 층을 실습과 같은 10 에포크 동안 학습합니다 (`quick` 프로파일은 유닛 수와
+// 에포크 수를 줄입니다).
 // 실제로 쓴 값과 파라미터 수, 걸린 시간은 아래 셀이 출력합니다. 학습이 몇 분 걸리므로 `checkpoint`로 에포크가 끝날
 // 때마다 모델을 `build/models/07_lstm_5m`에 저장합니다: 커널이 중간에 죽어도 `rl.loadModel("07_lstm_5m")`로 마지막으로
 // 끝난 에포크의 모델을 되찾을 수 있습니다.
 
 // %%
 const units5m = rl.byProfile({ full: [128, 128, 128], quick: [8, 8, 8] });
-const epochs5m = rl.byProfile({ full: 3, quick: 1 });
+const epochs5m = rl.byProfile({ full: 10, quick: 1 });
 const lstm5m = rl.buildSequenceModel({ inputShape: [WINDOW_5M, ds5m.d], units: units5m, dropout: [0.2, 0.1, 0.2], batchNorm: true, dense: 32 });
 console.log(`LSTM units ${JSON.stringify(units5m)} (the lab: [128, 128, 128]), ${lstm5m.countParams().toLocaleString("en-US")} parameters, ${epochs5m} epoch(s) (the lab: 10), batch 64`);
 const t5m = ds5m.toTensors();
@@ -154,7 +154,7 @@ console.log(`here (BTC target, 5-minute bars, train statistics only): LSTM ${row
 // %% [markdown]
 // 정확도 말고도 학습의 양이 다릅니다. 실습의 학습 출력(`92770/92770`, 에포크 10번)에 따르면 실습은 학습 창 92,770개로
 // 10 에포크를 돌렸고, 검증 구간 없이 마지막 5%만 떼어 두었습니다. 이 노트북의 데이터는 5분봉이라 봉 수 자체가
-// 적고, 그중 5%를 검증 구간으로 더 떼며, 에포크도 3번입니다. 아래 셀이 창 수와 가중치 갱신(update) 횟수를 나란히
+// 적고, 그중 5%를 검증 구간으로 더 뗍니다. 아래 셀이 창 수와 가중치 갱신(update) 횟수를 나란히
 // 계산합니다. 갱신 횟수가 적으면 같은 모델도 덜 배운 상태에서 멈춥니다. 이것이 이 노트북의 LSTM이 실습의 숫자에 못
 // 미치는 첫 번째 이유이고, 두 번째 이유는 위에서 본 표준화 방식(실습은 테스트 구간을 자기 통계로 표준화)입니다.
 
