@@ -81,6 +81,7 @@ export {
   fastLayers, FastSimpleRNN, FastLSTM, FastGRU, FastBatchNormalization, FastDropout, useNativeKernels, setNativeThreads, nativeKernelInfo, recurrentKernelPath,
   useTensorOpsForSteps,
 } from "./fast/layers";
+export { useFastWasmMatMul } from "./fast/matmul";
 export type { FastRecurrentArgs, NativeKernelInfo } from "./fast/layers";
 
 /**
