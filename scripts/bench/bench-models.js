@@ -7,14 +7,18 @@
 //  - lab 07: 3 x [LSTM(128) -> Dropout -> BatchNormalization] -> Dense(32, relu) -> Dropout .2 -> Dense(2, softmax),
 //    windows of 60 steps x 8 features, batch 64 (rl.buildSequenceModel, as lesson 07 calls it);
 //  - the lecture's MNIST model: LSTM(128) -> LSTM(128) -> Dense(32) -> Dense(10), 28 x 28, batch 32
-//    (rl.buildLectureMnistLstm).
+//    (rl.buildLectureMnistLstm);
+//  - lessons 02 and 06's MLP: Flatten -> Dense(128, relu) -> Dense(10), 28 x 28, batch 32, in plain tf.layers as the
+//    lessons write it: "rnnlab" is that model after initRuntime (the wasm backend's products with a transposed
+//    operand on the fast path, lib/src/fast/matmul.ts), "stock" the same model on the backend's own kernel.
+// "stock" runs every model with the wasm backend's own BatchMatMul, "rnnlab" with rnnlab's (rl.useFastWasmMatMul).
 //
 //   npm run bench                            # a few hundred samples per model and implementation
 //   npm run bench -- --profile               # the same, then the per-layer profile
 //   node scripts/bench/bench-models.js --profile   # also: where one training step's time goes, layer by layer
 //   node scripts/bench/bench-models.js --reps 5    # more repetitions (medians are printed)
 //   node scripts/bench/bench-models.js --no-stock  # leave the (slow) stock tf.layers models out
-//   node scripts/bench/bench-models.js --model lab07  # only the named model(s): lab07, mnist (comma-separated)
+//   node scripts/bench/bench-models.js --model lab07  # only the named model(s): lab07, mnist, mlp (comma-separated)
 //   node scripts/bench/bench-models.js --threads 2     # rnnlab's native passes and PyTorch on 2 threads (default 1)
 //   RNNLAB_BENCH_NO_TORCH=1                  # leave PyTorch out
 const os = require("os");
@@ -55,6 +59,20 @@ const MODELS = {
     classes: 10,
     build: (impl) => rl.buildLectureMnistLstm({ impl }),
     batchesPerRep: { rnnlab: 10, stock: 1, torch: 10 },
+  },
+  mlp: {
+    title: "lessons 02/06 MLP: Flatten, Dense(128, relu), Dense(10); 28 x 28, batch 32",
+    batch: 32,
+    shape: [28, 28],
+    classes: 10,
+    build: () => {
+      const m = tf.sequential({
+        layers: [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 128, activation: "relu" }), tf.layers.dense({ units: 10, activation: "softmax" })],
+      });
+      m.compile({ optimizer: tf.train.adam(1e-3), loss: "sparseCategoricalCrossentropy" });
+      return m;
+    },
+    batchesPerRep: { rnnlab: 100, stock: 50, torch: 100 },
   },
 };
 
@@ -150,17 +168,16 @@ async function profileStep(model, x, y, steps = 3) {
   fwd.fill(0);
   optS = 0;
   let total = 0;
-  let firstBwd = 0;
   for (let s = 0; s < steps; s++) {
     gotOut = new Array(n).fill(0);
     gotIn = new Array(n).fill(0);
     const t0 = now();
     await model.trainOnBatch(x, y);
     total += now() - t0;
-    for (let i = 1; i < n; i++) bwd[i] += gotIn[i] - gotOut[i];
-    firstBwd += tApply - gotOut[0];
+    // A layer's backward pass ends when the gradient leaves its input, or, where nothing below needs that gradient
+    // (the first layer, or the layer after a Flatten of the input), when the optimizer starts.
+    for (let i = 0; i < n; i++) if (gotOut[i]) bwd[i] += (gotIn[i] || tApply) - gotOut[i];
   }
-  bwd[0] = firstBwd;
   model.layers.forEach((l, i) => (l.call = originals[i]));
   opt.applyGradients = apply;
   const ms = (s) => (1000 * s) / steps;
@@ -208,6 +225,7 @@ function printProfile(title, { rows, stepMs }) {
       name: impl,
       batches: m.batchesPerRep[impl],
       run: async (b) => {
+        rl.useFastWasmMatMul(impl !== "stock");
         const s = now();
         const c = process.cpuUsage();
         for (let i = 0; i < b; i++) await models[impl].trainOnBatch(x, y);
@@ -229,6 +247,7 @@ function printProfile(title, { rows, stepMs }) {
     const med = Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, median(v)]));
     const used = Object.fromEntries(Object.entries(cores).map(([k, v]) => [k, median(v)]));
     rows.push([key, med.rnnlab, med.stock, med.torch, used]);
+    rl.useFastWasmMatMul(true);
     if (PROFILE) profiles.push([m.title, await profileStep(models.rnnlab, x, y)]);
     Object.values(models).forEach((mm) => mm.dispose());
     tf.dispose([x, y]);

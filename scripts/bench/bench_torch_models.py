@@ -1,7 +1,7 @@
 """PyTorch side of scripts/bench/bench-models.js: the course's whole models, trained on the CPU beside rnnlab's.
 
 Started once with one JSON object in argv[1]: {"threads"}. Then reads one JSON command a line from stdin,
-{"model": "lab07" | "mnist", "batches": n}, trains that many batches of that model (Adam 1e-3, cross-entropy) and
+{"model": "lab07" | "mnist" | "mlp", "batches": n}, trains that many batches of that model (Adam 1e-3, cross-entropy) and
 prints {"seconds": s, "cpuSeconds": c} (wall and CPU time of the process) on one line; so that the two sides can be timed in alternation, under the same load.
 The first line it prints is {"torch": version, "threads": n}.
 
@@ -10,6 +10,7 @@ lab07: 3 x [LSTM(128) -> Dropout -> BatchNorm] (the first two return sequences) 
        convention = Keras's 0.99, eps 1e-3).
 mnist: LSTM(128) -> Dropout .2 -> LSTM(128) -> Dropout .1 -> Dense(32, relu) -> Dropout .2 -> Dense(10), 28 x 28,
        batch 32.
+mlp:   Flatten -> Dense(128, relu) -> Dense(10), 28 x 28, batch 32 (lessons 02 and 06).
 """
 import json
 import sys
@@ -67,7 +68,8 @@ def main():
     torch.set_num_threads(cfg["threads"])
     torch.manual_seed(0)
     setups = {}
-    for name, model, shape, classes in [("lab07", Lab07(), (64, 60, 8), 2), ("mnist", Mnist(), (32, 28, 28), 10)]:
+    mlp = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+    for name, model, shape, classes in [("lab07", Lab07(), (64, 60, 8), 2), ("mnist", Mnist(), (32, 28, 28), 10), ("mlp", mlp, (32, 28, 28), 10)]:
         x = torch.randn(*shape)
         y = torch.randint(0, classes, (shape[0],))
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
