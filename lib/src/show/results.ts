@@ -26,6 +26,35 @@ const KEY = /^[0-9]{2}\.[A-Za-z0-9_.]+$/;
  * Records one result under `key` ("NN.name": the lesson's number first), as the text the prose will quote: a
  * number is rounded to `digits` decimals (default: as it is). Prints `key = text` and returns the text.
  */
+/**
+ * Runs fn holding an exclusive lock file (created with O_EXCL, removed after). Waits up to 30 s for another holder;
+ * a lock older than that is left over from a process that died, and is taken over.
+ */
+function withLock<T>(lock: string, fn: () => T): T {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += 20) {
+    try {
+      fs.closeSync(fs.openSync(lock, "wx"));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      let age = 0;
+      try {
+        age = Date.now() - fs.statSync(lock).mtimeMs;
+      } catch {
+        continue; // removed meanwhile: try again at once
+      }
+      if (waited >= 30000 || age > 30000) fs.rmSync(lock, { force: true });
+      else Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
 export function record(key: string, value: RecordedValue, opts: { digits?: number; quiet?: boolean } = {}): string {
   if (!KEY.test(key)) throw new Error(`record: key '${key}' should look like '06.lecture_lstm.test_acc' (lesson number, a dot, a name)`);
   let text: string;
@@ -39,17 +68,23 @@ export function record(key: string, value: RecordedValue, opts: { digits?: numbe
   }
   const file = resultsFile();
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  let all: Record<string, string> = {};
-  if (fs.existsSync(file)) {
-    try {
-      all = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new Error(`${file}: not valid JSON (${(e as Error).message}); delete it and re-run the notebooks`);
+  // Notebooks that run at once (npm run notebooks --jobs) record into the same file: one at a time, under a lock,
+  // and each write goes to a file beside it that is renamed over it, so that no reader sees half a file.
+  withLock(`${file}.lock`, () => {
+    let all: Record<string, string> = {};
+    if (fs.existsSync(file)) {
+      try {
+        all = JSON.parse(fs.readFileSync(file, "utf8"));
+      } catch (e) {
+        throw new Error(`${file}: not valid JSON (${(e as Error).message}); delete it and re-run the notebooks`);
+      }
     }
-  }
-  all[key] = text;
-  const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
-  fs.writeFileSync(file, JSON.stringify(sorted, null, 2) + "\n");
+    all[key] = text;
+    const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(sorted, null, 2) + "\n");
+    fs.renameSync(tmp, file);
+  });
   if (!opts.quiet) console.log(`recorded ${key} = ${text}`);
   return text;
 }
