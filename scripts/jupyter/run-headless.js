@@ -8,18 +8,19 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { spawnSync } = require("child_process");
+const { spawn } = require("child_process");
 const { tslabExecutor } = require("./tslab-executor");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function usage() {
-  console.log(`usage: node scripts/jupyter/run-headless.js [--quick] [--out DIR] [--timeout S] [--keep-going] [--echo] [NOTEBOOK ...]
+  console.log(`usage: node scripts/jupyter/run-headless.js [--quick] [--out DIR] [--timeout S] [--keep-going] [--echo] [--jobs N] [NOTEBOOK ...]
   --quick       smaller data and fewer epochs (sets RNNLAB_PROFILE=quick)
   --out DIR     where executed notebooks go (default build/headless[-quick])
   --timeout S   per-cell limit in seconds for asynchronous cells (default 3600)
   --keep-going  run the remaining notebooks after a failure
-  --echo        also print each cell's output here as it runs`);
+  --echo        also print each cell's output here as it runs
+  --jobs N      run N notebooks at once, each in its own process (default 1)`);
 }
 
 /** One line naming a cell: its index, its number among code cells and its first line. */
@@ -149,7 +150,7 @@ async function runChild(nbPath, outDir, timeoutS, echo) {
 // ---------------------------------------------------------------------------------------------------------------
 // Parent: one child process per notebook, then the table.
 
-function main() {
+async function main() {
   const args = process.argv.slice(2);
   if (args[0] === "--child") {
     const [, nb, out, timeout, echo] = args;
@@ -165,6 +166,7 @@ function main() {
   let timeout = 3600;
   let keepGoing = false;
   let echo = false;
+  let jobs = 1;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--help" || a === "-h") return usage();
@@ -173,11 +175,16 @@ function main() {
     else if (a === "--timeout") timeout = Number(args[++i]);
     else if (a === "--keep-going") keepGoing = true;
     else if (a === "--echo") echo = true;
+    else if (a === "--jobs") jobs = Number(args[++i]);
     else if (a.startsWith("-")) {
       console.error(`run-headless: unknown option ${a}`);
       usage();
       process.exit(2);
     } else notebooks.push(a);
+  }
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    console.error("run-headless: --jobs takes a whole number of notebooks to run at once, 1 or more");
+    process.exit(2);
   }
   if (!(timeout > 0)) {
     console.error("run-headless: --timeout takes a number of seconds above 0");
@@ -197,28 +204,45 @@ function main() {
   console.log(`profile: ${quick ? "quick" : "full"}; tslab's executor in Node ${process.version}, without Jupyter`);
   const results = [];
   const started = Date.now();
-  for (const nb of notebooks) {
-    console.log(`running ${nb} ...`);
-    const base = path.basename(nb, ".ipynb");
-    const resultFile = path.join(out, `${base}.result.json`);
-    fs.rmSync(resultFile, { force: true });
-    const t0 = Date.now();
-    const r = spawnSync(process.execPath, [__filename, "--child", nb, out, String(timeout), echo ? "1" : "0"], {
-      stdio: "inherit",
-      // NODE_PATH as in the kernelspec (scripts/jupyter/jupyter-env.js): a notebook in any folder finds the course's packages.
-      env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), RNNLAB_PROFILE: quick ? "quick" : "full", RNNLAB_FIGURES: path.join(out, "figures") },
+  const runOne = (nb) =>
+    new Promise((resolve) => {
+      console.log(`running ${nb} ...`);
+      const base = path.basename(nb, ".ipynb");
+      const resultFile = path.join(out, `${base}.result.json`);
+      fs.rmSync(resultFile, { force: true });
+      const t0 = Date.now();
+      const child = spawn(process.execPath, [__filename, "--child", nb, out, String(timeout), echo ? "1" : "0"], {
+        stdio: "inherit",
+        // NODE_PATH as in the kernelspec (scripts/jupyter/jupyter-env.js): a notebook in any folder finds the course's packages.
+        env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), RNNLAB_PROFILE: quick ? "quick" : "full", RNNLAB_FIGURES: path.join(out, "figures") },
+      });
+      child.on("exit", (code, signal) => {
+        let result;
+        try {
+          result = JSON.parse(fs.readFileSync(resultFile, "utf8"));
+        } catch {
+          const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+          result = { notebook: nb, seconds: (Date.now() - t0) / 1000, cells: 0, status: "FAILED", detail: `the process died (${why}) before the notebook was written` };
+        }
+        const detail = `${result.status} in ${result.seconds.toFixed(1)} s${result.detail ? `: ${result.detail}` : ""}`;
+        console.log(jobs > 1 ? `  ${nb}: ${detail}` : `  ${detail}`);
+        resolve(result);
+      });
     });
-    let result;
-    try {
-      result = JSON.parse(fs.readFileSync(resultFile, "utf8"));
-    } catch {
-      const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
-      result = { notebook: nb, seconds: (Date.now() - t0) / 1000, cells: 0, status: "FAILED", detail: `the process died (${why}) before the notebook was written` };
+  // With --jobs N, N notebooks at a time, the last-numbered first (the later lessons train longest).
+  const queue = jobs > 1 ? [...notebooks].reverse() : [...notebooks];
+  if (jobs > 1) console.log(`${Math.min(jobs, notebooks.length)} notebooks at a time (--jobs), the last-numbered first`);
+  let stop = false;
+  const worker = async () => {
+    while (queue.length && !stop) {
+      const result = await runOne(queue.shift());
+      results.push(result);
+      if (result.status !== "ok" && !keepGoing) stop = true;
     }
-    console.log(`  ${result.status} in ${result.seconds.toFixed(1)} s${result.detail ? `: ${result.detail}` : ""}`);
-    results.push(result);
-    if (result.status !== "ok" && !keepGoing) break;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, notebooks.length)) }, worker));
+  const order = new Map(notebooks.map((nb, i) => [nb, i]));
+  results.sort((a, b) => order.get(a.notebook) - order.get(b.notebook));
   const width = Math.max(8, ...results.map((r) => r.notebook.length));
   console.log(`\n${"notebook".padEnd(width)}  ${"seconds".padStart(8)}  ${"cells".padStart(5)}  status`);
   for (const r of results) console.log(`${r.notebook.padEnd(width)}  ${r.seconds.toFixed(1).padStart(8)}  ${String(r.cells).padStart(5)}  ${r.status}`);
@@ -231,4 +255,7 @@ function main() {
   process.exit(failed.length ? 1 : 0);
 }
 
-main();
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -11,11 +11,12 @@ const { spawnSync } = require("child_process");
 const env = require("./jupyter-env");
 
 function usage() {
-  console.log(`usage: npm run notebooks [-- [--quick] [--out DIR] [--timeout S] [--keep-going] [NOTEBOOK ...]]
+  console.log(`usage: npm run notebooks [-- [--quick] [--out DIR] [--timeout S] [--keep-going] [--jobs N] [NOTEBOOK ...]]
   --quick       smaller data and fewer epochs (sets RNNLAB_PROFILE=quick)
   --out DIR     where executed notebooks and HTML go (default build/notebooks[-quick])
   --timeout S   per-cell limit in seconds (default 3600)
   --keep-going  run the remaining notebooks after a failure
+  --jobs N      notebooks run at once, each with its own kernel (default: 2 where there are 2 cores or more, else 1)
 Jupyter's executor (nbclient) runs when Jupyter is installed, tslab's own executor otherwise;
 RNNLAB_REQUIRE_JUPYTER=1 makes a missing Jupyter an error.`);
 }
@@ -26,6 +27,9 @@ function main() {
   const notebooks = [];
   let quick = require(path.join(env.ROOT, "lib", "dist", "config.js")).profileSetting() === "quick";
   let out;
+  // Two at a time by default: a lesson spends much of its time on one core (type-checking cells, data, figures),
+  // so a second lesson beside it keeps the other core busy; the native kernels' threads share the cores.
+  let jobs = Math.min(2, require(path.join(env.ROOT, "lib", "dist", "config.js")).coreCount());
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--help" || a === "-h") return usage();
@@ -33,12 +37,18 @@ function main() {
     else if (a === "--out") out = args[++i];
     else if (a === "--timeout") pass.push("--timeout", args[++i]);
     else if (a === "--keep-going") pass.push("--keep-going");
+    else if (a === "--jobs") jobs = Number(args[++i]);
     else if (a.startsWith("-")) {
       console.error(`run-notebooks: unknown option ${a}`);
       usage();
       process.exit(2);
     } else notebooks.push(a);
   }
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    console.error("run-notebooks: --jobs takes a whole number of notebooks to run at once, 1 or more");
+    process.exit(2);
+  }
+  pass.push("--jobs", String(jobs));
   if (notebooks.length === 0) {
     const dir = path.join(env.ROOT, "notebooks");
     for (const f of fs.readdirSync(dir).sort()) if (/^\d\d_.*\.ipynb$/.test(f)) notebooks.push(path.join("notebooks", f));

@@ -2,8 +2,12 @@
 
 Called by run-notebooks.js, which finds a Python that has nbclient and sets JUPYTER_PATH so that the kernel
 named "tslab" is this project's. Prints a table (notebook, seconds, cells, status) and exits non-zero naming
-the notebook, the cell and the error when a cell fails.
+the notebook, the cell and the error when a cell fails. With --jobs N, N notebooks run at once, each with its own
+kernel in its own process, the last-numbered first (the later lessons train longest); the table keeps the
+lessons' order.
 """
+import concurrent.futures
+import multiprocessing
 import argparse
 import os
 import re
@@ -59,7 +63,9 @@ def with_cjk_fonts(html):
     return html[:at] + CJK_CSS + html[at:] if at >= 0 else CJK_CSS + html
 
 
-def run_one(path, out_dir, timeout, kernel):
+def run_one(path, out_dir, timeout, kernel, announce=False):
+    if announce:
+        print(f"running {path} ...", flush=True)
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -105,17 +111,37 @@ def main():
     ap.add_argument("--timeout", type=int, default=3600)
     ap.add_argument("--kernel", default="tslab")
     ap.add_argument("--keep-going", action="store_true")
+    ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args()
 
     results = []
     started = time.time()
-    for path in args.notebooks:
-        print(f"running {path} ...", flush=True)
-        r = run_one(path, args.out, args.timeout, args.kernel)
-        print(f"  {r['status']} in {r['seconds']:.1f} s" + (f": {r['detail']}" if r["detail"] else ""), flush=True)
-        results.append(r)
-        if r["status"] != "ok" and not args.keep_going:
-            break
+    if args.jobs <= 1:
+        for path in args.notebooks:
+            print(f"running {path} ...", flush=True)
+            r = run_one(path, args.out, args.timeout, args.kernel)
+            print(f"  {r['status']} in {r['seconds']:.1f} s" + (f": {r['detail']}" if r["detail"] else ""), flush=True)
+            results.append(r)
+            if r["status"] != "ok" and not args.keep_going:
+                break
+    else:
+        print(f"{min(args.jobs, len(args.notebooks))} notebooks at a time (--jobs), the last-numbered first", flush=True)
+        # "spawn": each worker starts clean, with no event loop or ZeroMQ context inherited from this process.
+        ctx = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs, mp_context=ctx) as pool:
+            pending = {
+                pool.submit(run_one, path, args.out, args.timeout, args.kernel, True): path for path in reversed(args.notebooks)
+            }
+            for done in concurrent.futures.as_completed(pending):
+                r = done.result()
+                print(f"  {r['notebook']}: {r['status']} in {r['seconds']:.1f} s" + (f": {r['detail']}" if r["detail"] else ""), flush=True)
+                results.append(r)
+                if r["status"] != "ok" and not args.keep_going:
+                    # Notebooks not started yet are dropped; those running finish.
+                    for f in pending:
+                        f.cancel()
+        order = {path: i for i, path in enumerate(args.notebooks)}
+        results.sort(key=lambda r: order[r["notebook"]])
 
     width = max(len("notebook"), *(len(r["notebook"]) for r in results))
     print()
