@@ -62,7 +62,8 @@ const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed
   const cpus = os.cpus();
   console.log(`# lesson 06 benchmark${QUICK ? " (--quick)" : ""}: training samples/s on MNIST shapes, ${STEPS} steps x ${FEATURES} features, batch ${BATCH}, Adam 1e-3, sparse cross-entropy`);
   console.log(`# machine: ${cpus[0] ? cpus[0].model.trim() : "unknown cpu"}, ${cpus.length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, ${os.platform()} ${os.arch()}, Node.js ${process.version}`);
-  console.log(`# backend: ${info.line}; tfjs threads: ${threads}`);
+  const nk = rl.nativeKernelInfo();
+  console.log(`# backend: ${info.line}; tfjs threads: ${threads}; rnnlab's recurrent kernels: ${rl.recurrentKernelPath()}${nk.built && nk.enabled ? `, ${nk.threads} thread(s) (RNNLAB_NATIVE_THREADS)` : ""}`);
   console.log(`# median of ${REPS} timed runs of ${BATCHES} batches after one warm-up batch; (min-max) in brackets`);
 
   // Random inputs are as costly as real digits: the time depends on shapes only.

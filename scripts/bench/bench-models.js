@@ -97,9 +97,12 @@ async function startTorch(threads) {
   if (process.env.RNNLAB_BENCH_NO_TORCH === "1") return { why: "RNNLAB_BENCH_NO_TORCH=1" };
   const py = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
   if (!py) return { why: "no python3 with torch found" };
+  // With more than one thread, PyTorch's products get the threads (OpenBLAS) and its own thread pool one: of the
+  // settings tried on a 2-core machine this was its fastest; torch.set_num_threads(2) as well made it 1.3-4x slower
+  // (its pool and OpenBLAS's threads then fight over the cores).
   const n = String(threads);
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n };
-  const child = spawn(py, [path.join(__dirname, "bench_torch_models.py"), JSON.stringify({ threads })], { stdio: ["pipe", "pipe", "inherit"], env });
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: n };
+  const child = spawn(py, [path.join(__dirname, "bench_torch_models.py"), JSON.stringify({ threads: 1 })], { stdio: ["pipe", "pipe", "inherit"], env });
   const lines = readline.createInterface({ input: child.stdout });
   const queue = [];
   const waiting = [];
@@ -120,6 +123,7 @@ async function startTorch(threads) {
     py,
     version: hello.torch,
     threads: hello.threads,
+    blasThreads: threads,
     train: async (model, batches) => {
       child.stdin.write(JSON.stringify({ model, batches }) + "\n");
       return JSON.parse(await next());
@@ -211,7 +215,7 @@ function printProfile(title, { rows, stepMs }) {
   console.log(`# machine: ${cpus[0] ? cpus[0].model.trim() : "unknown cpu"}, ${cpus.length} cores, load average ${os.loadavg()[0].toFixed(1)}; ${info.line}; tfjs threads: ${threads}`);
   console.log(`# rnnlab kernels: ${rl.recurrentKernelPath()}${nk.built && nk.enabled ? `, ${nk.threads} thread(s) (--threads)` : ""}`);
   const torch = await startTorch(THREADS);
-  console.log(torch.why ? `# PyTorch: skipped (${torch.why})` : `# PyTorch ${torch.version} (${torch.py}), ${torch.threads} thread(s)`);
+  console.log(torch.why ? `# PyTorch: skipped (${torch.why})` : `# PyTorch ${torch.version} (${torch.py}): ${torch.blasThreads} OpenBLAS thread(s), ${torch.threads} intra-op thread(s)`);
 
   const rows = [];
   const profiles = [];
