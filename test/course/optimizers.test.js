@@ -172,6 +172,38 @@ describe("Adam's update in the native addon (nativeAdamUpdate, withNativeAdam)",
     model.dispose();
   });
 
+  it("rl.fit gives a plain tf.train.adam the native update: the same weights bit for bit as model.fit, without tf's Adam kernels", async function () {
+    if (!rl.nativeKernelInfo().built) this.skip();
+    const x = tf.randomNormal([48, 6]);
+    const y = tf.tensor1d(Array.from({ length: 48 }, (_, i) => i % 3));
+    const build = () => {
+      rl.seedEverything(5);
+      const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: "relu", inputShape: [6] }), tf.layers.dense({ units: 3, activation: "softmax" })] });
+      m.compile({ optimizer: tf.train.adam(0.01), loss: "sparseCategoricalCrossentropy" });
+      return m;
+    };
+    const plain = build();
+    await plain.fit(x, y, { epochs: 3, batchSize: 16, shuffle: false, verbose: 0 });
+    const viaRl = build();
+    const update = viaRl.optimizer.applyGradients;
+    await rl.fit(viaRl, x, y, { epochs: 3, batchSize: 16, shuffle: false, verbose: false });
+    assert.notStrictEqual(viaRl.optimizer.applyGradients, update, "rl.fit left tf's own update in place");
+    let sqrts;
+    const wrapped = viaRl.optimizer.applyGradients;
+    viaRl.optimizer.applyGradients = (g) => (sqrts = countSqrtKernels(() => wrapped(g)));
+    await viaRl.trainOnBatch(x, y);
+    viaRl.optimizer.applyGradients = wrapped;
+    await plain.trainOnBatch(x, y);
+    assert.strictEqual(sqrts, 0, "tf's Adam ran (its update takes a Sqrt per variable)");
+    const [a, b] = [plain, viaRl].map((m) => m.getWeights().map((w) => Array.from(w.dataSync())));
+    assert.deepStrictEqual(b, a);
+    await rl.fit(viaRl, x, y, { epochs: 1, batchSize: 16, verbose: false });
+    assert.strictEqual(viaRl.optimizer.applyGradients, wrapped, "a second fit wrapped the optimizer again");
+    tf.dispose([x, y]);
+    plain.dispose();
+    viaRl.dispose();
+  });
+
   it("NaN and Infinity in a gradient reach the weights and moments as with tf's Adam", function () {
     if (!rl.nativeKernelInfo().built) this.skip();
     const r = twinAdam(() => tf.train.adam(0.01), 4, (t, i, shape) =>

@@ -58,11 +58,16 @@ export function ownOptimizer<M extends tf.LayersModel>(model: M): M {
   return model;
 }
 
+/** The optimizers withNativeAdam has already taken over (a second call changes nothing). */
+const nativeAdams = new WeakSet<object>();
+
 /**
  * The builders' Adam: tf's own (same class, config, weights and saved files), its updates run by the native addon
  * where it is active (nativeAdamUpdate: the same numbers in one pass per variable instead of eleven tf ops).
  */
 export function withNativeAdam<O extends tf.AdamOptimizer>(optimizer: O): O {
+  if (nativeAdams.has(optimizer)) return optimizer;
+  nativeAdams.add(optimizer);
   const tfUpdate = optimizer.applyGradients.bind(optimizer);
   optimizer.applyGradients = (variableGradients) => {
     // AdamDecay sets its learning rate in its own applyGradients; the native path sets it here. (Not instanceof:
