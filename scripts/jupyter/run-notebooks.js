@@ -25,11 +25,12 @@ function main() {
   const args = process.argv.slice(2);
   const pass = [];
   const notebooks = [];
-  let quick = require(path.join(env.ROOT, "lib", "dist", "config.js")).profileSetting() === "quick";
+  const config = require(path.join(env.ROOT, "lib", "dist", "config.js"));
+  let quick = config.profileSetting() === "quick";
   let out;
   // Two at a time by default: a lesson spends much of its time on one core (type-checking cells, data, figures),
   // so a second lesson beside it keeps the other core busy; the native kernels' threads share the cores.
-  let jobs = Math.min(2, require(path.join(env.ROOT, "lib", "dist", "config.js")).coreCount());
+  let jobs = Math.min(2, config.coreCount());
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--help" || a === "-h") return usage();

@@ -32,6 +32,22 @@ function loadTslab(name) {
 }
 `;
 
+/**
+ * Runs a child script (with tslab's patches undone in memory when `unpatched`) and returns the JSON it printed after
+ * @@RESULT@@; fails naming `what` with the child's output when it exits otherwise.
+ */
+function runChild(what, code, args = [], { unpatched = false, timeout, cwd = ROOT, env = {} } = {}) {
+  const r = spawnSync(process.execPath, ["-e", code, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout,
+    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0", ...env },
+  });
+  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
+  assert.ok(r.status === 0 && at >= 0, `the ${what} child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+}
+
 // Runs each scenario (a list of cells) in a fresh tslab converter + executor, as run-headless.js drives them.
 // Per cell: ok, the values it logged (console.log, and the last expression's value, which tslab logs) and its errors.
 const CELLS_CHILD = `${LOADER}
@@ -74,14 +90,7 @@ const { createExecutor } = loadTslab("executor");
 `;
 
 function runCells(scenarios, { unpatched = false } = {}) {
-  const r = spawnSync(process.execPath, ["-e", CELLS_CHILD, JSON.stringify(scenarios)], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
-  });
-  const at = r.stdout.lastIndexOf("@@RESULT@@");
-  assert.ok(r.status === 0 && at >= 0, `the cell runner failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+  return runChild("cell runner", CELLS_CHILD, [JSON.stringify(scenarios)], { unpatched });
 }
 
 /** The value the cell's last expression produced (tslab logs it), or the failure. */
@@ -217,14 +226,10 @@ describe("tslab: a cell's imports are resolved once, not again for every cell (n
   const lookups = (v1) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-lookups-"));
     try {
-      const r = spawnSync(process.execPath, ["-e", LOOKUPS_CHILD], {
+      return runChild("converter", LOOKUPS_CHILD, [], {
         cwd: dir,
-        encoding: "utf8",
-        env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), TSLAB_NODE_PATH_V1: v1 ? "1" : "0" },
+        env: { NODE_PATH: path.join(ROOT, "node_modules"), TSLAB_NODE_PATH_V1: v1 ? "1" : "0" },
       });
-      const at = r.stdout.lastIndexOf("@@RESULT@@");
-      assert.ok(r.status === 0 && at >= 0, `the converter child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-      return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -352,18 +357,6 @@ function signed(msgType, content, msgId = crypto.randomUUID()) {
 }
 `;
 
-/** Runs one such child (with tslab's patches undone in memory when `unpatched`) and returns what it reported. */
-function runKernelChild(what, code, args, { unpatched = false } = {}) {
-  const r = spawnSync(process.execPath, ["-e", code, ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 60000,
-    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
-  });
-  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
-  assert.ok(r.status === 0 && at >= 0, `the ${what} child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
-}
 
 // tslab's ZmqServer with a stub handler, on real zeromq sockets; a client sends a heartbeat ping and a
 // shutdown_request that arrive together, optionally while a cell is still running. Prints every unhandled
@@ -416,7 +409,7 @@ const handler = {
 `;
 
 function runShutdown(mode, opts) {
-  return runKernelChild("shutdown", SHUTDOWN_CHILD, [mode], opts);
+  return runChild("shutdown", SHUTDOWN_CHILD, [mode], { timeout: 60000, ...opts });
 }
 
 describe("tslab: kernel shutdown sends nothing on closed sockets ('Socket is closed (EBADF)')", function () {
@@ -511,7 +504,7 @@ function labelled(msgType, content, label) {
 `;
 
 function runStatus(opts) {
-  return runKernelChild("status", STATUS_CHILD, [], opts);
+  return runChild("status", STATUS_CHILD, [], { timeout: 60000, ...opts });
 }
 
 /**
@@ -576,7 +569,7 @@ const handler = { close() {}, handleKernel() { return { status: "ok", protocol_v
 `;
 
 function runBind(opts) {
-  return runKernelChild("bind", BIND_CHILD, [], opts);
+  return runChild("bind", BIND_CHILD, [], { timeout: 60000, ...opts });
 }
 
 describe("tslab: no status is sent on iopub before it is bound ('Socket is blocked by a bind or unbind operation')", function () {
@@ -686,15 +679,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 `;
 
 function runInterrupted(cells, { unpatched = false } = {}) {
-  const r = spawnSync(process.execPath, ["-e", INTERRUPT_CHILD, JSON.stringify(cells)], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 120000,
-    env: { ...process.env, TSLAB_UNPATCHED: unpatched ? "1" : "0" },
-  });
-  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
-  assert.ok(r.status === 0 && at >= 0, `the interrupt child failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+  return runChild("interrupt", INTERRUPT_CHILD, [JSON.stringify(cells)], { unpatched, timeout: 120000 });
 }
 
 describe("tslab: Interrupt asks a running cell to stop (no abandoned loop, no stack trace)", function () {
