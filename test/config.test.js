@@ -44,6 +44,7 @@ describe("settings (lib/src/config.ts)", function () {
       [{ RNNLAB_BACKEND: "tpu" }, /^RNNLAB_BACKEND='tpu' is not a backend rnnlab knows; expected one of tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu$/],
       [{ RNNLAB_NATIVE: "maybe" }, /^RNNLAB_NATIVE='maybe' is not on or off; expected one of 1, on, true, yes, 0, off, false, no$/],
       [{ RNNLAB_WEBGPU_SOFTWARE: "2" }, /^RNNLAB_WEBGPU_SOFTWARE='2' is not on or off; expected one of 1, on/],
+      [{ RNNLAB_SHARE_CORES: "sometimes" }, /^RNNLAB_SHARE_CORES='sometimes' is not on or off; expected one of 1, on/],
       [{ RNNLAB_NATIVE_THREADS: "0" }, /^RNNLAB_NATIVE_THREADS='0' is not a number of threads; expected one of a whole number of threads \(1, 2, \.\.\.\), all$/],
       [{ RNNLAB_NATIVE_THREADS: "two" }, /^RNNLAB_NATIVE_THREADS='two' is not a number of threads/],
       [{ RNNLAB_NATIVE_THREADS: "1.5" }, /^RNNLAB_NATIVE_THREADS='1.5' is not a number of threads/],
@@ -68,6 +69,8 @@ describe("settings (lib/src/config.ts)", function () {
     assert.strictEqual(s.backend, "tfjs-node", "aliases and case, as initRuntime takes them");
     assert.strictEqual(s.native, false);
     assert.strictEqual(s.webgpuSoftware, false);
+    assert.strictEqual(s.shareCores, true, "training kernels share the cores unless RNNLAB_SHARE_CORES=0");
+    assert.strictEqual(config.readSettings({ RNNLAB_SHARE_CORES: "0" }).shareCores, false);
     assert.strictEqual(s.modelsDir, "/tmp/m");
     assert.strictEqual(s.datasetsDir, path.join(ROOT, "datasets"));
     assert.strictEqual(s.resultsDir, path.join(ROOT, "build", "results"));

@@ -12,6 +12,7 @@
 //   RNNLAB_RESULTS          where recorded results go (default: build/results in the project)
 //   RNNLAB_FIGURES          where figures go outside a notebook (default: build/figures under the current folder)
 //   RNNLAB_NATIVE_THREADS   threads of the native recurrent passes: a whole number, or all (default: every core)
+//   RNNLAB_SHARE_CORES      1 (default) | 0: rl.fit shares the cores with other rnnlab kernels training at the same time
 import * as os from "os";
 import * as path from "path";
 import { BACKEND_ALIASES, BACKEND_ORDER, BackendKind } from "./course/vocabulary";
@@ -102,13 +103,22 @@ export function coreCount(): number {
 
 /**
  * RNNLAB_NATIVE_THREADS: how many threads the native recurrent passes use (native/src/rnn.cc splits a batch's rows
- * between them); a whole number, or `all` (the default): every core. Results do not depend on it.
+ * between them); a whole number, or `all` (the default): every core. Results do not depend on it beyond rounding.
  */
 export function nativeThreadsSetting(env: Env = process.env): number {
   const value = given("RNNLAB_NATIVE_THREADS", env);
   if (value === undefined || value.toLowerCase() === "all") return coreCount();
   if (/^[0-9]+$/.test(value) && Number(value) >= 1) return Number(value);
   throw new SettingError("RNNLAB_NATIVE_THREADS", raw("RNNLAB_NATIVE_THREADS", env) ?? "", ["a whole number of threads (1, 2, ...)", "all"], "a number of threads");
+}
+
+/**
+ * RNNLAB_SHARE_CORES: while rl.fit trains, other rnnlab kernels training on the same machine at the same time share
+ * the cores with it: the native passes then run on fewer threads at once, their results unchanged (default on;
+ * course/cores.ts).
+ */
+export function shareCoresSetting(env: Env = process.env): boolean {
+  return parseSwitch(raw("RNNLAB_SHARE_CORES", env), "RNNLAB_SHARE_CORES", true);
 }
 
 /** RNNLAB_WEBGPU_SOFTWARE: allow WebGPU on a software adapter (default off). */
@@ -147,6 +157,7 @@ export interface Settings {
   backend: BackendKind | undefined;
   native: boolean;
   nativeThreads: number;
+  shareCores: boolean;
   webgpuSoftware: boolean;
   datasetsDir: string;
   modelsDir: string;
@@ -162,6 +173,7 @@ export function readSettings(env: Env = process.env): Settings {
     backend: backend === undefined ? undefined : parseBackend(backend),
     native: nativeSetting(env),
     nativeThreads: nativeThreadsSetting(env),
+    shareCores: shareCoresSetting(env),
     webgpuSoftware: webgpuSoftwareSetting(env),
     datasetsDir: datasetsDir(env),
     modelsDir: modelsDir(env),

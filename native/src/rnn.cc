@@ -12,9 +12,13 @@
 //    are transposed from/to tf's [B, T, ·] at the edges;
 //  - with n threads (setThreads; lib/src/config.ts's RNNLAB_NATIVE_THREADS), the recurrence is split by rows of the
 //    batch: the rows of a batch never meet inside a recurrent layer, so each thread runs its rows through all T steps
-//    with no synchronisation per step, and the products over all steps are split by steps or by gate columns. Every
-//    element is computed by the same products and loops as with one thread (OpenBLAS itself runs single-threaded in
-//    each), so the results do not depend on the number of threads (test/fast/native.test.js).
+//    with no synchronisation per step, and the products over all steps are split by steps or by gate columns
+//    (OpenBLAS itself runs single-threaded in each). The results equal one thread's to rounding: OpenBLAS's sgemm
+//    rounds a row differently in products of different heights (test/fast/native.test.js);
+//  - how the work is split depends on setThreads only; how many of the pieces run at once can be limited below it
+//    (setActiveThreads: rl.fit does so while other rnnlab kernels train on the same machine, course/cores.ts), and
+//    then a thread takes several pieces in turn. The same pieces make the same numbers, so a limit never changes a
+//    result.
 // The forward pass fills a workspace (a Float32Array the caller owns) with what the backward pass needs: the
 // time-major input, every h, and the activated gates (plus c and tanh(c) for LSTM, r*h for GRU).
 //
@@ -114,10 +118,15 @@ inline void gemm(bool ta, bool tb, int m, int n, int k, const float* a, int lda,
               ldc);
 }
 
-// Threads of the passes below (setThreads); OpenBLAS runs one thread inside each of them.
+// Threads of the passes below (setThreads): the work is split into pieces for this many; OpenBLAS runs one thread
+// inside each piece.
 int gThreads = 1;
-// Into how many row ranges the last recurrence was split (lastSplit(), for the tests).
+// At most this many pieces run at once (setActiveThreads; 0: no limit). It never changes how the work is split.
+int gActive = 0;
+// Into how many row ranges the last recurrence was split, and on how many threads they ran (lastSplit(),
+// lastThreads(), for the tests).
 int gLastParts = 0;
+int gLastWorkers = 0;
 
 // Splits [0, n) into `parts` nearly equal ranges; range k is [begin(k), begin(k + 1)), each a multiple of `align`
 // except the last.
@@ -137,24 +146,31 @@ int threadsFor(size_t n, size_t minPerThread) {
   return (int)std::max<size_t>(1, std::min<size_t>((size_t)gThreads, byWork));
 }
 
-// f(begin, end) over the ranges of `split`, range 0 on the calling thread and each other in a thread of its own.
+// f(begin, end) over the ranges of `split`, on at most gActive threads: thread w takes ranges w, w + workers, ...,
+// thread 0 being the calling one. Returns how many threads ran. Each range is computed alike whichever thread has it.
 template <class F>
-void parallel(const Split& split, F&& f) {
-  if (split.parts <= 1) {
-    f(split.begin(0), split.begin(1));
-    return;
+int parallel(const Split& split, F&& f) {
+  const int workers = std::max(1, std::min(split.parts, gActive > 0 ? gActive : split.parts));
+  auto run = [&f, &split, workers](int w) {
+    for (int k = w; k < split.parts; k += workers) f(split.begin(k), split.begin(k + 1));
+  };
+  if (workers == 1) {
+    run(0);
+    return 1;
   }
   std::vector<std::thread> others;
-  others.reserve(split.parts - 1);
-  int k = 1;
+  others.reserve(workers - 1);
+  int w = 1;
   try {
-    for (; k < split.parts; k++) others.emplace_back([&f, &split, k] { f(split.begin(k), split.begin(k + 1)); });
+    for (; w < workers; w++) others.emplace_back(run, w);
   } catch (const std::system_error&) {
-    // No thread to be had (a limit on threads): the ranges not started run here, after range 0.
+    // No thread to be had (a limit on threads): the ranges not started run here, after thread 0's.
   }
-  f(split.begin(0), split.begin(1));
-  for (; k < split.parts; k++) f(split.begin(k), split.begin(k + 1));
+  const int started = w;
+  run(0);
+  for (; w < workers; w++) run(w);
   for (auto& t : others) t.join();
+  return started;
 }
 
 struct Dims {
@@ -203,7 +219,7 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
 
   // The recurrence, rows [b0, b1) of the batch through all steps (8 rows or more for each thread).
   gLastParts = threadsFor((size_t)B, 8);
-  parallel(Split{(size_t)B, gLastParts, 1}, [&](size_t b0, size_t b1) {
+  gLastWorkers = parallel(Split{(size_t)B, gLastParts, 1}, [&](size_t b0, size_t b1) {
     const int nb = (int)(b1 - b0);
     for (int t = 0; t < T; t++) {
       const float* hp = H + (size_t)t * B * u;
@@ -294,7 +310,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
 
   // The recurrence backwards, rows [b0, b1) of the batch through all steps; dh, dc, ... hold those rows only.
   gLastParts = threadsFor((size_t)B, 8);
-  parallel(Split{(size_t)B, gLastParts, 1}, [&](size_t b0, size_t b1) {
+  gLastWorkers = parallel(Split{(size_t)B, gLastParts, 1}, [&](size_t b0, size_t b1) {
     const int nb = (int)(b1 - b0);
     std::vector<float> dh((size_t)nb * u, 0.f), dhNext((size_t)nb * u), dcNext((size_t)nb * u, 0.f), dRh((size_t)nb * u);
     std::vector<float> d1(Gu), d2(u);  // per-row derivative scratch
@@ -549,7 +565,33 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return res;
 }
 
-// lastSplit() -> into how many row ranges (threads) the last forward or backward pass split its batch.
+// setActiveThreads(n) -> n: at most n of the pieces run at once from now on (0: no limit, as many as setThreads);
+// setActiveThreads() -> the current limit. The split, and so every result, stays what setThreads makes it.
+napi_value SetActiveThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc == 1) {
+    int32_t n = 0;
+    if (napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 0) {
+      napi_throw_range_error(env, nullptr, "rnnlab_native: setActiveThreads takes a whole number of threads, or 0 for no limit");
+      return nullptr;
+    }
+    gActive = n;
+  }
+  napi_value res;
+  NCHECK(napi_create_int32(env, gActive, &res));
+  return res;
+}
+
+// lastThreads() -> on how many threads the last forward or backward pass ran its row ranges.
+napi_value LastThreads(napi_env env, napi_callback_info info) {
+  napi_value res;
+  NCHECK(napi_create_int32(env, gLastWorkers, &res));
+  return res;
+}
+
+// lastSplit() -> into how many row ranges the last forward or backward pass split its batch.
 napi_value LastSplit(napi_env env, napi_callback_info info) {
   napi_value res;
   NCHECK(napi_create_int32(env, gLastParts, &res));
@@ -569,6 +611,10 @@ napi_value Init(napi_env env, napi_value exports) {
   NCHECK(napi_set_named_property(env, exports, "setThreads", fn));
   NCHECK(napi_create_function(env, "lastSplit", NAPI_AUTO_LENGTH, LastSplit, nullptr, &fn));
   NCHECK(napi_set_named_property(env, exports, "lastSplit", fn));
+  NCHECK(napi_create_function(env, "setActiveThreads", NAPI_AUTO_LENGTH, SetActiveThreads, nullptr, &fn));
+  NCHECK(napi_set_named_property(env, exports, "setActiveThreads", fn));
+  NCHECK(napi_create_function(env, "lastThreads", NAPI_AUTO_LENGTH, LastThreads, nullptr, &fn));
+  NCHECK(napi_set_named_property(env, exports, "lastThreads", fn));
   NCHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
   NCHECK(napi_set_named_property(env, exports, "blas", config));
   NCHECK(RegisterNormKernels(env, exports));

@@ -128,6 +128,48 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
     }
   });
 
+  it("a limit on the threads at once (core sharing) keeps the split, so every output and gradient stays the same to the bit", function () {
+    if (!rl.nativeKernelInfo().built) this.skip();
+    const k = require(rl.nativeKernelInfo().path);
+    const { limitNativeThreads } = require("../../lib/dist/fast/layers");
+    const threadsBefore = rl.nativeKernelInfo().threads;
+    rl.useNativeKernels(true);
+    try {
+      for (const kind of Object.keys(KINDS)) {
+        const { fast } = twinModels(kind, true);
+        const x = tf.randomNormal([37, 5, 4]);
+        const r = tf.randomNormal([37, 5, 6]);
+        for (const n of [2, 3]) {
+          rl.setNativeThreads(n);
+          const runs = {};
+          for (const limit of [0, 1, 2]) {
+            assert.strictEqual(limitNativeThreads(limit), limit);
+            assert.strictEqual(rl.nativeKernelInfo().activeThreads, limit ? Math.min(limit, n) : n);
+            const ts = outputAndGrads(fast, x, r);
+            runs[limit] = ts.map((t) => t.dataSync().slice());
+            tf.dispose(ts);
+            tf.dispose(fast.predict(x, { batchSize: 64 }));
+            assert.strictEqual(k.lastSplit(), n, `${kind}: ${n} row ranges whatever the limit (${limit})`);
+            assert.strictEqual(k.lastThreads(), limit ? Math.min(limit, n) : n, `${kind}: threads at once under limit ${limit}`);
+          }
+          for (const limit of [1, 2]) {
+            runs[limit].forEach((a, i) => {
+              const b = runs[0][i];
+              const at = a.findIndex((v, j) => !Object.is(v, b[j]));
+              assert.strictEqual(at, -1, `${kind}, ${n} ranges on ${limit} thread(s): tensor ${i} differs at ${at} (${a[at]} vs ${b[at]})`);
+            });
+          }
+        }
+        tf.dispose([x, r]);
+        fast.dispose();
+      }
+      assert.throws(() => limitNativeThreads(-1), /whole number of threads, or 0 for no limit; got -1/);
+    } finally {
+      limitNativeThreads(0);
+      rl.setNativeThreads(threadsBefore);
+    }
+  });
+
   it("native lstm and gru with hardSigmoid gates and a relu SimpleRNN equal tf.layers", function () {
     if (!rl.nativeKernelInfo().built) this.skip();
     rl.useNativeKernels(true);

@@ -6,6 +6,7 @@ import { plotTrainingCurves, Figure } from "../show/plot";
 import { Interrupted, recordStop, stopRequested } from "./interrupt";
 import { CheckpointCallback, EarlyStoppingCallback, NanGuardCallback } from "./callbacks";
 import { withNativeAdam } from "./models";
+import { shareCores, updateShare } from "./cores";
 
 export { checkpointInfo } from "./callbacks";
 export type { CheckpointInfo } from "./callbacks";
@@ -121,6 +122,7 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
     onBatchEnd: async (batch, logs) => {
       lastBatch = batch;
       progress?.batchEnd(batch, logs as Record<string, number>);
+      updateShare();
     },
     onEpochEnd: async (epoch, logs = {}) => {
       cut = stoppedMidEpoch(lastBatch, batchesPerEpoch);
@@ -146,6 +148,8 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
     },
   }, "never");
   const callbacks: tf.Callback[] = [guard, shown as unknown as tf.Callback, ...(es ? [es] : []), ...(saver ? [saver] : []), users as unknown as tf.Callback];
+  // Other rnnlab kernels training at the same time get their share of the cores (course/cores.ts).
+  const unshare = shareCores();
   try {
     await model.fit(x, y, {
       epochs,
@@ -161,6 +165,7 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
     if (e instanceof Interrupted) throw fitInterrupted(e, { name, history, started, nTrain, progress, checkpointUrl: saver?.url });
     throw e;
   } finally {
+    unshare();
     es?.dispose();
     guard.dispose();
   }

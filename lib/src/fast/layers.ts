@@ -39,8 +39,10 @@ interface NativeAddon {
   workspaceSize(dims: number[]): number;
   /** -> [dx, dKernel, dRecurrentKernel, dBias] */
   backward(dims: number[], W: Float32Array, U: Float32Array, workspace: Float32Array, dy: Float32Array, ...outs: Float32Array[]): Float32Array[];
-  /** setThreads(n) -> n: the threads of the recurrent passes; setThreads() -> the current number. */
+  /** setThreads(n) -> n: the threads the recurrent passes split their work for; setThreads() -> the current number. */
   setThreads(n?: number): number;
+  /** setActiveThreads(n) -> n: at most n of those pieces run at once (0: no limit); the split and the results stay. */
+  setActiveThreads(n?: number): number;
   /** BatchNormalization in training over rows of x [N, C] -> [y, mean, variance] (native/src/norm.cc). */
   bnForward(x: Float32Array, C: number, gamma: Float32Array, beta: Float32Array, eps: number, y?: Float32Array): Float32Array[];
   /** -> [dx, dGamma, dBeta] of bnForward, the batch's statistics differentiated too. */
@@ -73,12 +75,23 @@ export function useNativeKernels(on: boolean): void {
 
 /**
  * Sets how many threads the native recurrent passes use from now on (RNNLAB_NATIVE_THREADS sets it at start, default
- * every core); returns the number in effect, 0 where the addon is not built. The results are the same for any number.
+ * every core); returns the number in effect, 0 where the addon is not built. The results are the same to rounding for any number.
  */
 export function setNativeThreads(n: number): number {
   if (!addon) return 0;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNativeThreads: expected a whole number of threads, 1 or more; got ${n}`);
   return addon.setThreads(n);
+}
+
+/**
+ * Runs the native recurrent passes on at most n threads at once (0: no limit) without changing how their work is split
+ * for RNNLAB_NATIVE_THREADS, so every result stays the same to the bit; returns the limit in effect, 0 where the addon
+ * is not built. rl.fit uses it to share the cores with other rnnlab kernels training at the same time (course/cores.ts).
+ */
+export function limitNativeThreads(n: number): number {
+  if (!addon) return 0;
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`limitNativeThreads: expected a whole number of threads, or 0 for no limit; got ${n}`);
+  return addon.setActiveThreads(n);
 }
 
 export interface NativeKernelInfo {
@@ -90,13 +103,19 @@ export interface NativeKernelInfo {
   why?: string;
   /** The threads of the native recurrent passes (RNNLAB_NATIVE_THREADS, default every core) and OpenBLAS's build string. */
   threads?: number;
+  /** How many of them run at once: fewer than `threads` while rl.fit shares the cores with other training kernels. */
+  activeThreads?: number;
   blas?: string;
   path: string;
 }
 
 export function nativeKernelInfo(): NativeKernelInfo {
   const info: NativeKernelInfo = { built: addon != null, enabled: nativeEnabled, path: NATIVE_ADDON_PATH };
-  if (addon) Object.assign(info, { threads: addon.setThreads(), blas: addon.blas });
+  if (addon) {
+    const threads = addon.setThreads();
+    const limit = addon.setActiveThreads();
+    Object.assign(info, { threads, activeThreads: limit > 0 ? Math.min(limit, threads) : threads, blas: addon.blas });
+  }
   else info.why = addonError;
   return info;
 }
