@@ -82,6 +82,7 @@ export {
   useTensorOpsForSteps,
 } from "./fast/layers";
 export { useFastWasmMatMul } from "./fast/matmul";
+export { useFastWasmGather } from "./fast/gather";
 export type { FastRecurrentArgs, NativeKernelInfo } from "./fast/layers";
 
 /**

@@ -545,6 +545,50 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   return res;
 }
 
+// matMul(a, b, out, dims) with dims = [batch, M, N, K, transposeA, transposeB, aStride, bStride]: for each of the
+// batch's products, out[i] = op(a[i])·op(b[i]) in row-major order, op(a) being [M, K] (a stored as [K, M] when
+// transposed) and op(b) [K, N]; a[i] starts at i * aStride floats (0: one a for the whole batch), b[i] likewise.
+// lib/src/fast/matmul.ts calls it for the wasm backend's larger products (Dense layers), on the tensors' heap memory.
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc != 4) {
+    napi_throw_type_error(env, nullptr, "rnnlab_native: matMul(a, b, out, [batch, M, N, K, transposeA, transposeB, aStride, bStride])");
+    return nullptr;
+  }
+  int64_t f[8];
+  for (uint32_t k = 0; k < 8; k++) {
+    napi_value e;
+    if (napi_get_element(env, argv[3], k, &e) != napi_ok || napi_get_value_int64(env, e, &f[k]) != napi_ok || f[k] < 0) {
+      napi_throw_type_error(env, nullptr, "rnnlab_native: matMul's dims must be 8 whole numbers, none negative");
+      return nullptr;
+    }
+  }
+  const int64_t batch = f[0], M = f[1], N = f[2], K = f[3], aStride = f[6], bStride = f[7];
+  const bool ta = f[4] != 0, tb = f[5] != 0;
+  float *a, *b, *c;
+  size_t na = 0, nb = 0;
+  if (!floatArg(env, argv[0], 0, "a", &a, &na) || !floatArg(env, argv[1], 0, "b", &b, &nb) ||
+      !floatArg(env, argv[2], (size_t)(batch * M * N), "out", &c, nullptr))
+    return nullptr;
+  if (batch < 1 || (size_t)(aStride * (batch - 1) + M * K) > na || (size_t)(bStride * (batch - 1) + K * N) > nb) {
+    napi_throw_range_error(env, nullptr, "rnnlab_native: matMul's a or b is shorter than its dims say");
+    return nullptr;
+  }
+  for (int64_t i = 0; i < batch; i++) {
+    float* ci = c + i * M * N;
+    if (K == 0) {
+      std::fill(ci, ci + M * N, 0.f);
+      continue;
+    }
+    gemm(ta, tb, (int)M, (int)N, (int)K, a + i * aStride, ta ? (int)M : (int)K, b + i * bStride, tb ? (int)K : (int)N, 0.f, ci, (int)N);
+  }
+  napi_value undef;
+  NCHECK(napi_get_undefined(env, &undef));
+  return undef;
+}
+
 // setThreads(n) -> n: the threads of the recurrent passes from now on (at least 1); setThreads() -> the current
 // number. lib/src/fast/layers.ts sets it from RNNLAB_NATIVE_THREADS (lib/src/config.ts) when it loads the addon.
 // OpenBLAS stays at one thread: the passes split the work themselves, in pieces too small for OpenBLAS's own threads.
@@ -611,6 +655,8 @@ napi_value Init(napi_env env, napi_value exports) {
   NCHECK(napi_set_named_property(env, exports, "setThreads", fn));
   NCHECK(napi_create_function(env, "lastSplit", NAPI_AUTO_LENGTH, LastSplit, nullptr, &fn));
   NCHECK(napi_set_named_property(env, exports, "lastSplit", fn));
+  NCHECK(napi_create_function(env, "matMul", NAPI_AUTO_LENGTH, MatMul, nullptr, &fn));
+  NCHECK(napi_set_named_property(env, exports, "matMul", fn));
   NCHECK(napi_create_function(env, "setActiveThreads", NAPI_AUTO_LENGTH, SetActiveThreads, nullptr, &fn));
   NCHECK(napi_set_named_property(env, exports, "setActiveThreads", fn));
   NCHECK(napi_create_function(env, "lastThreads", NAPI_AUTO_LENGTH, LastThreads, nullptr, &fn));

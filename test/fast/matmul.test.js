@@ -79,6 +79,65 @@ describe("products with a transposed operand on wasm (lib/src/fast/matmul.ts)", 
     }
   });
 
+  it("larger products run in the addon's sgemm where it is on, and equal the triple loop for every transpose and broadcast", async function () {
+    if (!rl.nativeKernelInfo().built) this.skip(); // without the addon every product stays in wasm (the test above)
+    const addon = require(rl.nativeKernelInfo().path);
+    const realMatMul = addon.matMul;
+    let calls = 0;
+    addon.matMul = (...args) => {
+      calls++;
+      return realMatMul(...args);
+    };
+    const backend = tf.engine().backend;
+    try {
+      for (const native of [true, false]) {
+        rl.useNativeKernels(native);
+        for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]]) {
+          const m = 40, k = 300, n = 30; // 360,000 multiply-adds
+          const sa = tA ? [k, m] : [m, k];
+          const sb = tB ? [n, k] : [k, n];
+          for (const [shapeA, shapeB] of [[sa, sb], [[3, ...sa], [3, ...sb]], [[1, ...sa], [3, ...sb]], [[3, ...sa], sb]]) {
+            const a = tf.randomNormal(shapeA);
+            const b = tf.randomNormal(shapeB);
+            const want = reference(await a.data(), await b.data(), shapeA, shapeB, tA, tB);
+            const before = calls;
+            const idsBefore = backend.numDataIds();
+            const c = tf.matMul(a, b, tA, tB);
+            const name = `[${shapeA}]${tA ? "ᵀ" : ""}·[${shapeB}]${tB ? "ᵀ" : ""}`;
+            assert.strictEqual(calls - before, native ? 1 : 0, `${name}: ${native ? "one sgemm call" : "no call into the addon when it is off"}`);
+            assert.strictEqual(backend.numDataIds(), idsBefore + 1, `${name}: only the result is left in the backend`);
+            assert.deepStrictEqual(c.shape, shapeA.length === 3 || shapeB.length === 3 ? [3, m, n] : [m, n]);
+            const got = await c.data();
+            let worst = 0;
+            for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+            assert.ok(worst < 1e-3, `${name} (native ${native}): differs from the loop by ${worst}`);
+            tf.dispose([a, b, c]);
+          }
+        }
+      }
+      // NaN and Infinity go where they go in plain arithmetic: a NaN in a row of A makes that row of the product NaN,
+      // and 0 * Infinity is NaN.
+      rl.useNativeKernels(true);
+      const av = tf.randomNormal([64, 256]).arraySync();
+      av[5][17] = NaN;
+      av[9].fill(0);
+      const bv = tf.randomNormal([256, 64]).arraySync();
+      bv[3][2] = Infinity;
+      const before = calls;
+      const c = tf.matMul(tf.tensor2d(av), tf.tensor2d(bv)).arraySync();
+      assert.strictEqual(calls - before, 1);
+      c.forEach((row, i) =>
+        row.forEach((v, j) => {
+          const nan = i === 5 || (i === 9 && j === 2);
+          assert.strictEqual(Number.isNaN(v), nan, `product [${i}][${j}] = ${v}`);
+        }),
+      );
+    } finally {
+      addon.matMul = realMatMul;
+      rl.useNativeKernels(process.env.RNNLAB_NATIVE !== "0");
+    }
+  });
+
   it("a Dense layer trains to the same weights with it and with the backend's own kernel", async () => {
     const x = tf.randomNormal([64, 20]);
     const y = tf.randomNormal([64, 3]);

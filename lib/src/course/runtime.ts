@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { backendSetting, childEnv, libraryPathDirs, parseBackend, quietTensorflowLogs, webgpuSoftwareSetting } from "../config";
 import { BACKEND_ORDER, BackendKind, TF_BACKEND_NAME } from "./vocabulary";
 import { useFastWasmMatMul } from "../fast/matmul";
+import { useFastWasmGather } from "../fast/gather";
 
 export { tf };
 
@@ -207,6 +208,7 @@ async function loadWasm(): Promise<string> {
     throw new Error(`@tensorflow/tfjs-backend-wasm did not load (${firstLine(e)})`);
   }
   useFastWasmMatMul(); // products with a transposed operand (every Dense layer's backward pass) on the fast path
+  useFastWasmGather(); // model.fit's batches taken out of the data slice by slice, not element by element
   if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not initialise");
   return `@tensorflow/tfjs-backend-wasm ${pkgVersion("@tensorflow/tfjs-backend-wasm") ?? "?"}`;
 }

@@ -43,6 +43,8 @@ interface NativeAddon {
   setThreads(n?: number): number;
   /** setActiveThreads(n) -> n: at most n of those pieces run at once (0: no limit); the split and the results stay. */
   setActiveThreads(n?: number): number;
+  /** out[i] = op(a[i])·op(b[i]) for dims = [batch, M, N, K, transposeA, transposeB, aStride, bStride] (sgemm). */
+  matMul(a: Float32Array, b: Float32Array, out: Float32Array, dims: number[]): void;
   /** BatchNormalization in training over rows of x [N, C] -> [y, mean, variance] (native/src/norm.cc). */
   bnForward(x: Float32Array, C: number, gamma: Float32Array, beta: Float32Array, eps: number, y?: Float32Array): Float32Array[];
   /** -> [dx, dGamma, dBeta] of bnForward, the batch's statistics differentiated too. */
@@ -123,6 +125,11 @@ export function nativeKernelInfo(): NativeKernelInfo {
 function nativeActive(): boolean {
   if (!addon || !nativeEnabled || tensorOpsOnly) return false;
   return JS_MEMORY_TF_BACKENDS.includes(tf.getBackend());
+}
+
+/** The addon's sgemm for the wasm backend's BatchMatMul (fast/matmul.ts), or null where the native kernels are off. */
+export function nativeMatMul(): NativeAddon["matMul"] | null {
+  return addon && nativeEnabled && typeof addon.matMul === "function" ? addon.matMul : null;
 }
 
 /** Which code the fast layers run on the current backend: the native addon or tf ops. */

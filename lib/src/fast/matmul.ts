@@ -5,7 +5,11 @@
 // Transpose kernel) and then multiplies on the fast path; or, when that moves fewer numbers, computes the product
 // the other way round, Cᵀ = op(B)ᵀ·op(A)ᵀ, and transposes the result. The same products, summed in XNNPACK's order
 // instead of the slow path's (test/fast/matmul.test.js).
+// Where the native addon is on (native/, OpenBLAS), products of 32,768 multiply-adds or more (a Dense layer on a batch,
+// forward and backward) go to its sgemm instead, transposed operands included, in place on the heap: XNNPACK's
+// wasm kernel reached about a quarter of sgemm's speed on the MLP of lessons 02 and 06.
 import * as tf from "@tensorflow/tfjs";
+import { nativeMatMul } from "./layers";
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
@@ -20,6 +24,47 @@ function swapLast(rank: number): number[] {
   const p = [...Array(rank).keys()];
   [p[rank - 1], p[rank - 2]] = [p[rank - 2], p[rank - 1]];
   return p;
+}
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+/** Products smaller than this many multiply-adds stay on XNNPACK (the call into the addon costs more than it saves). */
+const NATIVE_MIN_MACS = 32768;
+
+/**
+ * op(A)·op(B) in the addon's sgemm, or null where it does not apply: the addon off, not float32, too small, or batch
+ * dimensions that do not broadcast as one batch against one matrix or against the same batch.
+ */
+function nativeProduct(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, backend: unknown): TensorInfo | null {
+  const matMul = nativeMatMul();
+  if (!matMul || a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return null;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if ((transposeB ? b.shape[rb - 1] : b.shape[rb - 2]) !== K) return null; // the backend's own kernel says what is wrong
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const batchA = outerA.reduce((x, y) => x * y, 1);
+  const batchB = outerB.reduce((x, y) => x * y, 1);
+  let outer: number[];
+  try {
+    outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+  } catch {
+    return null;
+  }
+  const batch = outer.reduce((x, y) => x * y, 1);
+  if (![1, batch].includes(batchA) || ![1, batch].includes(batchB) || M * N * K === 0 || batch * M * N * K < NATIVE_MIN_MACS) return null;
+  const heap = backend as HeapBackend;
+  const out = heap.makeOutput([...outer, M, N], "float32");
+  // Views after the last allocation: the heap cannot grow (and move) under them.
+  const dims = [batch, M, N, K, transposeA ? 1 : 0, transposeB ? 1 : 0, batchA === 1 ? 0 : M * K, batchB === 1 ? 0 : K * N];
+  matMul(heap.typedArrayFromHeap(a), heap.typedArrayFromHeap(b), heap.typedArrayFromHeap(out), dims);
+  return out;
 }
 
 /** The wasm backend's own BatchMatMul, kept while ours is registered in its place. */
@@ -48,8 +93,10 @@ export function useFastWasmMatMul(on = true): boolean {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
     const transposeA = Boolean(attrs.transposeA);
     const transposeB = Boolean(attrs.transposeB);
-    if (!transposeA && !transposeB) return multiply({ inputs, backend, attrs });
     const { a, b } = inputs;
+    const native = nativeProduct(a, b, transposeA, transposeB, backend);
+    if (native) return native;
+    if (!transposeA && !transposeB) return multiply({ inputs, backend, attrs });
     const temporary: TensorInfo[] = [];
     const transpose = (x: TensorInfo) => {
       const t = transposeFn({ inputs: { x }, backend, attrs: { perm: swapLast(x.shape.length) } });
