@@ -3,11 +3,12 @@
 // bias [G*u]; LSTM gates i,f,c,o; GRU z,r,h with the reset gate applied before the recurrent matmul).
 //
 // Where the time goes and what this file does about it:
-//  - every matrix product is one cblas_sgemm (OpenBLAS): the input projection x·W + b for all steps at once, one
-//    h·U per step written straight into that step's rows (beta = 1), and in the backward pass one dz·Uᵀ per step
-//    and the weight gradients Xᵀ·dZ, Hᵀ·dZ and dZ·Wᵀ once over all steps;
+//  - the products over all steps are one cblas_sgemm each (OpenBLAS): the input projection x·W + b, and in the
+//    backward pass the weight gradients Xᵀ·dZ, Hᵀ·dZ and dZ·Wᵀ; the product of every step (h·U forward, dz·Uᵀ
+//    backward, written straight into that step's rows) is packed.h's, with U packed once for the whole pass instead
+//    of once a step as sgemm does, and with the same numbers for a row however many rows are multiplied with it;
 //  - the gate activations and the cell update are one fused loop per step over plain float arrays (g++ vectorises
-//    expf with glibc's libmvec, declared below);
+//    expf 8 floats at a time with glibc's vector expf, libmvec, see exp8);
 //  - everything inside is time-major ([T, B, ·]) so that "all steps" is one contiguous matrix; x, dx and the output
 //    are transposed from/to tf's [B, T, ·] at the edges;
 //  - with n threads (setThreads; lib/src/config.ts's RNNLAB_NATIVE_THREADS), the recurrence is split by rows of the
@@ -17,8 +18,8 @@
 //    rounds a row differently in products of different heights (test/fast/native.test.js);
 //  - how the work is split depends on setThreads only; how many of the pieces run at once can be limited below it
 //    (setActiveThreads: rl.fit does so while other rnnlab kernels train on the same machine, course/cores.ts), and
-//    then a thread takes several pieces in turn. The same pieces make the same numbers, so a limit never changes a
-//    result.
+//    then a thread takes several pieces: the row ranges of a recurrence as one range (packed.h gives each row the
+//    same numbers either way), the products over all steps one by one. So a limit never changes a result.
 // The forward pass fills a workspace (a Float32Array the caller owns) with what the backward pass needs: the
 // time-major input, every h, and the activated gates (plus c and tanh(c) for LSTM, r*h for GRU).
 //
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "napi_args.h"
+#include "packed.h"
 
 // native/src/norm.cc: BatchNormalization and Dropout kernels.
 napi_status RegisterNormKernels(napi_env env, napi_value exports);
@@ -57,16 +59,53 @@ namespace {
 enum Act { TANH = 0, SIGMOID = 1, HARD_SIGMOID = 2, RELU = 3, LINEAR = 4 };
 enum Cell { SIMPLE = 0, LSTM = 1, GRU = 2 };
 
-// In place: y = f(x) over n contiguous floats. The switch is outside the loops so that each loop vectorises.
+// exp of 8 floats in place, every lane alike: glibc's 8-wide vector expf (libmvec) called directly where there is
+// one, else the scalar expf for each.
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__AVX2__)
+extern "C" __m256 _ZGVdN8v_expf(__m256);
+inline void exp8(float* v) { _mm256_storeu_ps(v, _ZGVdN8v_expf(_mm256_loadu_ps(v))); }
+#else
+inline void exp8(float* v) {
+  for (int j = 0; j < 8; j++) v[j] = std::exp(v[j]);
+}
+#endif
+
+// f over n floats in blocks of 8, the last one padded, so that every element goes through the same code wherever it
+// lies in the array. Left to g++, a loop's remainder takes expf's scalar or 4-wide variant, whose last bit can differ
+// from the 8-wide one's, and a row's numbers would depend on which rows share the call (the recurrences run several
+// row ranges as one when they land on one thread, see parallel()).
+template <class F>
+inline void inBlocksOf8(float* __restrict x, int n, F f) {
+  int j = 0;
+  for (; j + 8 <= n; j += 8) f(x + j);
+  if (j < n) {
+    float t[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+    std::memcpy(t, x + j, sizeof(float) * (n - j));
+    f(t);
+    std::memcpy(x + j, t, sizeof(float) * (n - j));
+  }
+}
+
+// In place: y = f(x) over n contiguous floats.
 void activate(int act, float* __restrict x, int n) {
   // No clamp before expf: exp overflows to Inf or underflows to 0 and the formulas give exactly ±1, 0 or 1 at ±Inf,
   // as tf does (a clamp at ±80 made sigmoid(-Inf) 1.8e-35 instead of 0, and 0 * Inf NaN in the backward pass).
   switch (act) {
     case TANH:
-      for (int j = 0; j < n; j++) x[j] = 1.f - 2.f / (1.f + std::exp(2.f * x[j]));
+      inBlocksOf8(x, n, [](float* v) {
+        float e[8];
+        for (int j = 0; j < 8; j++) e[j] = 2.f * v[j];
+        exp8(e);
+        for (int j = 0; j < 8; j++) v[j] = 1.f - 2.f / (1.f + e[j]);
+      });
       break;
     case SIGMOID:
-      for (int j = 0; j < n; j++) x[j] = 1.f / (1.f + std::exp(-x[j]));
+      inBlocksOf8(x, n, [](float* v) {
+        float e[8];
+        for (int j = 0; j < 8; j++) e[j] = -v[j];
+        exp8(e);
+        for (int j = 0; j < 8; j++) v[j] = 1.f / (1.f + e[j]);
+      });
       break;
     case HARD_SIGMOID:  // Keras/tfjs: clip(0.2 x + 0.5, 0, 1)
       for (int j = 0; j < n; j++) {
@@ -146,13 +185,20 @@ int threadsFor(size_t n, size_t minPerThread) {
   return (int)std::max<size_t>(1, std::min<size_t>((size_t)gThreads, byWork));
 }
 
-// f(begin, end) over the ranges of `split`, on at most gActive threads: thread w takes ranges w, w + workers, ...,
-// thread 0 being the calling one. Returns how many threads ran. Each range is computed alike whichever thread has it.
+// f(begin, end) over the ranges of `split`, on at most gActive threads: thread w takes a block of consecutive ranges,
+// thread 0 being the calling one. With `merge`, a thread runs its block as one range (for the recurrences, whose rows
+// give the same numbers alone or together: their products are packed::gemm's); else range by range (the products
+// over all steps are OpenBLAS's, which rounds differently for different heights). Returns how many threads ran.
 template <class F>
-int parallel(const Split& split, F&& f) {
+int parallel(const Split& split, bool merge, F&& f) {
   const int workers = std::max(1, std::min(split.parts, gActive > 0 ? gActive : split.parts));
-  auto run = [&f, &split, workers](int w) {
-    for (int k = w; k < split.parts; k += workers) f(split.begin(k), split.begin(k + 1));
+  auto run = [&f, &split, workers, merge](int w) {
+    const int k0 = (int)((long)split.parts * w / workers), k1 = (int)((long)split.parts * (w + 1) / workers);
+    if (merge) {
+      if (k1 > k0) f(split.begin(k0), split.begin(k1));
+      return;
+    }
+    for (int k = k0; k < k1; k++) f(split.begin(k), split.begin(k + 1));
   };
   if (workers == 1) {
     run(0);
@@ -164,7 +210,7 @@ int parallel(const Split& split, F&& f) {
   try {
     for (; w < workers; w++) others.emplace_back(run, w);
   } catch (const std::system_error&) {
-    // No thread to be had (a limit on threads): the ranges not started run here, after thread 0's.
+    // No thread to be had (a limit on threads): the blocks not started run here, after thread 0's.
   }
   const int started = w;
   run(0);
@@ -207,7 +253,7 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
 
   // Pre-activations of all steps: rows of XT times W plus the bias, one sgemm per range of steps.
   const int byTime = threadsFor((size_t)T * B * (I + 1) * Gu, (size_t)1 << 20);
-  parallel(Split{(size_t)T, byTime, 1}, [&](size_t t0, size_t t1) {
+  parallel(Split{(size_t)T, byTime, 1}, false, [&](size_t t0, size_t t1) {
     for (size_t t = t0; t < t1; t++)
       for (int b = 0; b < B; b++) std::memcpy(XT + (t * B + b) * I, x + ((size_t)b * T + t) * I, sizeof(float) * I);
     for (size_t r = t0 * B; r < t1 * B; r++) std::memcpy(Z + r * Gu, bias, sizeof(float) * Gu);
@@ -216,23 +262,31 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
   // At step 0, h_0 = 0 and h_0·U adds nothing, so the loops skip it, unless U holds NaN or ±Infinity: then tf.layers
   // gets NaN from 0 * Inf or 0 * NaN, and so must this.
   const bool skipStep0 = allFinite(U, (size_t)u * Gu);
+  // The recurrent matrix packed once for the whole pass (packed.h): all of U, or for GRU [Uz Ur] and Uh apart.
+  packed::PackedB Pu, Puh;
+  if (d.cell == GRU) {
+    packed::pack(U, Gu, u, 2 * u, false, Pu);
+    packed::pack(U + 2 * u, Gu, u, u, false, Puh);
+  } else {
+    packed::pack(U, Gu, u, Gu, false, Pu);
+  }
 
   // The recurrence, rows [b0, b1) of the batch through all steps (8 rows or more for each thread).
   gLastParts = threadsFor((size_t)B, 8);
-  gLastWorkers = parallel(Split{(size_t)B, gLastParts, 1}, [&](size_t b0, size_t b1) {
+  gLastWorkers = parallel(Split{(size_t)B, gLastParts, 1}, true, [&](size_t b0, size_t b1) {
     const int nb = (int)(b1 - b0);
     for (int t = 0; t < T; t++) {
       const float* hp = H + (size_t)t * B * u;
       float* hn = H + (size_t)(t + 1) * B * u;
       float* Zt = Z + (size_t)t * B * Gu;
       if (d.cell == SIMPLE) {
-        if (t > 0 || !skipStep0) gemm(false, false, nb, u, u, hp + b0 * u, u, U, u, 1.f, Zt + b0 * u, u);
+        if (t > 0 || !skipStep0) packed::gemm(nb, hp + b0 * u, u, Pu, Zt + b0 * u, u, true);
         activate(d.act, Zt + b0 * u, nb * u);  // Zt is hn
       } else if (d.cell == LSTM) {
         const float* cp = ws + d.c() + (size_t)t * B * u;
         float* cn = ws + d.c() + (size_t)(t + 1) * B * u;
         float* tc = ws + d.tc() + (size_t)t * B * u;
-        if (t > 0 || !skipStep0) gemm(false, false, nb, Gu, u, hp + b0 * u, u, U, Gu, 1.f, Zt + b0 * Gu, Gu);
+        if (t > 0 || !skipStep0) packed::gemm(nb, hp + b0 * u, u, Pu, Zt + b0 * Gu, Gu, true);
         for (size_t b = b0; b < b1; b++) {
           float* z = Zt + b * Gu;
           activate(d.rec, z, 2 * u);
@@ -253,7 +307,7 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
         }
       } else {  // GRU
         float* RH = ws + d.rh() + (size_t)t * B * u;
-        if (t > 0 || !skipStep0) gemm(false, false, nb, 2 * u, u, hp + b0 * u, u, U, Gu, 1.f, Zt + b0 * Gu, Gu);  // h·[Uz Ur]
+        if (t > 0 || !skipStep0) packed::gemm(nb, hp + b0 * u, u, Pu, Zt + b0 * Gu, Gu, true);  // h·[Uz Ur]
         for (size_t b = b0; b < b1; b++) {
           float* z = Zt + b * Gu;
           activate(d.rec, z, 2 * u);
@@ -264,7 +318,7 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
         }
         // (r*h)·Uh; at step 0 r*h_0 is 0 unless r is NaN (0 * NaN).
         if (t > 0 || !skipStep0 || !allFinite(RH + b0 * u, (size_t)nb * u))
-          gemm(false, false, nb, u, u, RH + b0 * u, u, U + 2 * u, Gu, 1.f, Zt + b0 * Gu + 2 * u, Gu);
+          packed::gemm(nb, RH + b0 * u, u, Puh, Zt + b0 * Gu + 2 * u, Gu, true);
         for (size_t b = b0; b < b1; b++) {
           float* z = Zt + b * Gu;
           activate(d.act, z + 2 * u, u);
@@ -308,9 +362,17 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
     return t == T - 1 ? dy + b * u : nullptr;
   };
 
+  // Uᵀ packed once for the whole pass (packed.h): all of it, or for GRU Uhᵀ and [Uz Ur]ᵀ apart.
+  packed::PackedB PuT, PzrT;
+  if (d.cell == GRU) {
+    packed::pack(U + 2 * u, Gu, u, u, true, PuT);
+    packed::pack(U, Gu, 2 * u, u, true, PzrT);
+  } else {
+    packed::pack(U, Gu, Gu, u, true, PuT);
+  }
   // The recurrence backwards, rows [b0, b1) of the batch through all steps; dh, dc, ... hold those rows only.
   gLastParts = threadsFor((size_t)B, 8);
-  gLastWorkers = parallel(Split{(size_t)B, gLastParts, 1}, [&](size_t b0, size_t b1) {
+  gLastWorkers = parallel(Split{(size_t)B, gLastParts, 1}, true, [&](size_t b0, size_t b1) {
     const int nb = (int)(b1 - b0);
     std::vector<float> dh((size_t)nb * u, 0.f), dhNext((size_t)nb * u), dcNext((size_t)nb * u, 0.f), dRh((size_t)nb * u);
     std::vector<float> d1(Gu), d2(u);  // per-row derivative scratch
@@ -333,7 +395,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
           float* __restrict dz = dZt + b * u;
           for (int j = 0; j < u; j++) dz[j] = g[j] * a[j];
         }
-        if (t > 0) gemm(false, true, nb, u, u, dZt + b0 * u, u, U, u, 0.f, dh.data(), u);
+        if (t > 0) packed::gemm(nb, dZt + b0 * u, u, PuT, dh.data(), u, false);
       } else if (d.cell == LSTM) {
         const float* Zt = ws + d.gates() + (size_t)t * B * Gu;
         const float* cp = ws + d.c() + (size_t)t * B * u;
@@ -392,7 +454,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
             dcn[j] = dc * zf[j];
           }
         }
-        if (t > 0) gemm(false, true, nb, u, Gu, dZt + b0 * Gu, Gu, U, Gu, 0.f, dh.data(), u);
+        if (t > 0) packed::gemm(nb, dZt + b0 * Gu, Gu, PuT, dh.data(), u, false);
       } else {  // GRU
         const float* Zt = ws + d.gates() + (size_t)t * B * Gu;
         for (size_t b = b0; b < b1; b++) {
@@ -404,7 +466,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
           float* __restrict dz = dZt + b * Gu;
           for (int j = 0; j < u; j++) dz[2 * u + j] = g[j] * (1.f - zz[j]) * a[j];
         }
-        gemm(false, true, nb, u, u, dZt + b0 * Gu + 2 * u, Gu, U + 2 * u, Gu, 0.f, dRh.data(), u);  // d(r*h) = dzh·Uhᵀ
+        packed::gemm(nb, dZt + b0 * Gu + 2 * u, Gu, PuT, dRh.data(), u, false);  // d(r*h) = dzh·Uhᵀ
         for (size_t b = b0; b < b1; b++) {
           const float* z = Zt + b * Gu;
           derivative(d.rec, z, d1.data(), 2 * u);
@@ -425,7 +487,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
           }
         }
         if (t > 0) {
-          gemm(false, true, nb, u, 2 * u, dZt + b0 * Gu, Gu, U, Gu, 1.f, dhNext.data(), u);  // + [dzz dzr]·[Uz Ur]ᵀ
+          packed::gemm(nb, dZt + b0 * Gu, Gu, PzrT, dhNext.data(), u, true);  // + [dzz dzr]·[Uz Ur]ᵀ
           dh.swap(dhNext);
         }
       }
@@ -435,7 +497,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
   // Over all steps at once: the weight gradients Xᵀ·dZ, Hᵀ·dZ (GRU: [Hᵀ·dZzr, (r*h)ᵀ·dZh]) and the bias gradient,
   // split by gate columns [c0, c1), and dx = dZ·Wᵀ, split by steps.
   const int parts = threadsFor(TB * (size_t)(I + u + 1) * Gu, (size_t)1 << 20);
-  parallel(Split{(size_t)Gu, std::min(parts, std::max(1, Gu / 16)), 16}, [&](size_t c0, size_t c1) {
+  parallel(Split{(size_t)Gu, std::min(parts, std::max(1, Gu / 16)), 16}, false, [&](size_t c0, size_t c1) {
     const int nc = (int)(c1 - c0);
     gemm(true, false, I, nc, (int)TB, XT, I, dZ + c0, Gu, 0.f, dW + c0, Gu);
     // GRU's candidate columns [2u, 3u) multiply r*h instead of h.
@@ -449,7 +511,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
       for (size_t j = c0; j < c1; j++) acc[j] += z[j];
     }
   });
-  parallel(Split{(size_t)T, parts, 1}, [&](size_t t0, size_t t1) {
+  parallel(Split{(size_t)T, parts, 1}, false, [&](size_t t0, size_t t1) {
     gemm(false, true, (int)((t1 - t0) * B), I, Gu, dZ + t0 * B * Gu, Gu, W, Gu, 0.f, dxT + t0 * B * I, I);
     for (int b = 0; b < B; b++)
       for (size_t t = t0; t < t1; t++) std::memcpy(dx + ((size_t)b * T + t) * I, dxT + (t * B + b) * I, sizeof(float) * I);
