@@ -7,8 +7,8 @@
 //    backward pass the weight gradients Xᵀ·dZ, Hᵀ·dZ and dZ·Wᵀ; the product of every step (h·U forward, dz·Uᵀ
 //    backward, written straight into that step's rows) is packed.h's, with U packed once for the whole pass instead
 //    of once a step as sgemm does, and with the same numbers for a row however many rows are multiplied with it;
-//  - the gate activations and the cell update are one fused loop per step over plain float arrays (g++ vectorises
-//    expf 8 floats at a time with glibc's vector expf, libmvec, see exp8);
+//  - the gate activations and the cell update are one fused loop per step over plain float arrays, exp taken 8 floats
+//    at a time by glibc's vector expf (libmvec, see exp8);
 //  - everything inside is time-major ([T, B, ·]) so that "all steps" is one contiguous matrix; x, dx and the output
 //    are transposed from/to tf's [B, T, ·] at the edges;
 //  - with n threads (setThreads; lib/src/config.ts's RNNLAB_NATIVE_THREADS), the recurrence is split by rows of the
