@@ -77,7 +77,8 @@ export function useNativeKernels(on: boolean): void {
 
 /**
  * Sets how many threads the native recurrent passes use from now on (RNNLAB_NATIVE_THREADS sets it at start, default
- * every core); returns the number in effect, 0 where the addon is not built. The results are the same to rounding for any number.
+ * every core); returns the number in effect, 0 where the addon is not built. The results are the same to rounding
+ * for any number.
  */
 export function setNativeThreads(n: number): number {
   if (!addon) return 0;
@@ -117,8 +118,7 @@ export function nativeKernelInfo(): NativeKernelInfo {
     const threads = addon.setThreads();
     const limit = addon.setActiveThreads();
     Object.assign(info, { threads, activeThreads: limit > 0 ? Math.min(limit, threads) : threads, blas: addon.blas });
-  }
-  else info.why = addonError;
+  } else info.why = addonError;
   return info;
 }
 
