@@ -651,57 +651,45 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   return undef;
 }
 
-// setThreads(n) -> n: the threads of the recurrent passes from now on (at least 1); setThreads() -> the current
-// number. lib/src/fast/layers.ts sets it from RNNLAB_NATIVE_THREADS (lib/src/config.ts) when it loads the addon.
-// OpenBLAS stays at one thread: the passes split the work themselves, in pieces too small for OpenBLAS's own threads.
-napi_value SetThreads(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc == 1) {
-    int32_t n = 1;
-    if (napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1) {
-      napi_throw_range_error(env, nullptr, "rnnlab_native: setThreads takes a whole number of threads, 1 or more");
-      return nullptr;
-    }
-    gThreads = n;
-  }
-  napi_value res;
-  NCHECK(napi_create_int32(env, gThreads, &res));
-  return res;
-}
-
-// setActiveThreads(n) -> n: at most n of the pieces run at once from now on (0: no limit, as many as setThreads);
-// setActiveThreads() -> the current limit. The split, and so every result, stays what setThreads makes it.
-napi_value SetActiveThreads(napi_env env, napi_callback_info info) {
+// A whole-number setting of the passes: f(n) sets it to n (at least `least`, else a RangeError with `message`), f()
+// reads it; either way the current value is returned.
+napi_value intSetting(napi_env env, napi_callback_info info, int* setting, int least, const char* message) {
   size_t argc = 1;
   napi_value argv[1];
   NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   if (argc == 1) {
     int32_t n = 0;
-    if (napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 0) {
-      napi_throw_range_error(env, nullptr, "rnnlab_native: setActiveThreads takes a whole number of threads, or 0 for no limit");
+    if (napi_get_value_int32(env, argv[0], &n) != napi_ok || n < least) {
+      napi_throw_range_error(env, nullptr, message);
       return nullptr;
     }
-    gActive = n;
+    *setting = n;
   }
   napi_value res;
-  NCHECK(napi_create_int32(env, gActive, &res));
+  NCHECK(napi_create_int32(env, *setting, &res));
   return res;
 }
 
-// lastThreads() -> on how many threads the last forward or backward pass ran its row ranges.
-napi_value LastThreads(napi_env env, napi_callback_info info) {
-  napi_value res;
-  NCHECK(napi_create_int32(env, gLastWorkers, &res));
-  return res;
+// setThreads(n) -> n: the threads of the recurrent passes from now on (at least 1); setThreads() -> the current
+// number. lib/src/fast/layers.ts sets it from RNNLAB_NATIVE_THREADS (lib/src/config.ts) when it loads the addon.
+// OpenBLAS stays at one thread: the passes split the work themselves, in pieces too small for OpenBLAS's own threads.
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  return intSetting(env, info, &gThreads, 1, "rnnlab_native: setThreads takes a whole number of threads, 1 or more");
 }
 
-// lastSplit() -> into how many row ranges the last forward or backward pass split its batch.
+// setActiveThreads(n) -> n: at most n of the pieces run at once from now on (0: no limit, as many as setThreads);
+// setActiveThreads() -> the current limit. The split, and so every result, stays what setThreads makes it.
+napi_value SetActiveThreads(napi_env env, napi_callback_info info) {
+  return intSetting(env, info, &gActive, 0, "rnnlab_native: setActiveThreads takes a whole number of threads, or 0 for no limit");
+}
+
+// lastSplit() -> into how many row ranges the last forward or backward pass split its batch; lastThreads() -> on how
+// many threads it ran them (for the tests).
 napi_value LastSplit(napi_env env, napi_callback_info info) {
-  napi_value res;
-  NCHECK(napi_create_int32(env, gLastParts, &res));
-  return res;
+  return intSetting(env, info, &gLastParts, INT32_MAX, "rnnlab_native: lastSplit takes no argument");
+}
+napi_value LastThreads(napi_env env, napi_callback_info info) {
+  return intSetting(env, info, &gLastWorkers, INT32_MAX, "rnnlab_native: lastThreads takes no argument");
 }
 
 napi_value Init(napi_env env, napi_value exports) {

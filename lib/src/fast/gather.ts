@@ -3,9 +3,8 @@
 // general loop: about 1 ms for 32 MNIST images, a fifth of an MLP's training step in lesson 06. Here GatherV2 on wasm
 // copies each picked slice whole (TypedArray.set on the heap), with the same results, checks and error message.
 import * as tf from "@tensorflow/tfjs";
+import { KernelFunc, replaceWasmKernel, TensorInfo } from "./wasm-kernel";
 
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
 type Numbers = Float32Array | Int32Array | Uint8Array;
 interface WasmBackend {
   readSync(dataId: object): ArrayLike<number>;
@@ -13,28 +12,17 @@ interface WasmBackend {
   typedArrayFromHeap(t: TensorInfo): Numbers;
 }
 
-/** The wasm backend's own GatherV2, kept while ours is registered in its place. */
-let original: tf.KernelConfig | undefined;
-
 /**
  * Registers, in place of the wasm backend's GatherV2, one that copies whole slices (on = true, what initRuntime does
  * when it loads the wasm backend), or puts the backend's own back (false; for comparisons and tests). Returns whether
  * ours is registered now.
  */
 export function useFastWasmGather(on = true): boolean {
-  if (!on) {
-    if (original) {
-      tf.unregisterKernel("GatherV2", "wasm");
-      tf.registerKernel(original);
-      original = undefined;
-    }
-    return false;
-  }
-  if (original) return true;
-  const own = tf.getKernel("GatherV2", "wasm");
-  if (!own) return false;
-  const theirs = own.kernelFunc as unknown as KernelFunc;
-  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+  return replaceWasmKernel("GatherV2", on, (theirs) => gatherSlices(theirs));
+}
+
+function gatherSlices(theirs: KernelFunc): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
     const { x, indices } = inputs;
     if (!["float32", "int32", "bool"].includes(x.dtype)) return theirs({ inputs, backend, attrs });
     const wasm = backend as WasmBackend;
@@ -67,8 +55,4 @@ export function useFastWasmGather(on = true): boolean {
     }
     return out;
   };
-  tf.unregisterKernel("GatherV2", "wasm");
-  tf.registerKernel({ ...own, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  original = own;
-  return true;
 }

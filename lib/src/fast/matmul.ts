@@ -10,9 +10,7 @@
 // wasm kernel reached about a quarter of sgemm's speed on the MLP of lessons 02 and 06.
 import * as tf from "@tensorflow/tfjs";
 import { nativeMatMul } from "./layers";
-
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
+import { KernelFunc, replaceWasmKernel, TensorInfo } from "./wasm-kernel";
 interface Disposer {
   disposeData(dataId: object): boolean;
 }
@@ -67,30 +65,20 @@ function nativeProduct(a: TensorInfo, b: TensorInfo, transposeA: boolean, transp
   return out;
 }
 
-/** The wasm backend's own BatchMatMul, kept while ours is registered in its place. */
-let original: tf.KernelConfig | undefined;
-
 /**
  * Registers, in place of the wasm backend's BatchMatMul, one that never takes the slow transposed path (on = true,
  * what initRuntime does when it loads the wasm backend), or puts the backend's own back (false; for comparisons).
  * Returns whether ours is registered now: false also where the wasm backend's kernels are not registered.
  */
 export function useFastWasmMatMul(on = true): boolean {
-  if (!on) {
-    if (original) {
-      tf.unregisterKernel("BatchMatMul", "wasm");
-      tf.registerKernel(original);
-      original = undefined;
-    }
-    return false;
-  }
-  if (original) return true;
-  const own = tf.getKernel("BatchMatMul", "wasm");
-  const transposeKernel = tf.getKernel("Transpose", "wasm");
-  if (!own || !transposeKernel) return false;
-  const multiply = own.kernelFunc as unknown as KernelFunc;
-  const transposeFn = transposeKernel.kernelFunc as unknown as KernelFunc;
-  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+  return replaceWasmKernel("BatchMatMul", on, (multiply) => {
+    const transposeKernel = tf.getKernel("Transpose", "wasm");
+    return transposeKernel ? fastProduct(multiply, transposeKernel.kernelFunc as unknown as KernelFunc) : null;
+  });
+}
+
+function fastProduct(multiply: KernelFunc, transposeFn: KernelFunc): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
     const transposeA = Boolean(attrs.transposeA);
     const transposeB = Boolean(attrs.transposeB);
     const { a, b } = inputs;
@@ -124,8 +112,4 @@ export function useFastWasmMatMul(on = true): boolean {
       for (const t of temporary) (backend as Disposer).disposeData(t.dataId);
     }
   };
-  tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel({ ...own, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  original = own;
-  return true;
 }
