@@ -36,6 +36,7 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "napi_args.h"
@@ -694,23 +695,15 @@ napi_value LastThreads(napi_env env, napi_callback_info info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   openblas_set_num_threads(1);
+  const std::pair<const char*, napi_callback> fns[] = {
+      {"forward", Forward},       {"backward", Backward},         {"workspaceSize", WorkspaceSize},
+      {"setThreads", SetThreads}, {"setActiveThreads", SetActiveThreads}, {"lastSplit", LastSplit},
+      {"lastThreads", LastThreads}, {"matMul", MatMul}};
   napi_value fn, config;
-  NCHECK(napi_create_function(env, "forward", NAPI_AUTO_LENGTH, Forward, nullptr, &fn));
-  NCHECK(napi_set_named_property(env, exports, "forward", fn));
-  NCHECK(napi_create_function(env, "backward", NAPI_AUTO_LENGTH, Backward, nullptr, &fn));
-  NCHECK(napi_set_named_property(env, exports, "backward", fn));
-  NCHECK(napi_create_function(env, "workspaceSize", NAPI_AUTO_LENGTH, WorkspaceSize, nullptr, &fn));
-  NCHECK(napi_set_named_property(env, exports, "workspaceSize", fn));
-  NCHECK(napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn));
-  NCHECK(napi_set_named_property(env, exports, "setThreads", fn));
-  NCHECK(napi_create_function(env, "lastSplit", NAPI_AUTO_LENGTH, LastSplit, nullptr, &fn));
-  NCHECK(napi_set_named_property(env, exports, "lastSplit", fn));
-  NCHECK(napi_create_function(env, "matMul", NAPI_AUTO_LENGTH, MatMul, nullptr, &fn));
-  NCHECK(napi_set_named_property(env, exports, "matMul", fn));
-  NCHECK(napi_create_function(env, "setActiveThreads", NAPI_AUTO_LENGTH, SetActiveThreads, nullptr, &fn));
-  NCHECK(napi_set_named_property(env, exports, "setActiveThreads", fn));
-  NCHECK(napi_create_function(env, "lastThreads", NAPI_AUTO_LENGTH, LastThreads, nullptr, &fn));
-  NCHECK(napi_set_named_property(env, exports, "lastThreads", fn));
+  for (const auto& f : fns) {
+    NCHECK(napi_create_function(env, f.first, NAPI_AUTO_LENGTH, f.second, nullptr, &fn));
+    NCHECK(napi_set_named_property(env, exports, f.first, fn));
+  }
   NCHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
   NCHECK(napi_set_named_property(env, exports, "blas", config));
   NCHECK(RegisterNormKernels(env, exports));
