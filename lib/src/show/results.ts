@@ -23,10 +23,6 @@ export function resultsFile(profileName: string = profile()): string {
 const KEY = /^[0-9]{2}\.[A-Za-z0-9_.]+$/;
 
 /**
- * Records one result under `key` ("NN.name": the lesson's number first), as the text the prose will quote: a
- * number is rounded to `digits` decimals (default: as it is). Prints `key = text` and returns the text.
- */
-/**
  * Runs fn holding an exclusive lock file (created with O_EXCL, removed after). Waits up to 30 s for another holder;
  * a lock older than that is left over from a process that died, and is taken over.
  */
@@ -55,6 +51,10 @@ function withLock<T>(lock: string, fn: () => T): T {
   }
 }
 
+/**
+ * Records one result under `key` ("NN.name": the lesson's number first), as the text the prose will quote: a
+ * number is rounded to `digits` decimals (default: as it is). Prints `key = text` and returns the text.
+ */
 export function record(key: string, value: RecordedValue, opts: { digits?: number; quiet?: boolean } = {}): string {
   if (!KEY.test(key)) throw new Error(`record: key '${key}' should look like '06.lecture_lstm.test_acc' (lesson number, a dot, a name)`);
   let text: string;
