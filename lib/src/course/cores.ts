@@ -67,16 +67,16 @@ function removeOwnFile(): void {
   ownFile = undefined;
 }
 
-/** Checks who else trains (at most once a second unless forced) and limits this kernel's native threads to its share. */
-export function updateShare(force = false): number {
-  if (!ownFile) return 0;
+/**
+ * Checks who else trains (at most once a second unless forced) and limits this kernel's native threads to its share;
+ * rl.fit calls it after every batch, so between checks it only reads the clock.
+ */
+export function updateShare(force = false): void {
+  if (!ownFile) return;
   const now = Date.now();
-  if (!force && now - lastCheck < 1000) return nativeKernelInfo().activeThreads ?? 0;
+  if (!force && now - lastCheck < 1000) return;
   lastCheck = now;
-  const threads = nativeKernelInfo().threads ?? 1;
-  const limit = sharedThreads(threads, liveTrainers(path.dirname(ownFile)));
-  limitNativeThreads(limit);
-  return limit > 0 ? limit : threads;
+  limitNativeThreads(sharedThreads(nativeKernelInfo().threads ?? 1, liveTrainers(path.dirname(ownFile))));
 }
 
 /**
