@@ -143,6 +143,33 @@ void derivative(int act, const float* __restrict y, float* __restrict d, int n) 
   }
 }
 
+// The derivatives of an LSTM unit's gates (input, forget, candidate, output) and of tanh(c), at one unit.
+struct GateDerivs {
+  float di, df, dg, dO, dtc;
+};
+
+// One row of the LSTM's backward step: the gates' pre-activation gradients dz [4u] and the gradient dcn carried to
+// c_{t-1} (in: from step t+1), from g = dL/dh_t, the activated gates z [4u], c_{t-1} (cpb) and tanh(c_t) (tcb).
+// deriv(j) gives the derivatives at unit j: written inline for the usual sigmoid and tanh, read from scratch arrays
+// for the others; either way the same expressions in the same order, so the same numbers.
+template <class D>
+inline void lstmRowBackward(int u, const float* z, const float* __restrict tcb, const float* __restrict cpb, const float* __restrict g,
+                            float* __restrict dcn, float* __restrict dz, D deriv) {
+  const float* __restrict zi = z;
+  const float* __restrict zf = z + u;
+  const float* __restrict zg = z + 2 * u;
+  const float* __restrict zo = z + 3 * u;
+  for (int j = 0; j < u; j++) {
+    const GateDerivs dv = deriv(j);
+    float dc = dcn[j] + g[j] * zo[j] * dv.dtc;
+    dz[j] = dc * zg[j] * dv.di;
+    dz[u + j] = dc * cpb[j] * dv.df;
+    dz[2 * u + j] = dc * zi[j] * dv.dg;
+    dz[3 * u + j] = g[j] * tcb[j] * dv.dO;
+    dcn[j] = dc * zf[j];
+  }
+}
+
 // True when no element is NaN or ±Infinity (x * 0 is 0 for every finite x, NaN otherwise).
 bool allFinite(const float* __restrict p, size_t n) {
   float acc = 0.f;
@@ -401,58 +428,29 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
         const float* Zt = ws + d.gates() + (size_t)t * B * Gu;
         const float* cp = ws + d.c() + (size_t)t * B * u;
         const float* tc = ws + d.tc() + (size_t)t * B * u;
-        // The usual gates (sigmoid, tanh): the derivatives inline, in one loop, instead of four passes into scratch
-        // arrays first; the same expressions in the same order, so the same numbers as the general loop below.
         const bool usualGates = d.rec == SIGMOID && d.act == TANH;
-        for (size_t b = b0; usualGates && b < b1; b++) {
+        for (size_t b = b0; b < b1; b++) {
           const float* z = Zt + b * Gu;
-          const float* __restrict zi = z;
-          const float* __restrict zf = z + u;
-          const float* __restrict zg = z + 2 * u;
-          const float* __restrict zo = z + 3 * u;
-          const float* __restrict tcb = tc + b * u;
-          const float* __restrict cpb = cp + b * u;
-          const float* __restrict g = dh.data() + (b - b0) * u;
-          float* __restrict dcn = dcNext.data() + (b - b0) * u;
-          float* __restrict dz = dZt + b * Gu;
-          for (int j = 0; j < u; j++) {
-            const float di = zi[j] * (1.f - zi[j]), df = zf[j] * (1.f - zf[j]), dg = 1.f - zg[j] * zg[j];
-            const float dO = zo[j] * (1.f - zo[j]), dtc = 1.f - tcb[j] * tcb[j];
-            float dc = dcn[j] + g[j] * zo[j] * dtc;
-            dz[j] = dc * zg[j] * di;
-            dz[u + j] = dc * cpb[j] * df;
-            dz[2 * u + j] = dc * zi[j] * dg;
-            dz[3 * u + j] = g[j] * tcb[j] * dO;
-            dcn[j] = dc * zf[j];
-          }
-        }
-        for (size_t b = b0; !usualGates && b < b1; b++) {
-          const float* z = Zt + b * Gu;
-          derivative(d.rec, z, d1.data(), 2 * u);
-          derivative(d.act, z + 2 * u, d1.data() + 2 * u, u);
-          derivative(d.rec, z + 3 * u, d1.data() + 3 * u, u);
-          derivative(d.act, tc + b * u, d2.data(), u);
-          const float* __restrict zi = z;
-          const float* __restrict zf = z + u;
-          const float* __restrict zg = z + 2 * u;
-          const float* __restrict zo = z + 3 * u;
-          const float* __restrict di = d1.data();
-          const float* __restrict df = d1.data() + u;
-          const float* __restrict dg = d1.data() + 2 * u;
-          const float* __restrict dO = d1.data() + 3 * u;
-          const float* __restrict dtc = d2.data();
-          const float* __restrict tcb = tc + b * u;
-          const float* __restrict cpb = cp + b * u;
-          const float* __restrict g = dh.data() + (b - b0) * u;
-          float* __restrict dcn = dcNext.data() + (b - b0) * u;
-          float* __restrict dz = dZt + b * Gu;
-          for (int j = 0; j < u; j++) {
-            float dc = dcn[j] + g[j] * zo[j] * dtc[j];
-            dz[j] = dc * zg[j] * di[j];
-            dz[u + j] = dc * cpb[j] * df[j];
-            dz[2 * u + j] = dc * zi[j] * dg[j];
-            dz[3 * u + j] = g[j] * tcb[j] * dO[j];
-            dcn[j] = dc * zf[j];
+          const float* tcb = tc + b * u;
+          const float* g = dh.data() + (b - b0) * u;
+          float* dcn = dcNext.data() + (b - b0) * u;
+          float* dz = dZt + b * Gu;
+          if (usualGates) {
+            // The derivatives inline, instead of four passes into scratch arrays first.
+            lstmRowBackward(u, z, tcb, cp + b * u, g, dcn, dz, [z, tcb, u](int j) {
+              const float zi = z[j], zf = z[u + j], zg = z[2 * u + j], zo = z[3 * u + j], tj = tcb[j];
+              return GateDerivs{zi * (1.f - zi), zf * (1.f - zf), 1.f - zg * zg, zo * (1.f - zo), 1.f - tj * tj};
+            });
+          } else {
+            derivative(d.rec, z, d1.data(), 2 * u);
+            derivative(d.act, z + 2 * u, d1.data() + 2 * u, u);
+            derivative(d.rec, z + 3 * u, d1.data() + 3 * u, u);
+            derivative(d.act, tcb, d2.data(), u);
+            const float* dr = d1.data();
+            const float* dt = d2.data();
+            lstmRowBackward(u, z, tcb, cp + b * u, g, dcn, dz, [dr, dt, u](int j) {
+              return GateDerivs{dr[j], dr[u + j], dr[2 * u + j], dr[3 * u + j], dt[j]};
+            });
           }
         }
         if (t > 0) packed::gemm(nb, dZt + b0 * Gu, Gu, PuT, dh.data(), u, false);
