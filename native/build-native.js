@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-// Builds rnnlab's optional native kernels (native/: SimpleRNN, LSTM, GRU on OpenBLAS) into native/build/Release.
-// Runs after `npm install` and as `npm run build:native`. It never fails the install: when the compiler, Node's
-// headers or OpenBLAS is missing, it prints one line saying why, and the layers keep using tf ops.
-//
-// OpenBLAS threads: the addon sets 1 thread when it loads (Debian's libopenblas-dev is the pthread build), so that
-// the course's numbers compare fairly with 1-thread wasm and PyTorch; RNNLAB_NATIVE_THREADS=n raises it.
+// Builds rnnlab's native kernels (native/src: SimpleRNN, LSTM, GRU, BatchNormalization, Dropout, Adam, with their
+// own matrix products) into native/build/Release. Runs after `npm install` and as `npm run build:native`. It needs a
+// C++ compiler, Node's headers and node-gyp (which comes with npm), and no library. It never fails the install: where
+// something is missing it prints one line saying why, and the layers run the WebAssembly build of the same kernels
+// (native/wasm/, shipped built), which needs nothing.
 //
 //   node native/build-native.js            # postinstall: always exits 0
 //   node native/build-native.js --strict   # npm run build:native: exits 1 when it could not build
-//   RNNLAB_NATIVE_FAKE_FAIL=1 npm ci        # pretend cblas.h is missing, to check the tf-ops fallback
+//   RNNLAB_NATIVE_FAKE_FAIL=1 npm ci        # pretend there is no C++ compiler, to check the fallback
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -18,19 +17,7 @@ const ROOT = path.join(__dirname, "..");
 const NATIVE = path.join(ROOT, "native");
 const ADDON = path.join(NATIVE, "build", "Release", "rnnlab_native.node");
 const LOG = path.join(NATIVE, "build", "build-native.log");
-const FALLBACK = "using tf ops";
-
-const CBLAS_DIRS = [
-  "/usr/include/x86_64-linux-gnu",
-  "/usr/include/aarch64-linux-gnu",
-  "/usr/include",
-  "/usr/include/openblas",
-  "/usr/local/include",
-  "/usr/local/opt/openblas/include",
-  "/opt/homebrew/opt/openblas/include",
-];
-const LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib", "/usr/local/opt/openblas/lib", "/opt/homebrew/opt/openblas/lib"];
-const LIB_NAMES = ["libopenblas.so", "libopenblas.dylib"];
+const FALLBACK = "the WebAssembly kernels run instead (about 3x slower than native; apt-get install g++, then npm run build:native)";
 
 const firstExisting = (paths) => paths.find((p) => fs.existsSync(p));
 
@@ -56,49 +43,46 @@ function nodeGypScript() {
 }
 
 /**
- * What the build needs, found on this machine: { ok: true, cblasDir, nodedir, nodeGyp } or { ok: false, why }.
+ * What the build needs, found on this machine: { ok: true, cxx, nodedir, nodeGyp } or { ok: false, why }.
  * The tests use it to tell "the addon is expected here" from "this machine cannot build it".
  */
 function prerequisites() {
-  if (process.env.RNNLAB_NATIVE_FAKE_FAIL === "1") return { ok: false, why: "cblas.h not found (simulated by RNNLAB_NATIVE_FAKE_FAIL=1)" };
-  const cxx = process.env.CXX || "g++";
+  if (process.env.RNNLAB_NATIVE_FAKE_FAIL === "1") return { ok: false, why: "no C++ compiler (simulated by RNNLAB_NATIVE_FAKE_FAIL=1)" };
+  const cxx = process.env.CXX || (process.platform === "darwin" ? "c++" : "g++");
   const c = spawnSync(cxx, ["--version"], { encoding: "utf8" });
-  if (c.error || c.status !== 0) return { ok: false, why: `no C++ compiler (${cxx}): apt-get install g++` };
-  const cblasDir = CBLAS_DIRS.find((d) => fs.existsSync(path.join(d, "cblas.h")));
-  if (!cblasDir) return { ok: false, why: "cblas.h not found: apt-get install libopenblas-dev" };
-  const lib = firstExisting(LIB_DIRS.flatMap((d) => LIB_NAMES.map((n) => path.join(d, n))));
-  if (!lib) return { ok: false, why: "libopenblas.so not found: apt-get install libopenblas-dev" };
+  if (c.error || c.status !== 0) return { ok: false, why: `no C++ compiler (${cxx})` };
   const nodedir = nodeDir();
   if (!nodedir) return { ok: false, why: "Node's headers (include/node/node_api.h) not found: install them or set npm_config_nodedir" };
   const nodeGyp = nodeGypScript();
   if (!nodeGyp) return { ok: false, why: "node-gyp not found (it ships with npm)" };
-  return { ok: true, cblasDir, libDir: path.dirname(lib), nodedir, nodeGyp };
+  return { ok: true, cxx, nodedir, nodeGyp };
 }
 
-/** Builds and loads the addon in a child process; returns null on success or the reason it failed. */
+/** Builds and loads the addon in a child process; returns { kernel } (packed.h's inner kernel) or { why } it failed. */
 function build(p) {
-  const args = [p.nodeGyp, "rebuild", `--nodedir=${p.nodedir}`, "--", `-Dcblas_include=${p.cblasDir}`, `-Dopenblas_libdir=${p.libDir}`];
+  const args = [p.nodeGyp, "rebuild", `--nodedir=${p.nodedir}`];
   const r = spawnSync(process.execPath, args, { cwd: NATIVE, encoding: "utf8", maxBuffer: 64 << 20 });
   fs.mkdirSync(path.dirname(LOG), { recursive: true });
   fs.writeFileSync(LOG, `$ node ${args.join(" ")}\n${r.stdout || ""}${r.stderr || ""}${r.error ? String(r.error) : ""}\n`);
   const rel = path.relative(ROOT, LOG);
   if (r.error || r.status !== 0) {
     const lines = `${r.stdout || ""}\n${r.stderr || ""}`.split("\n").filter((l) => /error/i.test(l) && !/gyp ERR! (cwd|node|command|System|not ok)/.test(l));
-    return `compile failed (${(lines[0] || String(r.error || `exit ${r.status}`)).trim().slice(0, 160)}; log in ${rel})`;
+    return { why: `compile failed (${(lines[0] || String(r.error || `exit ${r.status}`)).trim().slice(0, 160)}; log in ${rel})` };
   }
-  const load = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(ADDON)})`], { encoding: "utf8" });
-  if (load.status !== 0) return `built but does not load (${(load.stderr || "").trim().split("\n")[0].slice(0, 160)})`;
-  return null;
+  const load = spawnSync(process.execPath, ["-e", `process.stdout.write(require(${JSON.stringify(ADDON)}).kernel)`], { encoding: "utf8" });
+  if (load.status !== 0) return { why: `built but does not load (${(load.stderr || "").trim().split("\n")[0].slice(0, 160)})` };
+  return { kernel: load.stdout.trim() };
 }
 
 function main() {
   const strict = process.argv.includes("--strict");
   const p = prerequisites();
-  const why = p.ok ? build(p) : `not built (${p.why})`;
-  if (why == null) {
-    console.log(`rnnlab native kernels: built ${path.relative(ROOT, ADDON)} (OpenBLAS, cblas.h in ${p.cblasDir}); RNNLAB_NATIVE=0 switches them off`);
+  const r = p.ok ? build(p) : { why: `not built (${p.why})` };
+  if (r.kernel) {
+    console.log(`rnnlab native kernels: built ${path.relative(ROOT, ADDON)} (${p.cxx}, ${r.kernel} products); RNNLAB_NATIVE=0 switches them off`);
     return;
   }
+  const why = r.why;
   // A failed build must not leave an old addon behind that no longer matches the sources.
   if (p.ok) fs.rmSync(ADDON, { force: true });
   console.log(`rnnlab native kernels: ${why.startsWith("not built") ? why : `not built: ${why}`}; ${FALLBACK}`);

@@ -5,7 +5,8 @@
 //
 //   RNNLAB_PROFILE          full (default) | quick: the lessons' sizes (course/profile.ts)
 //   RNNLAB_BACKEND          force one TensorFlow.js backend (course/runtime.ts); unset: the best one present
-//   RNNLAB_NATIVE           1 (default) | 0: the native kernels of fast/layers.ts on or off at start
+//   RNNLAB_NATIVE           1 (default) | 0: rnnlab's kernels (native or WebAssembly) on or off at start
+//   RNNLAB_KERNELS          auto (default) | native | wasm: which build of rnnlab's kernels loads (fast/layers.ts)
 //   RNNLAB_WEBGPU_SOFTWARE  0 (default) | 1: let WebGPU run on a software adapter (for tests)
 //   RNNLAB_DATASETS         the datasets folder (default: datasets/ in the project)
 //   RNNLAB_MODELS           where lessons save models (default: build/models in the project)
@@ -95,6 +96,21 @@ export function nativeSetting(env: Env = process.env): boolean {
   return parseSwitch(raw("RNNLAB_NATIVE", env), "RNNLAB_NATIVE", true);
 }
 
+export const KERNEL_BUILDS = ["auto", "native", "wasm"] as const;
+export type KernelBuildSetting = (typeof KERNEL_BUILDS)[number];
+
+/**
+ * RNNLAB_KERNELS: which build of rnnlab's kernels fast/layers.ts loads. auto (default): the Node addon where it is
+ * built, else the WebAssembly module; native: the addon only; wasm: the WebAssembly module even where the addon is
+ * built (to compare them, and to test the module on a machine that builds the addon).
+ */
+export function kernelsSetting(env: Env = process.env): KernelBuildSetting {
+  const v = (raw("RNNLAB_KERNELS", env) ?? "").trim().toLowerCase();
+  if (v === "") return "auto";
+  if ((KERNEL_BUILDS as readonly string[]).includes(v)) return v as KernelBuildSetting;
+  throw new SettingError("RNNLAB_KERNELS", raw("RNNLAB_KERNELS", env) ?? "", KERNEL_BUILDS, "a build of rnnlab's kernels");
+}
+
 /** The cores this process may use (os.availableParallelism where Node has it). */
 export function coreCount(): number {
   const o = os as unknown as { availableParallelism?: () => number };
@@ -156,6 +172,7 @@ export interface Settings {
   profile: ProfileName;
   backend: BackendKind | undefined;
   native: boolean;
+  kernels: KernelBuildSetting;
   nativeThreads: number;
   shareCores: boolean;
   webgpuSoftware: boolean;
@@ -172,6 +189,7 @@ export function readSettings(env: Env = process.env): Settings {
     profile: profileSetting(env),
     backend: backend === undefined ? undefined : parseBackend(backend),
     native: nativeSetting(env),
+    kernels: kernelsSetting(env),
     nativeThreads: nativeThreadsSetting(env),
     shareCores: shareCoresSetting(env),
     webgpuSoftware: webgpuSoftwareSetting(env),

@@ -75,10 +75,10 @@ export { savedModelUrl, saveModel, loadModel } from "./course/modelfiles";
 /**
  * Fast layers: SimpleRNN, LSTM and GRU with a hand-written backward pass over the whole sequence, and
  * BatchNormalization and Dropout with a cheaper training pass (`rl.fastLayers.lstm({ units: 128 })`, a drop-in for
- * tf.layers), running on the native OpenBLAS kernels where they are built; switches and status for comparisons.
+ * tf.layers), running on rnnlab's own kernels (native, else WebAssembly); switches and status for comparisons.
  */
 export {
-  fastLayers, FastSimpleRNN, FastLSTM, FastGRU, FastBatchNormalization, FastDropout, useNativeKernels, setNativeThreads, nativeKernelInfo, recurrentKernelPath,
+  fastLayers, FastSimpleRNN, FastLSTM, FastGRU, FastBatchNormalization, FastDropout, useNativeKernels, setNativeThreads, nativeKernelInfo, recurrentKernelPath, kernelModule,
   useTensorOpsForSteps,
 } from "./fast/layers";
 export { useFastWasmMatMul } from "./fast/matmul";

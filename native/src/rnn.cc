@@ -1,49 +1,47 @@
-// rnnlab native kernels: the whole-sequence forward and backward passes of SimpleRNN, LSTM and GRU, with the same
-// math, weight layout and gate order as lib/src/fast/layers.ts and tf.layers (kernel [I, G*u], recurrentKernel [u, G*u],
-// bias [G*u]; LSTM gates i,f,c,o; GRU z,r,h with the reset gate applied before the recurrent matmul).
+// rnnlab's kernels for the recurrent layers: the whole-sequence forward and backward passes of SimpleRNN, LSTM and
+// GRU, with the same math, weight layout and gate order as lib/src/fast/layers.ts and tf.layers (kernel [I, G*u],
+// recurrentKernel [u, G*u], bias [G*u]; LSTM gates i,f,c,o; GRU z,r,h with the reset gate applied before the
+// recurrent matmul). Plain C++ with no library beyond the compiler's: the same file is the Node addon's (addon.cc)
+// and the WebAssembly module's (wasm.cc).
 //
 // Where the time goes and what this file does about it:
-//  - the products over all steps are one cblas_sgemm each (OpenBLAS): the input projection x·W + b, and in the
-//    backward pass the weight gradients Xᵀ·dZ, Hᵀ·dZ and dZ·Wᵀ; the product of every step (h·U forward, dz·Uᵀ
-//    backward, written straight into that step's rows) is packed.h's, with U packed once for the whole pass instead
-//    of once a step as sgemm does, and with the same numbers for a row however many rows are multiplied with it;
+//  - every matrix product is packed.h's: the products over all steps (the input projection x·W + b, and in the
+//    backward pass the weight gradients Xᵀ·dZ, Hᵀ·dZ and dZ·Wᵀ) one blocked product each, and the product of every
+//    step (h·U forward, dz·Uᵀ backward, written straight into that step's rows) with U packed once for the whole
+//    pass; a row's numbers are the same however many rows are multiplied with it;
 //  - the gate activations and the cell update are one fused loop per step over plain float arrays, exp taken 8 floats
-//    at a time by glibc's vector expf (libmvec, see exp8);
+//    at a time (glibc's vector expf where there is one, see exp8);
 //  - everything inside is time-major ([T, B, ·]) so that "all steps" is one contiguous matrix; x, dx and the output
 //    are transposed from/to tf's [B, T, ·] at the edges;
-//  - with n threads (setThreads; lib/src/config.ts's RNNLAB_NATIVE_THREADS), the recurrence is split by rows of the
-//    batch: the rows of a batch never meet inside a recurrent layer, so each thread runs its rows through all T steps
-//    with no synchronisation per step, and the products over all steps are split by steps or by gate columns
-//    (OpenBLAS itself runs single-threaded in each). The results equal one thread's to rounding: OpenBLAS's sgemm
-//    rounds a row differently in products of different heights (test/fast/native.test.js);
-//  - how the work is split depends on setThreads only; how many of the pieces run at once can be limited below it
-//    (setActiveThreads: rl.fit does so while other rnnlab kernels train on the same machine, course/cores.ts), and
-//    then a thread takes several pieces: the row ranges of a recurrence as one range (packed.h gives each row the
-//    same numbers either way), the products over all steps one by one. So a limit never changes a result.
+//  - with n threads (threads.threads; lib/src/config.ts's RNNLAB_NATIVE_THREADS), the recurrence is split by rows of
+//    the batch: the rows of a batch never meet inside a recurrent layer, so each thread runs its rows through all T
+//    steps with no synchronisation per step, and the products over all steps are split by steps or by gate columns.
+//    The results equal one thread's (test/fast/native.test.js);
+//  - how the work is split depends on threads.threads only; how many of the pieces run at once can be limited below
+//    it (threads.active: rl.fit does so while other rnnlab kernels train on the same machine, course/cores.ts), and
+//    then a thread takes several pieces: the row ranges of a recurrence as one range, the products over all steps
+//    one by one. So a limit never changes a result.
 // The forward pass fills a workspace (a Float32Array the caller owns) with what the backward pass needs: the
 // time-major input, every h, and the activated gates (plus c and tanh(c) for LSTM, r*h for GRU).
 //
-// NaN and ±Infinity go through as through tf.layers: the file is compiled without -ffast-math (see binding.gyp),
-// every clamp keeps NaN (a comparison with NaN is false, so `v < lo ? lo : v` leaves it), and the products with a
-// zero state at step 0 that the loops skip are done after all when a weight is not finite (0 * Inf is NaN).
-#include <node_api.h>
-#include <cblas.h>
-
+// NaN and ±Infinity go through as through tf.layers: the file is compiled without -ffast-math (see binding.gyp and
+// native/build-wasm.js), every clamp keeps NaN (a comparison with NaN is false, so `v < lo ? lo : v` leaves it), and
+// the products with a zero state at step 0 that the loops skip are done after all when a weight is not finite
+// (0 * Inf is NaN).
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#if !defined(RNNLAB_SINGLE_THREAD)
 #include <system_error>
 #include <thread>
+#endif
 #include <utility>
 #include <vector>
 
-#include "napi_args.h"
+#include "kernels.h"
 #include "packed.h"
-
-// native/src/norm.cc: BatchNormalization and Dropout kernels.
-napi_status RegisterNormKernels(napi_env env, napi_value exports);
 
 // glibc's vector expf (libmvec) for the gate loops. glibc declares it only under -ffast-math (__FAST_MATH__), which
 // would also let g++ assume that no NaN or Infinity exists; this declaration (with -fopenmp-simd) asks for the
@@ -55,10 +53,11 @@ float expf(float) noexcept;
 }
 #endif
 
-namespace {
+namespace rnnlab {
 
-enum Act { TANH = 0, SIGMOID = 1, HARD_SIGMOID = 2, RELU = 3, LINEAR = 4 };
-enum Cell { SIMPLE = 0, LSTM = 1, GRU = 2 };
+Threads threads;
+
+namespace {
 
 // exp of 8 floats in place, every lane alike: glibc's 8-wide vector expf (libmvec) called directly where there is
 // one, else the scalar expf for each.
@@ -177,23 +176,11 @@ bool allFinite(const float* __restrict p, size_t n) {
   return acc == 0.f;
 }
 
-// C[m,n] = alpha A·B + beta C, row-major, with optional transposes and explicit leading dimensions.
+// C[m,n] = A·B + beta C (beta 0 or 1), row-major, with optional transposes and explicit leading dimensions: packed.h's.
 inline void gemm(bool ta, bool tb, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float beta, float* c,
                  int ldc) {
-  if (m == 0 || n == 0) return;
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.f, a, lda, b, ldb, beta, c,
-              ldc);
+  packed::sgemm(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
-
-// Threads of the passes below (setThreads): the work is split into pieces for this many; OpenBLAS runs one thread
-// inside each piece.
-int gThreads = 1;
-// At most this many pieces run at once (setActiveThreads; 0: no limit). It never changes how the work is split.
-int gActive = 0;
-// Into how many row ranges the last recurrence was split, and on how many threads they ran (lastSplit(),
-// lastThreads(), for the tests).
-int gLastParts = 0;
-int gLastWorkers = 0;
 
 // Splits [0, n) into `parts` nearly equal ranges; range k is [begin(k), begin(k + 1)), each a multiple of `align`
 // except the last.
@@ -207,19 +194,20 @@ struct Split {
   }
 };
 
-// How many threads a pass over n independent units takes: at most gThreads, and each at least minPerThread units.
+// How many threads a pass over n independent units takes: at most threads.threads, and each at least minPerThread units.
 int threadsFor(size_t n, size_t minPerThread) {
   size_t byWork = n / std::max<size_t>(minPerThread, 1);
-  return (int)std::max<size_t>(1, std::min<size_t>((size_t)gThreads, byWork));
+  return (int)std::max<size_t>(1, std::min<size_t>((size_t)threads.threads, byWork));
 }
 
-// f(begin, end) over the ranges of `split`, on at most gActive threads: thread w takes a block of consecutive ranges,
+// f(begin, end) over the ranges of `split`, on at most threads.active threads: thread w takes a block of consecutive ranges,
 // thread 0 being the calling one. With `merge`, a thread runs its block as one range (for the recurrences, whose rows
-// give the same numbers alone or together: their products are packed::gemm's); else range by range (the products
-// over all steps are OpenBLAS's, which rounds differently for different heights). Returns how many threads ran.
+// give the same numbers alone or together), else range by range (the products over all steps, whose ranges are
+// pieces of one matrix). Returns how many threads ran. Built without threads (RNNLAB_SINGLE_THREAD: WebAssembly), all
+// blocks run on the calling thread, in the same pieces.
 template <class F>
 int parallel(const Split& split, bool merge, F&& f) {
-  const int workers = std::max(1, std::min(split.parts, gActive > 0 ? gActive : split.parts));
+  const int workers = std::max(1, std::min(split.parts, threads.active > 0 ? threads.active : split.parts));
   auto run = [&f, &split, workers, merge](int w) {
     const int k0 = (int)((long)split.parts * w / workers), k1 = (int)((long)split.parts * (w + 1) / workers);
     if (merge) {
@@ -228,6 +216,10 @@ int parallel(const Split& split, bool merge, F&& f) {
     }
     for (int k = k0; k < k1; k++) f(split.begin(k), split.begin(k + 1));
   };
+#if defined(RNNLAB_SINGLE_THREAD)
+  for (int w = 0; w < workers; w++) run(w);
+  return 1;
+#else
   if (workers == 1) {
     run(0);
     return 1;
@@ -245,28 +237,10 @@ int parallel(const Split& split, bool merge, F&& f) {
   for (; w < workers; w++) run(w);
   for (auto& t : others) t.join();
   return started;
+#endif
 }
 
-struct Dims {
-  int cell, rec, act, B, T, I, u;
-  bool returnSequences;
-  int G() const { return cell == LSTM ? 4 : cell == GRU ? 3 : 1; }
-  size_t TB() const { return (size_t)T * B; }
-  // Workspace layout (floats): XT [T*B*I], H [(T+1)*B*u], then per cell:
-  //   LSTM: gates [T*B*4u] (activated i,f,g,o), C [(T+1)*B*u], TC = tanh(c) [T*B*u]
-  //   GRU:  gates [T*B*3u] (activated z,r,hh), RH = r*h_prev [T*B*u]
-  size_t xt() const { return 0; }
-  size_t h() const { return xt() + TB() * I; }
-  size_t gates() const { return h() + (TB() + B) * u; }
-  size_t c() const { return gates() + TB() * G() * u; }
-  size_t tc() const { return c() + (TB() + B) * u; }
-  size_t rh() const { return gates() + TB() * 3 * u; }
-  size_t size() const {
-    if (cell == LSTM) return tc() + TB() * u;
-    if (cell == GRU) return rh() + TB() * u;
-    return gates();
-  }
-};
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
 // Forward: x [B,T,I] -> out ([B,T,u] or [B,u]) and the workspace.
@@ -300,8 +274,8 @@ void forward(const Dims& d, const float* x, const float* W, const float* U, cons
   }
 
   // The recurrence, rows [b0, b1) of the batch through all steps (8 rows or more for each thread).
-  gLastParts = threadsFor((size_t)B, 8);
-  gLastWorkers = parallel(Split{(size_t)B, gLastParts, 1}, true, [&](size_t b0, size_t b1) {
+  threads.lastParts = threadsFor((size_t)B, 8);
+  threads.lastWorkers = parallel(Split{(size_t)B, threads.lastParts, 1}, true, [&](size_t b0, size_t b1) {
     const int nb = (int)(b1 - b0);
     for (int t = 0; t < T; t++) {
       const float* hp = H + (size_t)t * B * u;
@@ -379,7 +353,7 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
   const float* H = ws + d.h();
   // dZ (pre-activation gradients of every step, [T*B, Gu]) and dx (time-major) live in buffers kept from call to
   // call: a fresh 7 MB allocation each step costs page faults and a zero-fill that were ~5% of an LSTM(128) step.
-  thread_local std::vector<float> dZbuf, dxBuf;  // per thread: worker_threads may each load the addon
+  RNNLAB_PER_THREAD std::vector<float> dZbuf, dxBuf;
   if (dZbuf.size() < TB * Gu) dZbuf.resize(TB * Gu);
   if (dxBuf.size() < TB * I) dxBuf.resize(TB * I);
   float* const dZ = dZbuf.data();
@@ -399,8 +373,8 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
     packed::pack(U, Gu, Gu, u, true, PuT);
   }
   // The recurrence backwards, rows [b0, b1) of the batch through all steps; dh, dc, ... hold those rows only.
-  gLastParts = threadsFor((size_t)B, 8);
-  gLastWorkers = parallel(Split{(size_t)B, gLastParts, 1}, true, [&](size_t b0, size_t b1) {
+  threads.lastParts = threadsFor((size_t)B, 8);
+  threads.lastWorkers = parallel(Split{(size_t)B, threads.lastParts, 1}, true, [&](size_t b0, size_t b1) {
     const int nb = (int)(b1 - b0);
     std::vector<float> dh((size_t)nb * u, 0.f), dhNext((size_t)nb * u), dcNext((size_t)nb * u, 0.f), dRh((size_t)nb * u);
     std::vector<float> d1(Gu), d2(u);  // per-row derivative scratch
@@ -517,197 +491,13 @@ void backward(const Dims& d, const float* W, const float* U, const float* ws, co
   });
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// N-API glue
-
-// dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences]
-bool readDims(napi_env env, napi_value v, Dims* d) {
-  int32_t f[8];
-  for (uint32_t k = 0; k < 8; k++) {
-    napi_value e;
-    if (napi_get_element(env, v, k, &e) != napi_ok || napi_get_value_int32(env, e, &f[k]) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "rnnlab_native: dims must be [cell, rec, act, B, T, I, u, returnSequences] integers");
-      return false;
-    }
-  }
-  *d = Dims{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7] != 0};
-  if (d->cell < 0 || d->cell > 2 || d->B <= 0 || d->T <= 0 || d->I <= 0 || d->u <= 0) {
-    napi_throw_range_error(env, nullptr, "rnnlab_native: bad dims");
-    return false;
-  }
-  return true;
+void matMul(int64_t batch, int64_t M, int64_t N, int64_t K, bool ta, bool tb, const float* a, int64_t aStride, const float* b,
+            int64_t bStride, float* c) {
+  for (int64_t i = 0; i < batch; i++)
+    gemm(ta, tb, (int)M, (int)N, (int)K, a + i * aStride, ta ? (int)M : (int)K, b + i * bStride, tb ? (int)K : (int)N, 0.f,
+         c + i * M * N, (int)N);
 }
 
-// Inference keeps nothing for a backward pass: it runs in this buffer, reused from call to call.
-thread_local std::vector<float> inferenceScratch;
+const char* productKernel() { return packed::activeKernel(); }
 
-// forward(dims, x, W, U, b, workspace | null[, out]) -> out. The workspace (workspaceSize(dims) floats) is the
-// caller's, so that lib/src/fast/layers.ts can reuse workspaces across training steps: a fresh 10 MB ArrayBuffer per
-// LSTM(128) call (zero-filled, page-faulted, then garbage) cost about as much as the forward pass itself. With null it
-// runs in a scratch buffer kept here (inference). The output goes into `out` when given (see outFloats).
-napi_value Forward(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
-  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  Dims d;
-  if (argc < 6 || !readDims(env, argv[0], &d)) return nullptr;
-  const size_t Gu = (size_t)d.G() * d.u;
-  float *x = nullptr, *W = nullptr, *U = nullptr, *b = nullptr, *out = nullptr, *ws = nullptr;
-  if (!floatArg(env, argv[1], d.TB() * d.I, "x", &x, nullptr) || !floatArg(env, argv[2], d.I * Gu, "kernel", &W, nullptr) ||
-      !floatArg(env, argv[3], d.u * Gu, "recurrentKernel", &U, nullptr) || !floatArg(env, argv[4], Gu, "bias", &b, nullptr))
-    return nullptr;
-  napi_valuetype wsType;
-  NCHECK(napi_typeof(env, argv[5], &wsType));
-  if (wsType == napi_null || wsType == napi_undefined) {
-    if (inferenceScratch.size() < d.size()) inferenceScratch.resize(d.size());
-    ws = inferenceScratch.data();
-  } else if (!floatArg(env, argv[5], d.size(), "workspace", &ws, nullptr)) {
-    return nullptr;
-  }
-  napi_value outV = outFloats(env, argv, argc, 6, (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, "out", &out);
-  if (!outV) return nullptr;
-  forward(d, x, W, U, b, ws, out);
-  return outV;
-}
-
-// workspaceSize(dims) -> floats the forward pass keeps for the backward pass
-napi_value WorkspaceSize(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  Dims d;
-  if (argc != 1 || !readDims(env, argv[0], &d)) return nullptr;
-  napi_value res;
-  NCHECK(napi_create_double(env, (double)d.size(), &res));
-  return res;
-}
-
-// backward(dims, W, U, workspace, dy[, dx, dW, dU, db]) -> [dx, dW, dU, db], each into the caller's array when given.
-napi_value Backward(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
-  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  Dims d;
-  if (argc < 5 || !readDims(env, argv[0], &d)) return nullptr;
-  const size_t Gu = (size_t)d.G() * d.u;
-  float *W = nullptr, *U = nullptr, *ws = nullptr, *dy = nullptr, *dx = nullptr, *dW = nullptr, *dU = nullptr, *db = nullptr;
-  if (!floatArg(env, argv[1], d.I * Gu, "kernel", &W, nullptr) || !floatArg(env, argv[2], d.u * Gu, "recurrentKernel", &U, nullptr) ||
-      !floatArg(env, argv[3], d.size(), "workspace", &ws, nullptr) ||
-      !floatArg(env, argv[4], (d.returnSequences ? d.TB() : (size_t)d.B) * d.u, "dy", &dy, nullptr))
-    return nullptr;
-  napi_value v[4];
-  if (!(v[0] = outFloats(env, argv, argc, 5, d.TB() * d.I, "dx", &dx)) || !(v[1] = outFloats(env, argv, argc, 6, d.I * Gu, "dW", &dW)) ||
-      !(v[2] = outFloats(env, argv, argc, 7, d.u * Gu, "dU", &dU)) || !(v[3] = outFloats(env, argv, argc, 8, Gu, "db", &db)))
-    return nullptr;
-  backward(d, W, U, ws, dy, dx, dW, dU, db);
-  napi_value res;
-  NCHECK(napi_create_array_with_length(env, 4, &res));
-  for (uint32_t k = 0; k < 4; k++) NCHECK(napi_set_element(env, res, k, v[k]));
-  return res;
-}
-
-// matMul(a, b, out, dims) with dims = [batch, M, N, K, transposeA, transposeB, aStride, bStride]: for each of the
-// batch's products, out[i] = op(a[i])·op(b[i]) in row-major order, op(a) being [M, K] (a stored as [K, M] when
-// transposed) and op(b) [K, N]; a[i] starts at i * aStride floats (0: one a for the whole batch), b[i] likewise.
-// lib/src/fast/matmul.ts calls it for the wasm backend's larger products (Dense layers), on the tensors' heap memory.
-napi_value MatMul(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc != 4) {
-    napi_throw_type_error(env, nullptr, "rnnlab_native: matMul(a, b, out, [batch, M, N, K, transposeA, transposeB, aStride, bStride])");
-    return nullptr;
-  }
-  int64_t f[8];
-  for (uint32_t k = 0; k < 8; k++) {
-    napi_value e;
-    if (napi_get_element(env, argv[3], k, &e) != napi_ok || napi_get_value_int64(env, e, &f[k]) != napi_ok || f[k] < 0) {
-      napi_throw_type_error(env, nullptr, "rnnlab_native: matMul's dims must be 8 whole numbers, none negative");
-      return nullptr;
-    }
-  }
-  const int64_t batch = f[0], M = f[1], N = f[2], K = f[3], aStride = f[6], bStride = f[7];
-  const bool ta = f[4] != 0, tb = f[5] != 0;
-  float *a, *b, *c;
-  size_t na = 0, nb = 0;
-  if (!floatArg(env, argv[0], 0, "a", &a, &na) || !floatArg(env, argv[1], 0, "b", &b, &nb) ||
-      !floatArg(env, argv[2], (size_t)(batch * M * N), "out", &c, nullptr))
-    return nullptr;
-  if (batch < 1 || (size_t)(aStride * (batch - 1) + M * K) > na || (size_t)(bStride * (batch - 1) + K * N) > nb) {
-    napi_throw_range_error(env, nullptr, "rnnlab_native: matMul's a or b is shorter than its dims say");
-    return nullptr;
-  }
-  for (int64_t i = 0; i < batch; i++) {
-    float* ci = c + i * M * N;
-    if (K == 0) {
-      std::fill(ci, ci + M * N, 0.f);
-      continue;
-    }
-    gemm(ta, tb, (int)M, (int)N, (int)K, a + i * aStride, ta ? (int)M : (int)K, b + i * bStride, tb ? (int)K : (int)N, 0.f, ci, (int)N);
-  }
-  napi_value undef;
-  NCHECK(napi_get_undefined(env, &undef));
-  return undef;
-}
-
-// A whole-number setting of the passes: f(n) sets it to n (at least `least`, else a RangeError with `message`), f()
-// reads it; either way the current value is returned.
-napi_value intSetting(napi_env env, napi_callback_info info, int* setting, int least, const char* message) {
-  size_t argc = 1;
-  napi_value argv[1];
-  NCHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc == 1) {
-    int32_t n = 0;
-    if (napi_get_value_int32(env, argv[0], &n) != napi_ok || n < least) {
-      napi_throw_range_error(env, nullptr, message);
-      return nullptr;
-    }
-    *setting = n;
-  }
-  napi_value res;
-  NCHECK(napi_create_int32(env, *setting, &res));
-  return res;
-}
-
-// setThreads(n) -> n: the threads of the recurrent passes from now on (at least 1); setThreads() -> the current
-// number. lib/src/fast/layers.ts sets it from RNNLAB_NATIVE_THREADS (lib/src/config.ts) when it loads the addon.
-// OpenBLAS stays at one thread: the passes split the work themselves, in pieces too small for OpenBLAS's own threads.
-napi_value SetThreads(napi_env env, napi_callback_info info) {
-  return intSetting(env, info, &gThreads, 1, "rnnlab_native: setThreads takes a whole number of threads, 1 or more");
-}
-
-// setActiveThreads(n) -> n: at most n of the pieces run at once from now on (0: no limit, as many as setThreads);
-// setActiveThreads() -> the current limit. The split, and so every result, stays what setThreads makes it.
-napi_value SetActiveThreads(napi_env env, napi_callback_info info) {
-  return intSetting(env, info, &gActive, 0, "rnnlab_native: setActiveThreads takes a whole number of threads, or 0 for no limit");
-}
-
-// lastSplit() -> into how many row ranges the last forward or backward pass split its batch; lastThreads() -> on how
-// many threads it ran them (for the tests).
-napi_value LastSplit(napi_env env, napi_callback_info info) {
-  return intSetting(env, info, &gLastParts, INT32_MAX, "rnnlab_native: lastSplit takes no argument");
-}
-napi_value LastThreads(napi_env env, napi_callback_info info) {
-  return intSetting(env, info, &gLastWorkers, INT32_MAX, "rnnlab_native: lastThreads takes no argument");
-}
-
-napi_value Init(napi_env env, napi_value exports) {
-  openblas_set_num_threads(1);
-  const std::pair<const char*, napi_callback> fns[] = {
-      {"forward", Forward},       {"backward", Backward},         {"workspaceSize", WorkspaceSize},
-      {"setThreads", SetThreads}, {"setActiveThreads", SetActiveThreads}, {"lastSplit", LastSplit},
-      {"lastThreads", LastThreads}, {"matMul", MatMul}};
-  napi_value fn, config;
-  for (const auto& f : fns) {
-    NCHECK(napi_create_function(env, f.first, NAPI_AUTO_LENGTH, f.second, nullptr, &fn));
-    NCHECK(napi_set_named_property(env, exports, f.first, fn));
-  }
-  NCHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
-  NCHECK(napi_set_named_property(env, exports, "blas", config));
-  NCHECK(RegisterNormKernels(env, exports));
-  return exports;
-}
-
-}  // namespace
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
+}  // namespace rnnlab

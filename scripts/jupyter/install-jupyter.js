@@ -2,12 +2,13 @@
 // `npm run install-system` (also `npm run install-jupyter`): the optional system parts that npm cannot install.
 //
 //   - Jupyter's UI and executor (Notebook, nbclient, nbconvert): `npm run lab`, and HTML from `npm run notebooks`;
-//   - a C++ compiler and OpenBLAS: rnnlab's native recurrent kernels (native/), several times faster on the CPU;
+//   - a C++ compiler (and make, Python for node-gyp): rnnlab's native kernels (native/), about 3x faster than the
+//     WebAssembly build of the same kernels that runs without one;
 //   - Noto CJK fonts: Korean text in the browser's Notebook UI and in figures.
 //
 // On Debian/Ubuntu it runs apt-get for what is missing, as root or through sudo. Elsewhere it installs nothing
-// and prints what to run (pip for Jupyter; Homebrew's openblas or the platform's BLAS for the kernels). Then it
-// builds the native kernels (native/build-native.js), so no second command is needed.
+// and prints what to run (pip for Jupyter; Xcode's command line tools or the platform's compiler for the kernels).
+// Then it builds the native kernels (native/build-native.js), so no second command is needed.
 //
 //   npm run install-system             # install what is missing, then build the native kernels
 //   npm run install-system -- --dry-run  # only say what is missing and what would run
@@ -41,15 +42,13 @@ function missingParts() {
   }
   const pre = native.prerequisites();
   if (!pre.ok) {
-    const cxx = process.env.CXX || "g++";
-    const noCompiler = !hasCommand(cxx);
     parts.push({
-      part: `the native kernels' ${noCompiler ? "C++ compiler and " : ""}OpenBLAS (${pre.why})`,
-      apt: [...(noCompiler ? ["g++"] : []), "libopenblas-dev"],
+      part: `the native kernels' build tools (${pre.why})`,
+      apt: ["g++", "make", ...(hasCommand("python3") ? [] : ["python3"])],
       elsewhere:
         process.platform === "darwin"
-          ? "xcode-select --install; brew install openblas   # Homebrew's keg-only openblas is found where it installs"
-          : "install a C++ compiler and OpenBLAS's headers and library (cblas.h, libopenblas) with your platform's package manager",
+          ? "xcode-select --install   # Apple's C++ compiler and make"
+          : "install a C++ compiler (g++ or clang), make and Python 3 with your platform's package manager",
     });
   }
   if (process.platform === "linux" && !hasCjkFont()) {
@@ -78,7 +77,7 @@ function buildNative() {
 function main() {
   const parts = missingParts();
   if (parts.length === 0) {
-    console.log(`${NAME}: Jupyter, the compiler, OpenBLAS and the fonts are all here; nothing to install.`);
+    console.log(`${NAME}: Jupyter, the C++ compiler and the fonts are all here; nothing to install.`);
   } else {
     for (const p of parts) console.log(`${NAME}: missing: ${p.part}`);
   }

@@ -38,7 +38,7 @@ describe("NaN and Infinity propagate through the fast recurrent layers as throug
         it(`${kind}, ${pathName} path, returnSequences=${returnSequences}: NaN, +Inf, -Inf in the input, kernel, recurrent kernel, bias`, function () {
           if (native && !rl.nativeKernelInfo().built) this.skip(); // native.test.js says why it is not built
           rl.useNativeKernels(native);
-          assert.strictEqual(rl.recurrentKernelPath(), native ? "native (OpenBLAS)" : "tf ops");
+          assert.strictEqual(rl.recurrentKernelPath(), native ? rl.nativeKernelInfo().build : "tf ops");
           const before = tf.memory().numTensors;
           const lines = nonFiniteMismatches({
             makeFast: (a) => new KINDS[kind].fast(a),

@@ -1,5 +1,7 @@
-// The native kernels (native/, OpenBLAS) must compute what tf.layers computes, on both of rnnlab's paths, and the
-// tf-ops path must take over when the addon is off. test/layers.test.js runs on whichever path is active.
+// rnnlab's kernels (native/src) must compute what tf.layers computes, on both of rnnlab's paths, and the tf-ops path
+// must take over when they are off. The same tests run on either build of the kernels: the Node addon (by default,
+// where it is built) and the WebAssembly module (RNNLAB_KERNELS=wasm; CI runs this file both ways).
+// test/layers.test.js runs on whichever path is active.
 const assert = require("assert");
 const path = require("path");
 const { spawnSync } = require("child_process");
@@ -23,30 +25,31 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
   });
   afterEach(() => rl.useNativeKernels(process.env.RNNLAB_NATIVE !== "0"));
 
-  it("the addon is built wherever its prerequisites are (g++, cblas.h, libopenblas), else the layers use tf ops", () => {
+  it("the addon is built wherever a C++ compiler is, else the WebAssembly kernels load; either way the layers run on them", () => {
     const info = rl.nativeKernelInfo();
-    if (addonExpected.ok) {
-      assert.ok(
-        info.built,
-        `g++ and OpenBLAS are here (cblas.h in ${addonExpected.cblasDir}) but the native addon did not load: ${info.why}. ` +
-          "Run `npm run build:native` and read native/build/build-native.log.",
-      );
-      assert.strictEqual(info.threads, rl.readSettings().nativeThreads, "threads of the native passes: RNNLAB_NATIVE_THREADS, else every core");
-      rl.useNativeKernels(true);
-      assert.strictEqual(rl.recurrentKernelPath(), "native (OpenBLAS)");
+    const wanted = rl.readSettings().kernels;
+    assert.ok(info.built, `rnnlab's kernels did not load: ${info.why}`);
+    if (wanted === "wasm" || (wanted === "auto" && !addonExpected.ok)) {
+      assert.strictEqual(info.build, "wasm", `expected the WebAssembly kernels (RNNLAB_KERNELS=${wanted}, addon: ${addonExpected.why || "built"})`);
+      assert.strictEqual(info.kernel, "WebAssembly SIMD128");
+      assert.strictEqual(info.threads, 1, "the WebAssembly kernels run on one thread");
+      if (wanted === "auto") assert.match(info.why, /native addon not built/);
     } else {
-      if (!info.built) assert.match(info.why, /not built/);
-      rl.useNativeKernels(true);
-      if (!info.built) assert.strictEqual(rl.recurrentKernelPath(), "tf ops");
+      assert.strictEqual(
+        info.build,
+        "native",
+        `a C++ compiler is here (${addonExpected.cxx}) but the native addon did not load: ${info.why}. Run \`npm run build:native\` and read native/build/build-native.log.`,
+      );
+      assert.match(info.kernel, /AVX-512|AVX2\+FMA|portable/);
+      assert.strictEqual(info.threads, rl.readSettings().nativeThreads, "threads of the native passes: RNNLAB_NATIVE_THREADS, else every core");
     }
+    rl.useNativeKernels(true);
+    assert.strictEqual(rl.recurrentKernelPath(), info.build);
   });
 
   for (const kind of Object.keys(KINDS)) {
     it(`${kind}: native and tf-ops paths both equal tf.layers (2 stacked layers, batch 3, returnSequences both ways)`, function () {
-      if (!rl.nativeKernelInfo().built) {
-        assert.ok(!addonExpected.ok, "addon expected but not built");
-        this.skip(); // this machine cannot build it (the test above says why); the tf-ops path is tested elsewhere
-      }
+      if (!rl.nativeKernelInfo().built) this.skip(); // the test above says why; the tf-ops path is tested elsewhere
       for (const returnSequences of [false, true]) {
         const { fast, stock } = twinModels(kind, returnSequences);
         const x = tf.randomNormal([3, 5, 4]);
@@ -55,7 +58,7 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
         const got = {};
         for (const on of [true, false]) {
           rl.useNativeKernels(on);
-          assert.strictEqual(rl.recurrentKernelPath(), on ? "native (OpenBLAS)" : "tf ops");
+          assert.strictEqual(rl.recurrentKernelPath(), on ? rl.nativeKernelInfo().build : "tf ops");
           got[on] = outputAndGrads(fast, x, r);
         }
         const names = ["output", "d input", ...fast.trainableWeights.map((w) => `d ${w.name}`)];
@@ -74,8 +77,9 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
 
   it("split between threads by rows of the batch, every kind still equals tf.layers, and equals the one-thread pass to rounding", function () {
     if (!rl.nativeKernelInfo().built) this.skip();
-    const k = require(rl.nativeKernelInfo().path);
+    const k = rl.kernelModule();
     const threadsBefore = rl.nativeKernelInfo().threads;
+    const wasm = rl.nativeKernelInfo().build === "wasm"; // one thread: every n must give the one-thread numbers
     rl.useNativeKernels(true);
     try {
       for (const kind of Object.keys(KINDS)) {
@@ -87,10 +91,10 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
           const want = outputAndGrads(stock, x, r);
           const byThreads = {};
           for (const n of [1, 2, 3, 4]) {
-            assert.strictEqual(rl.setNativeThreads(n), n);
+            assert.strictEqual(rl.setNativeThreads(n), wasm ? 1 : n, wasm ? "the WebAssembly kernels stay on one thread" : "threads in effect");
             byThreads[n] = outputAndGrads(fast, x, r);
             tf.dispose(fast.predict(x, { batchSize: 64 })); // all 37 rows in one pass (predict's default batch is 32)
-            assert.strictEqual(k.lastSplit(), n, `${kind}: the last pass split its 37 rows ${k.lastSplit()} ways at ${n} thread(s)`);
+            if (!wasm) assert.strictEqual(k.lastSplit(), n, `${kind}: the last pass split its 37 rows ${k.lastSplit()} ways at ${n} thread(s)`);
           }
           const names = ["output", "d input", ...fast.trainableWeights.map((w) => `d ${w.name}`)];
           for (const n of [2, 3, 4]) {
@@ -111,11 +115,11 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
       rl.setNativeThreads(4);
       const { fast } = twinModels("lstm", true);
       tf.dispose(fast.predict(tf.zeros([3, 5, 4])));
-      assert.strictEqual(k.lastSplit(), 1, "3 rows are not split");
+      if (!wasm) assert.strictEqual(k.lastSplit(), 1, "3 rows are not split");
       const xs = tf.randomNormal([40, 5, 4]).arraySync();
       xs[25][2][1] = NaN;
       const y = fast.predict(tf.tensor3d(xs), { batchSize: 64 }).arraySync();
-      assert.strictEqual(k.lastSplit(), 4);
+      if (!wasm) assert.strictEqual(k.lastSplit(), 4);
       y.forEach((row, b) => {
         const nans = row.flat().filter(Number.isNaN).length;
         if (b === 25) assert.ok(nans > 0, "the row with a NaN input has NaN outputs");
@@ -129,8 +133,8 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
   });
 
   it("a limit on the threads at once (core sharing) keeps the split, so every output and gradient stays the same to the bit", function () {
-    if (!rl.nativeKernelInfo().built) this.skip();
-    const k = require(rl.nativeKernelInfo().path);
+    if (rl.nativeKernelInfo().build !== "native") this.skip(); // the WebAssembly kernels have one thread (test above)
+    const k = rl.kernelModule();
     const { limitNativeThreads } = require("../../lib/dist/fast/layers");
     const threadsBefore = rl.nativeKernelInfo().threads;
     rl.useNativeKernels(true);
@@ -199,14 +203,14 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
 
   it("every kernel writes into the caller's arrays when given them (as layers.ts does on wasm), the same numbers as into its own, and refuses a wrong length", function () {
     if (!rl.nativeKernelInfo().built) this.skip();
-    const k = require(rl.nativeKernelInfo().path);
+    const k = rl.kernelModule();
     const rand = (n) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + n) * 0.5);
     const [B, T, I, u] = [3, 4, 5, 6];
     const eq = (a, b, what) => assert.deepStrictEqual(Array.from(a), Array.from(b), what);
     for (const [cell, G] of [[0, 1], [1, 4], [2, 3]]) {
       const dims = [cell, 1, 0, B, T, I, u, 1];
       const [x, W, U, b, dy] = [rand(B * T * I), rand(I * G * u), rand(u * G * u), rand(G * u), rand(B * T * u)];
-      const ws = new Float32Array(k.workspaceSize(dims));
+      const ws = k.newWorkspace ? k.newWorkspace(k.workspaceSize(dims)) : new Float32Array(k.workspaceSize(dims));
       const own = k.forward(dims, x, W, U, b, ws);
       const out = new Float32Array(own.length).fill(NaN);
       assert.strictEqual(k.forward(dims, x, W, U, b, ws, out), out, `cell ${cell}: forward returns the given array`);
@@ -219,6 +223,7 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
         eq(g, ownGrads[i], `cell ${cell}: backward result ${i}`);
       });
       assert.throws(() => k.forward(dims, x, W, U, b, ws, new Float32Array(own.length - 1)), /out must be a Float32Array of/);
+      assert.throws(() => k.forward(dims, x.subarray(1), W, U, b, ws), /x must be a Float32Array of \d+ floats, got/);
       assert.throws(() => k.backward(dims, W, U, ws, dy, new Float32Array(1)), /dx must be a Float32Array of/);
     }
     const C = 4;
@@ -245,6 +250,13 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
     const r = spawnSync(process.execPath, ["-e", code], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", env: { ...process.env, RNNLAB_NATIVE: "0" } });
     assert.strictEqual(r.status, 0, r.stderr);
     assert.strictEqual(r.stdout.trim().split("\n").pop(), "tf ops");
+  });
+
+  it("RNNLAB_KERNELS=wasm starts a process on the WebAssembly kernels even where the addon is built", () => {
+    const code = `const rl = require("rnnlab"); rl.initRuntime({ force: "wasm", verbose: false }).then(() => console.log(rl.recurrentKernelPath(), rl.nativeKernelInfo().kernel))`;
+    const r = spawnSync(process.execPath, ["-e", code], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", env: { ...process.env, RNNLAB_KERNELS: "wasm", RNNLAB_NATIVE: "1" } });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(r.stdout.trim().split("\n").pop(), "wasm WebAssembly SIMD128");
   });
 
   it("the GPU backends' path (useTensorOpsForSteps) never takes the addon", () => {

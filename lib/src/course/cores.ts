@@ -84,7 +84,7 @@ export function updateShare(force = false): void {
  * rl.fit calls updateShare() as it trains. Does nothing when RNNLAB_SHARE_CORES=0 or the native passes are not in use.
  */
 export function shareCores(): () => void {
-  if (!shareCoresSetting() || recurrentKernelPath() !== "native (OpenBLAS)") return () => undefined;
+  if (!shareCoresSetting() || recurrentKernelPath() !== "native") return () => undefined;
   if (holders++ === 0) {
     const folder = trainersFolder();
     try {

@@ -10,12 +10,13 @@
 //  - per-step tensors are read from and written to plain JS buffers: a slice in tfjs-backend-wasm copies its whole
 //    input first, so unstacking a [T*B, 4u] tensor costs T full copies;
 //  - the gate derivatives are computed once for all steps before the backward loop, leaving ~7 small ops a step.
-// Where the optional native addon (native/, C++ on OpenBLAS) is built and the backend keeps its data in JS memory
-// (wasm, cpu), the whole-sequence forward and backward run there instead: see "Native kernels" below.
+// Where the backend keeps its data in JS memory (wasm, cpu), the whole-sequence forward and backward run in rnnlab's
+// own kernels instead, native or WebAssembly: see "rnnlab's kernels" below.
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { orthogonal } from "../course/initializers";
-import { nativeSetting, nativeThreadsSetting, PROJECT_ROOT } from "../config";
+import { kernelsSetting, nativeSetting, nativeThreadsSetting, PROJECT_ROOT } from "../config";
+import { loadWasmKernels, WasmWorkspace } from "./wasm-kernels";
 import { ACTIVATION_CODE, CELL_CODE, CellActivation, CellKind, HOST_MEMORY_TF_BACKENDS, JS_MEMORY_TF_BACKENDS } from "../course/vocabulary";
 
 type Tensor = tf.Tensor;
@@ -29,21 +30,28 @@ export function useTensorOpsForSteps(on: boolean): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Native kernels (native/src/rnn.cc): whole-sequence forward and backward on OpenBLAS's sgemm with fused gate loops.
+// rnnlab's kernels (native/src: rnn.cc, norm.cc): whole-sequence forward and backward with fused gate loops, and
+// BatchNormalization, Dropout and Adam in one pass each. Two builds of the same C++: the Node addon, compiled at
+// npm install for this machine's CPU (native/build-native.js), and the WebAssembly module shipped in the package
+// (native/wasm/, fast/wasm-kernels.ts), which runs where no C++ compiler was found. The addon when it loads, else
+// the module (RNNLAB_KERNELS picks one); the layers run as tf ops only where both are off or missing.
+
+/** Where either build keeps a forward pass's workspace: a Float32Array (addon) or the module's memory (wasm). */
+type Workspace = Float32Array | WasmWorkspace;
 
 // Every kernel writes its (large) results into the caller's Float32Arrays when they are given as the trailing
 // arguments, and into new ones otherwise.
-interface NativeAddon {
+export interface KernelModule {
   /** dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences] -> output; fills the workspace if given. */
-  forward(dims: number[], x: Float32Array, W: Float32Array, U: Float32Array, b: Float32Array, workspace: Float32Array | null, out?: Float32Array): Float32Array;
+  forward(dims: number[], x: Float32Array, W: Float32Array, U: Float32Array, b: Float32Array, workspace: Workspace | null, out?: Float32Array): Float32Array;
   workspaceSize(dims: number[]): number;
   /** -> [dx, dKernel, dRecurrentKernel, dBias] */
-  backward(dims: number[], W: Float32Array, U: Float32Array, workspace: Float32Array, dy: Float32Array, ...outs: Float32Array[]): Float32Array[];
+  backward(dims: number[], W: Float32Array, U: Float32Array, workspace: Workspace, dy: Float32Array, ...outs: Float32Array[]): Float32Array[];
   /** setThreads(n) -> n: the threads the recurrent passes split their work for; setThreads() -> the current number. */
   setThreads(n?: number): number;
   /** setActiveThreads(n) -> n: at most n of those pieces run at once (0: no limit); the split and the results stay. */
   setActiveThreads(n?: number): number;
-  /** out[i] = op(a[i])·op(b[i]) for dims = [batch, M, N, K, transposeA, transposeB, aStride, bStride] (sgemm). */
+  /** out[i] = op(a[i])·op(b[i]) for dims = [batch, M, N, K, transposeA, transposeB, aStride, bStride]. */
   matMul(a: Float32Array, b: Float32Array, out: Float32Array, dims: number[]): void;
   /** BatchNormalization in training over rows of x [N, C] -> [y, mean, variance] (native/src/norm.cc). */
   bnForward(x: Float32Array, C: number, gamma: Float32Array, beta: Float32Array, eps: number, y?: Float32Array): Float32Array[];
@@ -53,101 +61,146 @@ interface NativeAddon {
   dropout(x: Float32Array, rate: number, seed: number, y?: Float32Array): Float32Array;
   /** One Adam step of one variable into newValue, newM, newV; scalars = [b1, 1-b1, b2, 1-b2, 1-b1^t, 1-b2^t, -lr, eps]. */
   adamUpdate(value: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, newValue: Float32Array, newM: Float32Array, newV: Float32Array, scalars: number[]): void;
-  blas: string;
+  /** The inner kernel of the matrix products (native/src/packed.h): "AVX-512", "AVX2+FMA", "WebAssembly SIMD128", ... */
+  kernel: string;
+  /** wasm: workspaces live in the module's memory. */
+  newWorkspace?(n: number): WasmWorkspace;
+  freeWorkspace?(ws: WasmWorkspace): void;
 }
 
 /** Where native/build-native.js puts the addon. */
 export const NATIVE_ADDON_PATH = path.join(PROJECT_ROOT, "native", "build", "Release", "rnnlab_native.node");
+/** The WebAssembly build, committed (native/build-wasm.js, `npm run build:wasm`). */
+export const WASM_KERNELS_PATH = path.join(PROJECT_ROOT, "native", "wasm", "rnnlab_kernels.wasm");
 
-let addon: NativeAddon | null = null;
-let addonError = "";
-try {
-  addon = require(NATIVE_ADDON_PATH) as NativeAddon;
-} catch (e) {
-  const msg = (e as Error).message.split("\n")[0];
-  addonError = /Cannot find module/.test(msg) ? "not built (npm run build:native)" : msg;
+export type KernelBuild = "native" | "wasm";
+
+let kernels: KernelModule | null = null;
+let kernelBuild: KernelBuild | null = null;
+const loadErrors: string[] = [];
+{
+  const wanted = kernelsSetting();
+  if (wanted !== "wasm") {
+    try {
+      kernels = require(NATIVE_ADDON_PATH) as KernelModule;
+      kernelBuild = "native";
+    } catch (e) {
+      const msg = (e as Error).message.split("\n")[0];
+      loadErrors.push(`native addon ${/Cannot find module/.test(msg) ? "not built (no C++ compiler at npm install? see npm run build:native)" : `does not load: ${msg}`}`);
+    }
+  } else loadErrors.push("native addon not loaded (RNNLAB_KERNELS=wasm)");
+  if (!kernels && wanted !== "native") {
+    try {
+      kernels = loadWasmKernels(WASM_KERNELS_PATH);
+      kernelBuild = "wasm";
+    } catch (e) {
+      loadErrors.push(`WebAssembly kernels do not load: ${(e as Error).message.split("\n")[0]} (${WASM_KERNELS_PATH})`);
+    }
+  } else if (!kernels) loadErrors.push("WebAssembly kernels not loaded (RNNLAB_KERNELS=native)");
 }
 let nativeEnabled = nativeSetting();
-if (addon) addon.setThreads(nativeThreadsSetting());
+if (kernels) kernels.setThreads(nativeThreadsSetting());
 
-/** Turns the native kernels on or off at runtime (RNNLAB_NATIVE=0 starts with them off); for comparisons and tests. */
+/**
+ * Turns rnnlab's kernels (native or WebAssembly, whichever loaded) on or off at runtime (RNNLAB_NATIVE=0 starts with
+ * them off); for comparisons and tests.
+ */
 export function useNativeKernels(on: boolean): void {
   nativeEnabled = on;
 }
 
+/** The kernels loaded (addon or WebAssembly module), or null; for tests and benchmarks that call them directly. */
+export function kernelModule(): KernelModule | null {
+  return kernels;
+}
+
 /**
  * Sets how many threads the native recurrent passes use from now on (RNNLAB_NATIVE_THREADS sets it at start, default
- * every core); returns the number in effect, 0 where the addon is not built. The results are the same to rounding
- * for any number.
+ * every core); returns the number in effect: 1 for the WebAssembly kernels, 0 where none loaded. The results are the
+ * same for any number.
  */
 export function setNativeThreads(n: number): number {
-  if (!addon) return 0;
+  if (!kernels) return 0;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNativeThreads: expected a whole number of threads, 1 or more; got ${n}`);
-  return addon.setThreads(n);
+  return kernels.setThreads(n);
 }
 
 /**
  * Runs the native recurrent passes on at most n threads at once (0: no limit) without changing how their work is split
  * for RNNLAB_NATIVE_THREADS, so every result stays the same to the bit; returns the limit in effect, 0 where the addon
- * is not built. rl.fit uses it to share the cores with other rnnlab kernels training at the same time (course/cores.ts).
+ * is not loaded. rl.fit uses it to share the cores with other rnnlab kernels training at the same time (course/cores.ts).
  */
 export function limitNativeThreads(n: number): number {
-  if (!addon) return 0;
+  if (!kernels) return 0;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`limitNativeThreads: expected a whole number of threads, or 0 for no limit; got ${n}`);
-  return addon.setActiveThreads(n);
+  return kernels.setActiveThreads(n);
 }
 
 export interface NativeKernelInfo {
-  /** The addon loaded. */
+  /** rnnlab's kernels loaded, native or WebAssembly. */
   built: boolean;
+  /** Which build loaded. */
+  build?: KernelBuild;
   /** Not switched off by RNNLAB_NATIVE=0 or useNativeKernels(false). */
   enabled: boolean;
-  /** Why it did not load, when it did not. */
+  /** Why a build did not load (the addon, when the WebAssembly module runs instead; both, when neither loaded). */
   why?: string;
-  /** The threads of the native recurrent passes (RNNLAB_NATIVE_THREADS, default every core) and OpenBLAS's build string. */
+  /** The threads of the recurrent passes (RNNLAB_NATIVE_THREADS, default every core; 1 in WebAssembly). */
   threads?: number;
   /** How many of them run at once: fewer than `threads` while rl.fit shares the cores with other training kernels. */
   activeThreads?: number;
-  blas?: string;
+  /** The inner kernel of the matrix products (packed.h): "AVX-512", "AVX2+FMA", "WebAssembly SIMD128", ... */
+  kernel?: string;
+  /** The file loaded, or the addon's path where none did. */
   path: string;
 }
 
 export function nativeKernelInfo(): NativeKernelInfo {
-  const info: NativeKernelInfo = { built: addon != null, enabled: nativeEnabled, path: NATIVE_ADDON_PATH };
-  if (addon) {
-    const threads = addon.setThreads();
-    const limit = addon.setActiveThreads();
-    Object.assign(info, { threads, activeThreads: limit > 0 ? Math.min(limit, threads) : threads, blas: addon.blas });
-  } else info.why = addonError;
+  const info: NativeKernelInfo = {
+    built: kernels != null,
+    enabled: nativeEnabled,
+    path: kernelBuild === "wasm" ? WASM_KERNELS_PATH : NATIVE_ADDON_PATH,
+  };
+  if (loadErrors.length) info.why = loadErrors.join("; ");
+  if (kernels) {
+    const threads = kernels.setThreads();
+    const limit = kernels.setActiveThreads();
+    Object.assign(info, { build: kernelBuild, threads, activeThreads: limit > 0 ? Math.min(limit, threads) : threads, kernel: kernels.kernel });
+  }
   return info;
 }
 
 function nativeActive(): boolean {
-  if (!addon || !nativeEnabled || tensorOpsOnly) return false;
+  if (!kernels || !nativeEnabled || tensorOpsOnly) return false;
   return JS_MEMORY_TF_BACKENDS.includes(tf.getBackend());
 }
 
-/** The addon's sgemm for the wasm backend's BatchMatMul (fast/matmul.ts), or null where the native kernels are off. */
-export function nativeMatMul(): NativeAddon["matMul"] | null {
-  return addon && nativeEnabled && typeof addon.matMul === "function" ? addon.matMul : null;
+/**
+ * The addon's matrix product for the wasm backend's BatchMatMul (fast/matmul.ts), or null where the addon is off or
+ * not loaded. Not the WebAssembly module's: copying both operands into its memory and back costs what it saves.
+ */
+export function nativeMatMul(): KernelModule["matMul"] | null {
+  return kernels && kernelBuild === "native" && nativeEnabled ? kernels.matMul : null;
 }
 
-/** Which code the fast layers run on the current backend: the native addon or tf ops. */
-export function recurrentKernelPath(): "native (OpenBLAS)" | "tf ops" {
-  return nativeActive() ? "native (OpenBLAS)" : "tf ops";
+/** Which code the fast layers run on the current backend: rnnlab's native or WebAssembly kernels, or tf ops. */
+export function recurrentKernelPath(): "native" | "wasm" | "tf ops" {
+  return nativeActive() ? kernelBuild! : "tf ops";
 }
 
 const ACT_CODE: Record<string, number> = ACTIVATION_CODE;
 
 // Workspaces by size, reused across training steps: allocating ~10 MB per LSTM(128) call (zero-filled, then garbage)
 // cost about as much as the native forward pass. A few per size cover stacked layers of equal shape.
-const workspacePool = new Map<number, Float32Array[]>();
-function takeWorkspace(size: number): Float32Array {
-  return workspacePool.get(size)?.pop() ?? new Float32Array(size);
+// The WebAssembly module's workspaces live in its memory, and one not kept is freed at once.
+const workspacePool = new Map<number, Workspace[]>();
+function takeWorkspace(k: KernelModule, size: number): Workspace {
+  return workspacePool.get(size)?.pop() ?? (k.newWorkspace ? k.newWorkspace(size) : new Float32Array(size));
 }
-function giveBackWorkspace(ws: Float32Array): void {
+function giveBackWorkspace(k: KernelModule, ws: Workspace): void {
   const list = workspacePool.get(ws.length) ?? [];
   if (list.length < 4) list.push(ws);
+  else if (k.freeWorkspace && !(ws instanceof Float32Array)) k.freeWorkspace(ws);
   workspacePool.set(ws.length, list);
 }
 
@@ -167,7 +220,7 @@ interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
 }
 
-/** The wasm backend, whose tensors lie in its heap, where the addon can read and write them in place; else null. */
+/** The wasm backend, whose tensors lie in its heap, where the kernels can read and write them in place; else null. */
 function wasmHeap(): WasmHeapBackend | null {
   if (tensorOpsOnly || tf.getBackend() !== "wasm") return null;
   const b = tf.backend() as unknown as Partial<WasmHeapBackend>;
@@ -201,18 +254,18 @@ function runNative(inputs: Tensor[], outShapes: number[][], kernel: (ins: Float3
 }
 
 /**
- * The whole sequence in the addon (runNative: no copies on wasm). The forward pass's workspace (time-major input,
- * every h, the activated gates) stays a JS array held by gradFunc; the two kernels are saved for the backward pass.
+ * The whole sequence in rnnlab's kernels (runNative). The forward pass's workspace (time-major input,
+ * every h, the activated gates) stays with gradFunc (a JS array, or the WebAssembly module's memory); the two kernels are saved for the backward pass.
  */
 function nativeOp(cell: CellKind, x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor, opts: RecurrentOpOptions): Tensor {
-  const k = addon!;
+  const k = kernels!;
   const { units: u, returnSequences } = opts;
   const op = tf.customGrad((...args: unknown[]) => {
     const [x, W, U, b] = args as [Tensor, Tensor, Tensor, Tensor];
     const save = args[4] as (ts: Tensor[]) => void;
     const [batch, steps, inDim] = x.shape;
     const dims = [CELL_CODE[cell], ACT_CODE[opts.recurrentActivation.name], ACT_CODE[opts.activation.name], batch, steps, inDim, u, returnSequences ? 1 : 0];
-    const ws = recordingGradients() ? takeWorkspace(k.workspaceSize(dims)) : null;
+    const ws = recordingGradients() ? takeWorkspace(k, k.workspaceSize(dims)) : null;
     const outShape = returnSequences ? [batch, steps, u] : [batch, u];
     const [value] = runNative([x, W, U, b], [outShape], ([xv, Wv, Uv, bv], [out]) => k.forward(dims, xv, Wv, Uv, bv, ws, out));
     save([W, U]);
@@ -222,7 +275,7 @@ function nativeOp(cell: CellKind, x: Tensor, kernel: Tensor, recurrentKernel: Te
         if (!ws) throw new Error(`rnnlab ${cell}: the native forward pass ran outside a gradient tape, so it kept nothing to differentiate`);
         const [Ws, Us] = saved;
         const grads = runNative([dy, Ws, Us], [[batch, steps, inDim], W.shape, U.shape, [b.size]], ([dyv, Wv, Uv], outs) => k.backward(dims, Wv, Uv, ws, dyv, ...outs));
-        giveBackWorkspace(ws);
+        giveBackWorkspace(k, ws);
         return grads;
       },
     };
@@ -777,7 +830,7 @@ export const fastLayers = {
 // tf.layers' BatchNormalization in training is tf.moments + tf.batchNorm differentiated op by op, and its Dropout
 // draws a uniform tensor in JS and applies floor, add, div and mul: on [64, 60, 128] sequences they took about half of
 // lesson 07's training step. These two subclass the stock layers (same weights, config, inference path) and replace
-// the training pass: on host-memory backends with the native addon, one native pass forward and one backward
+// the training pass: on host-memory backends with rnnlab's kernels, one native pass forward and one backward
 // (native/src/norm.cc); elsewhere (GPU backends, RNNLAB_NATIVE=0) BatchNormalization's batch statistics with a
 // hand-written gradient in a few tf ops, and Dropout as tf.layers does it.
 
@@ -799,7 +852,7 @@ export function batchNormTrainingOp(x: Tensor, gamma: Tensor, beta: Tensor, epsi
   const C = x.shape[x.rank - 1];
   const N = x.size / C;
   if (nativeActive()) {
-    const k = addon!;
+    const k = kernels!;
     let mean: Float32Array | undefined;
     let variance: Float32Array | undefined;
     const op = tf.customGrad((...args: unknown[]) => {
@@ -856,9 +909,9 @@ export function batchNormTrainingOp(x: Tensor, gamma: Tensor, beta: Tensor, epsi
   return { y, mean: mean!, variance: variance! };
 }
 
-/** x * mask with the native addon, the mask drawn from seed; its gradient multiplies dy by the same mask. */
+/** x * mask with rnnlab's kernels, the mask drawn from seed; its gradient multiplies dy by the same mask. */
 function nativeDropoutOp(x: Tensor, rate: number, seed: number): Tensor {
-  const k = addon!;
+  const k = kernels!;
   const op = tf.customGrad((...args: unknown[]) => {
     const x = args[0] as Tensor;
     return {
@@ -896,7 +949,7 @@ export class FastBatchNormalization extends StockBatchNormalization {
 }
 
 /**
- * tf.layers.dropout whose training pass runs in the native addon where it is active: one pass over x with a mask
+ * tf.layers.dropout whose training pass runs in rnnlab's kernels where it is active: one pass over x with a mask
  * drawn from a seed (the layer's `seed` if given, else one from Math.random, which seedEverything seeds), and the
  * gradient multiplied by the same mask. Elsewhere, or with a noiseShape, it is tf.layers' Dropout.
  */
@@ -914,7 +967,7 @@ export class FastDropout extends StockDropout {
 for (const cls of [FastBatchNormalization, FastDropout]) tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
 
 // ---------------------------------------------------------------------------------------------------------------
-// Adam's update in the addon: one pass per variable where tf.train.adam runs eleven ops (and on wasm as many
+// Adam's update in rnnlab's kernels: one pass per variable where tf.train.adam runs eleven ops (and on wasm as many
 // allocations); the same arithmetic in the same order, so the same numbers.
 
 type NamedTensor = { name: string; tensor: Tensor };
@@ -932,8 +985,8 @@ interface AdamInternals {
 }
 
 /**
- * One step of a tf.AdamOptimizer with the native addon, equal to its applyGradients (moments, bias correction,
- * accumulated betas and the iteration count); false, with nothing done, where the addon is not active or the
+ * One step of a tf.AdamOptimizer with rnnlab's kernels, equal to its applyGradients (moments, bias correction,
+ * accumulated betas and the iteration count); false, with nothing done, where they are not active or the
  * optimizer has not made its moment estimates yet (its own first step makes them).
  */
 export function nativeAdamUpdate(optimizer: tf.AdamOptimizer, variableGradients: tf.NamedTensorMap | NamedTensor[]): boolean {
@@ -949,7 +1002,7 @@ export function nativeAdamUpdate(optimizer: tf.AdamOptimizer, variableGradients:
     return o.accumulatedFirstMoment[i] && o.accumulatedSecondMoment[i] && value && value.dtype === "float32" && (g == null || g.dtype === "float32");
   });
   if (!ready) return false;
-  const k = addon!;
+  const k = kernels!;
   tf.tidy(() => {
     // sub(1, accBeta) in float, as tf computes it.
     const a1 = Math.fround(1 - o.accBeta1.dataSync()[0]);
