@@ -78,7 +78,7 @@ export { savedModelUrl, saveModel, loadModel } from "./course/modelfiles";
  * tf.layers), running on rnnlab's own kernels (native, else WebAssembly); switches and status for comparisons.
  */
 export {
-  fastLayers, FastSimpleRNN, FastLSTM, FastGRU, FastBatchNormalization, FastDropout, useNativeKernels, setNativeThreads, nativeKernelInfo, recurrentKernelPath, kernelModule,
+  fastLayers, FastSimpleRNN, FastLSTM, FastGRU, FastBatchNormalization, FastDropout, useNativeKernels, setNativeThreads, nativeKernelInfo, recurrentKernelPath, kernelModule, useKernelBuild,
   useTensorOpsForSteps,
 } from "./fast/layers";
 export { useFastWasmMatMul } from "./fast/matmul";

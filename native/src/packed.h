@@ -15,7 +15,7 @@
 // The inner kernels work on MR rows of A times a panel of 16 columns of B, chosen by what the compiler targets
 // (native/binding.gyp compiles with -march=native, on the machine that runs the addon; build-wasm.js with SIMD128):
 // AVX-512 (16 floats a register, up to 12 rows), AVX2 with FMA (8 floats, 6 rows), WebAssembly SIMD128 (4 floats,
-// 4 rows), else a plain loop that the compiler vectorises (NEON on ARM). activeKernel() names the one compiled in.
+// 2 rows), else a plain loop that the compiler vectorises (NEON on ARM). activeKernel() names the one compiled in.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -147,9 +147,11 @@ inline void micro<6>(int K, const float* A, int lda, const float* Bp, float* C, 
   }
 }
 #elif defined(__wasm_simd128__)
-constexpr int MR = 4;
+// Two rows: 8 accumulators, 4 vectors of B and a broadcast stay within the 16 registers an engine has on x86-64 (four
+// rows spilled and ran at a third of the speed; measured in Node 20: 2 rows 34-49 GFLOP/s, 3 rows 25-29, 4 rows 14-25).
+constexpr int MR = 2;
 inline const char* activeKernel() { return "WebAssembly SIMD128"; }
-// R rows (1..4) of A times one panel: four 4-float vectors a row, a multiply then an add (SIMD128 has no FMA).
+// R rows (1..2) of A times one panel: four 4-float vectors a row, a multiply then an add (SIMD128 has no FMA).
 template <int R>
 inline void micro(int K, const float* A, int lda, const float* Bp, float* C, int ldc, int nn, bool acc) {
   v128_t c[R][4];
@@ -159,7 +161,7 @@ inline void micro(int K, const float* A, int lda, const float* Bp, float* C, int
     const float* b = Bp + (size_t)k * 16;
     const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4), b2 = wasm_v128_load(b + 8), b3 = wasm_v128_load(b + 12);
     for (int r = 0; r < R; r++) {
-      const v128_t a = wasm_f32x4_splat(A[(size_t)r * lda + k]);
+      const v128_t a = wasm_v128_load32_splat(A + (size_t)r * lda + k);
       c[r][0] = wasm_f32x4_add(c[r][0], wasm_f32x4_mul(a, b0));
       c[r][1] = wasm_f32x4_add(c[r][1], wasm_f32x4_mul(a, b1));
       c[r][2] = wasm_f32x4_add(c[r][2], wasm_f32x4_mul(a, b2));
@@ -213,7 +215,7 @@ inline void gemm(int M, const float* A, int lda, const PackedB& P, float* C, int
 // Blocking of the general product: KC values of k at a time (a panel of B, 16 x KC floats, stays in L1), MC rows of
 // A at a time (an MC x KC block stays in L2).
 constexpr int KC = 256;
-constexpr int MC = 8 * MR;
+constexpr int MC = (MR >= 6 ? 8 : 32) * MR;
 
 // C[M, N] = op(A)·op(B) + beta C (beta 0 or 1), row-major: op(A) [M, K] is A, or when ta A [K, M] transposed;
 // op(B) [K, N] is B, or when tb B [N, K] transposed. lda, ldb, ldc are the stored matrices' row strides.

@@ -1,6 +1,8 @@
-// Benchmark of the models the course trains, whole: training samples/s of rnnlab's builders (fast layers), of the
-// same models on stock tf.layers, and of the same models in PyTorch on the same CPU and thread count, timed in
-// alternation (rnnlab, PyTorch, rnnlab, ...) so that all see the same load on a shared machine. Beside each rate, the
+// Benchmark of the models the course trains, whole: training samples/s of rnnlab's builders (fast layers) on each of
+// their three paths (rnnlab's native kernels, the WebAssembly build of the same kernels, and tf ops, which is what
+// runs where neither loads), of the same models on stock tf.layers, and of the same models in PyTorch on the same CPU
+// and thread count, timed in alternation (native, wasm, tf ops, PyTorch, native, ...) so that all see the same load
+// on a shared machine. The ratios printed are the targets: native/PyTorch, and wasm/tf ops. Beside each rate, the
 // cores it used (CPU time / wall time of its process while it trained): PyTorch's OpenBLAS takes every core unless
 // told otherwise (torch.set_num_threads does not reach it), so its child gets OPENBLAS_NUM_THREADS as well.
 //
@@ -11,13 +13,15 @@
 //  - lessons 02 and 06's MLP: Flatten -> Dense(128, relu) -> Dense(10), 28 x 28, batch 32, in plain tf.layers as the
 //    lessons write it: "rnnlab" is that model after initRuntime (the wasm backend's products with a transposed
 //    operand on the fast path, lib/src/fast/matmul.ts), "stock" the same model on the backend's own kernel.
-// "stock" runs every model with the wasm backend's own BatchMatMul, "rnnlab" with rnnlab's (rl.useFastWasmMatMul).
+// "stock" runs every model with the wasm backend's own BatchMatMul, the others with rnnlab's (rl.useFastWasmMatMul).
+// A path whose kernels do not load here (no addon built) is left out, and says why.
 //
 //   npm run bench                            # a few hundred samples per model and implementation
 //   npm run bench -- --profile               # the same, then the per-layer profile
 //   node scripts/bench/bench-models.js --profile   # also: where one training step's time goes, layer by layer
 //   node scripts/bench/bench-models.js --reps 5    # more repetitions (medians are printed)
 //   node scripts/bench/bench-models.js --no-stock  # leave the (slow) stock tf.layers models out
+//   node scripts/bench/bench-models.js --paths native,wasm  # only these of rnnlab's paths (native, wasm, tfops)
 //   node scripts/bench/bench-models.js --model lab07  # only the named model(s): lab07, mnist, mlp (comma-separated)
 //   node scripts/bench/bench-models.js --threads 2     # rnnlab's native passes and PyTorch on 2 threads (default 1)
 //   RNNLAB_BENCH_NO_TORCH=1                  # leave PyTorch out
@@ -41,6 +45,11 @@ if (!Number.isInteger(THREADS) || THREADS < 1) {
   console.error("bench-models: --threads takes a positive integer");
   process.exit(2);
 }
+const PATHS = args.includes("--paths") ? String(args[args.indexOf("--paths") + 1]).split(",") : ["native", "wasm", "tfops"];
+if (PATHS.some((p) => !["native", "wasm", "tfops"].includes(p))) {
+  console.error("bench-models: --paths takes native, wasm, tfops (comma-separated)");
+  process.exit(2);
+}
 const ONLY = args.includes("--model") ? String(args[args.indexOf("--model") + 1]).split(",") : null;
 
 const MODELS = {
@@ -50,7 +59,7 @@ const MODELS = {
     shape: [60, 8],
     classes: 2,
     build: (impl) => rl.buildSequenceModel({ inputShape: [60, 8], units: [128, 128, 128], dropout: [0.2, 0.1, 0.2], batchNorm: true, dense: 32, impl }),
-    batchesPerRep: { rnnlab: 5, stock: 1, torch: 5 },
+    batchesPerRep: { native: 5, wasm: 3, tfops: 1, stock: 1, torch: 5 },
   },
   mnist: {
     title: "lecture MNIST: LSTM(128), LSTM(128), Dense(32), Dense(10); 28 x 28, batch 32",
@@ -58,7 +67,7 @@ const MODELS = {
     shape: [28, 28],
     classes: 10,
     build: (impl) => rl.buildLectureMnistLstm({ impl }),
-    batchesPerRep: { rnnlab: 10, stock: 1, torch: 10 },
+    batchesPerRep: { native: 10, wasm: 5, tfops: 2, stock: 1, torch: 10 },
   },
   mlp: {
     title: "lessons 02/06 MLP: Flatten, Dense(128, relu), Dense(10); 28 x 28, batch 32",
@@ -72,7 +81,7 @@ const MODELS = {
       m.compile({ optimizer: tf.train.adam(1e-3), loss: "sparseCategoricalCrossentropy" });
       return m;
     },
-    batchesPerRep: { rnnlab: 100, stock: 50, torch: 100 },
+    batchesPerRep: { native: 100, wasm: 100, tfops: 100, stock: 50, torch: 100 },
   },
 };
 
@@ -209,11 +218,20 @@ function printProfile(title, { rows, stepMs }) {
   let threads = 1;
   if (info.tfBackend === "wasm") threads = require("@tensorflow/tfjs-backend-wasm").getThreadsCount();
   const cpus = os.cpus();
+  // Which of rnnlab's paths run here: each build of the kernels that loads, and tf ops.
+  const paths = [];
+  const skipped = [];
+  for (const p of PATHS) {
+    if (p === "tfops" || rl.useKernelBuild(p)) paths.push(p);
+    else skipped.push(`${p}: ${rl.nativeKernelInfo().why}`);
+  }
+  rl.useKernelBuild(paths.includes("native") ? "native" : "wasm");
   rl.setNativeThreads(THREADS);
   const nk = rl.nativeKernelInfo();
   console.log(`# whole-model benchmark: training samples/s, Adam 1e-3, sparse cross-entropy; medians of ${REPS} repetitions after a warm-up, timed in alternation`);
   console.log(`# machine: ${cpus[0] ? cpus[0].model.trim() : "unknown cpu"}, ${cpus.length} cores, load average ${os.loadavg()[0].toFixed(1)}; ${info.line}; tfjs threads: ${threads}`);
-  console.log(`# rnnlab kernels: ${rl.recurrentKernelPath()}${nk.built && nk.enabled ? `, ${nk.threads} thread(s) (--threads)` : ""}`);
+  console.log(`# rnnlab's paths: ${paths.join(", ")}${nk.build === "native" ? ` (native: ${nk.kernel} products, ${nk.threads} thread(s), --threads)` : ""}${paths.includes("wasm") ? "; wasm: 1 thread, SIMD128" : ""}`);
+  for (const why of skipped) console.log(`# left out: ${why}`);
   const torch = await startTorch(THREADS);
   console.log(torch.why ? `# PyTorch: skipped (${torch.why})` : `# PyTorch ${torch.version} (${torch.py}): ${torch.blasThreads} OpenBLAS thread(s), ${torch.threads} intra-op thread(s)`);
 
@@ -223,16 +241,20 @@ function printProfile(title, { rows, stepMs }) {
     const [steps, feats] = m.shape;
     const x = tf.randomNormal([m.batch, steps, feats]);
     const y = tf.tensor1d(Array.from({ length: m.batch }, (_, i) => i % m.classes), "float32");
-    const impls = NO_STOCK ? ["rnnlab"] : ["rnnlab", "stock"];
-    const models = Object.fromEntries(impls.map((impl) => [impl, m.build(impl)]));
+    const models = { rnnlab: m.build("rnnlab") };
+    if (!NO_STOCK) models.stock = m.build("stock");
+    const impls = [...paths, ...(NO_STOCK ? [] : ["stock"])];
     const runs = impls.map((impl) => ({
       name: impl,
       batches: m.batchesPerRep[impl],
       run: async (b) => {
         rl.useFastWasmMatMul(impl !== "stock");
+        if (impl === "native" || impl === "wasm") rl.useKernelBuild(impl);
+        rl.useNativeKernels(impl !== "tfops");
+        const model = impl === "stock" ? models.stock : models.rnnlab;
         const s = now();
         const c = process.cpuUsage();
-        for (let i = 0; i < b; i++) await models[impl].trainOnBatch(x, y);
+        for (let i = 0; i < b; i++) await model.trainOnBatch(x, y);
         const cpu = process.cpuUsage(c);
         return { seconds: now() - s, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
       },
@@ -250,8 +272,10 @@ function printProfile(title, { rows, stepMs }) {
     }
     const med = Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, median(v)]));
     const used = Object.fromEntries(Object.entries(cores).map(([k, v]) => [k, median(v)]));
-    rows.push([key, med.rnnlab, med.stock, med.torch, used]);
+    rows.push([key, med, used]);
     rl.useFastWasmMatMul(true);
+    rl.useNativeKernels(true);
+    rl.useKernelBuild(paths.includes("native") ? "native" : "wasm");
     if (PROFILE) profiles.push([m.title, await profileStep(models.rnnlab, x, y)]);
     Object.values(models).forEach((mm) => mm.dispose());
     tf.dispose([x, y]);
@@ -262,10 +286,13 @@ function printProfile(title, { rows, stepMs }) {
   const r = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`);
   const c = (v) => (v == null ? "-" : v.toFixed(2));
   console.log(`# samples/s at --threads ${THREADS}; "cores": CPU time / wall time of each while it trained (medians)`);
-  console.log("| model | rnnlab | stock tf.layers | PyTorch | rnnlab/PyTorch | rnnlab/stock | cores: rnnlab, stock, PyTorch |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|");
-  for (const [key, a, s, p, u] of rows)
-    console.log(`| ${MODELS[key].title} | ${f(a)} | ${f(s)} | ${f(p)} | ${r(a, p)} | ${r(a, s)} | ${c(u.rnnlab)}, ${c(u.stock)}, ${c(u.torch)} |`);
+  const cols = [...paths, ...(NO_STOCK ? [] : ["stock"]), ...(torch.why ? [] : ["torch"])];
+  const NAMES = { native: "native kernels", wasm: "wasm kernels", tfops: "tf ops", stock: "stock tf.layers", torch: "PyTorch" };
+  const ratios = [["native", "torch"], ["wasm", "tfops"], ["native", "tfops"], ["native", "wasm"]].filter(([a, b]) => cols.includes(a) && cols.includes(b));
+  console.log(`| model | ${cols.map((k) => NAMES[k]).join(" | ")} | ${ratios.map(([a, b]) => `${a}/${b}`).join(" | ")} | cores: ${cols.join(", ")} |`);
+  console.log(`|---|${cols.map(() => "---:").join("|")}|${ratios.map(() => "---:").join("|")}|---:|`);
+  for (const [key, med, u] of rows)
+    console.log(`| ${MODELS[key].title} | ${cols.map((k) => f(med[k])).join(" | ")} | ${ratios.map(([a, b]) => r(med[a], med[b])).join(" | ")} | ${cols.map((k) => c(u[k])).join(", ")} |`);
   for (const [title, p] of profiles) printProfile(title, p);
   console.log(`# ${(now() - t0).toFixed(0)} s in all`);
 })().catch((e) => {

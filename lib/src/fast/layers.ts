@@ -75,31 +75,52 @@ export const WASM_KERNELS_PATH = path.join(PROJECT_ROOT, "native", "wasm", "rnnl
 
 export type KernelBuild = "native" | "wasm";
 
+const loaded: Partial<Record<KernelBuild, KernelModule>> = {};
+const loadErrors: Partial<Record<KernelBuild, string>> = {};
+
+/** The build, loaded now or before; null (and loadErrors says why) where it does not load. */
+function loadBuild(build: KernelBuild): KernelModule | null {
+  if (loaded[build]) return loaded[build]!;
+  try {
+    loaded[build] = build === "native" ? (require(NATIVE_ADDON_PATH) as KernelModule) : loadWasmKernels(WASM_KERNELS_PATH);
+    loaded[build]!.setThreads(nativeThreadsSetting());
+    delete loadErrors[build];
+    return loaded[build]!;
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0];
+    loadErrors[build] =
+      build === "native"
+        ? `native addon ${/Cannot find module/.test(msg) ? "not built (no C++ compiler at npm install? see npm run build:native)" : `does not load: ${msg}`}`
+        : `WebAssembly kernels do not load: ${msg} (${WASM_KERNELS_PATH})`;
+    return null;
+  }
+}
+
 let kernels: KernelModule | null = null;
 let kernelBuild: KernelBuild | null = null;
-const loadErrors: string[] = [];
 {
   const wanted = kernelsSetting();
-  if (wanted !== "wasm") {
-    try {
-      kernels = require(NATIVE_ADDON_PATH) as KernelModule;
-      kernelBuild = "native";
-    } catch (e) {
-      const msg = (e as Error).message.split("\n")[0];
-      loadErrors.push(`native addon ${/Cannot find module/.test(msg) ? "not built (no C++ compiler at npm install? see npm run build:native)" : `does not load: ${msg}`}`);
+  for (const build of wanted === "auto" ? (["native", "wasm"] as const) : [wanted]) {
+    if ((kernels = loadBuild(build))) {
+      kernelBuild = build;
+      break;
     }
-  } else loadErrors.push("native addon not loaded (RNNLAB_KERNELS=wasm)");
-  if (!kernels && wanted !== "native") {
-    try {
-      kernels = loadWasmKernels(WASM_KERNELS_PATH);
-      kernelBuild = "wasm";
-    } catch (e) {
-      loadErrors.push(`WebAssembly kernels do not load: ${(e as Error).message.split("\n")[0]} (${WASM_KERNELS_PATH})`);
-    }
-  } else if (!kernels) loadErrors.push("WebAssembly kernels not loaded (RNNLAB_KERNELS=native)");
+  }
+  if (wanted !== "auto") loadErrors[wanted === "native" ? "wasm" : "native"] = `${wanted === "native" ? "WebAssembly kernels" : "native addon"} not loaded (RNNLAB_KERNELS=${wanted})`;
+}
+
+/**
+ * Switches the layers to the other build of rnnlab's kernels (for comparisons: npm run bench runs both in one
+ * process); returns whether it loaded. The setting of useNativeKernels stays as it is.
+ */
+export function useKernelBuild(build: KernelBuild): boolean {
+  const k = loadBuild(build);
+  if (!k) return false;
+  kernels = k;
+  kernelBuild = build;
+  return true;
 }
 let nativeEnabled = nativeSetting();
-if (kernels) kernels.setThreads(nativeThreadsSetting());
 
 /**
  * Turns rnnlab's kernels (native or WebAssembly, whichever loaded) on or off at runtime (RNNLAB_NATIVE=0 starts with
@@ -161,7 +182,8 @@ export function nativeKernelInfo(): NativeKernelInfo {
     enabled: nativeEnabled,
     path: kernelBuild === "wasm" ? WASM_KERNELS_PATH : NATIVE_ADDON_PATH,
   };
-  if (loadErrors.length) info.why = loadErrors.join("; ");
+  const why = (["native", "wasm"] as const).filter((b) => b !== kernelBuild && loadErrors[b]).map((b) => loadErrors[b]);
+  if (why.length) info.why = why.join("; ");
   if (kernels) {
     const threads = kernels.setThreads();
     const limit = kernels.setActiveThreads();
@@ -192,16 +214,22 @@ const ACT_CODE: Record<string, number> = ACTIVATION_CODE;
 
 // Workspaces by size, reused across training steps: allocating ~10 MB per LSTM(128) call (zero-filled, then garbage)
 // cost about as much as the native forward pass. A few per size cover stacked layers of equal shape.
-// The WebAssembly module's workspaces live in its memory, and one not kept is freed at once.
-const workspacePool = new Map<number, Workspace[]>();
+// The WebAssembly module's workspaces live in its memory, and one not kept is freed at once. A pool per build.
+const workspacePools = new Map<KernelModule, Map<number, Workspace[]>>();
+function poolOf(k: KernelModule): Map<number, Workspace[]> {
+  let pool = workspacePools.get(k);
+  if (!pool) workspacePools.set(k, (pool = new Map()));
+  return pool;
+}
 function takeWorkspace(k: KernelModule, size: number): Workspace {
-  return workspacePool.get(size)?.pop() ?? (k.newWorkspace ? k.newWorkspace(size) : new Float32Array(size));
+  return poolOf(k).get(size)?.pop() ?? (k.newWorkspace ? k.newWorkspace(size) : new Float32Array(size));
 }
 function giveBackWorkspace(k: KernelModule, ws: Workspace): void {
-  const list = workspacePool.get(ws.length) ?? [];
+  const pool = poolOf(k);
+  const list = pool.get(ws.length) ?? [];
   if (list.length < 4) list.push(ws);
   else if (k.freeWorkspace && !(ws instanceof Float32Array)) k.freeWorkspace(ws);
-  workspacePool.set(ws.length, list);
+  pool.set(ws.length, list);
 }
 
 /** Inside tf.grads / minimize (a tape is recording)? If tfjs's internals ever change, assume yes: keep the workspace. */
