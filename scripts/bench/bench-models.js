@@ -24,6 +24,10 @@
 //   node scripts/bench/bench-models.js --paths native,wasm  # only these of rnnlab's paths (native, wasm, tfops)
 //   node scripts/bench/bench-models.js --model lab07  # only the named model(s): lab07, mnist, mlp (comma-separated)
 //   node scripts/bench/bench-models.js --threads 2     # rnnlab's native passes and PyTorch on 2 threads (default 1)
+//   node scripts/bench/bench-models.js --wasm-threads 1  # the WebAssembly kernels' threads (default: every core, as
+//                                                         # the course runs them; tf ops run on one, tfjs's wasm
+//                                                         # backend having no threads in Node). A second column
+//                                                         # shows them on one thread, where that is not the default.
 //   RNNLAB_BENCH_NO_TORCH=1                  # leave PyTorch out
 const os = require("os");
 const path = require("path");
@@ -45,6 +49,11 @@ if (!Number.isInteger(THREADS) || THREADS < 1) {
   console.error("bench-models: --threads takes a positive integer");
   process.exit(2);
 }
+const WASM_THREADS = args.includes("--wasm-threads") ? Number(args[args.indexOf("--wasm-threads") + 1]) : os.cpus().length;
+if (!Number.isInteger(WASM_THREADS) || WASM_THREADS < 1) {
+  console.error("bench-models: --wasm-threads takes a positive integer");
+  process.exit(2);
+}
 const PATHS = args.includes("--paths") ? String(args[args.indexOf("--paths") + 1]).split(",") : ["native", "wasm", "tfops"];
 if (PATHS.some((p) => !["native", "wasm", "tfops"].includes(p))) {
   console.error("bench-models: --paths takes native, wasm, tfops (comma-separated)");
@@ -59,7 +68,7 @@ const MODELS = {
     shape: [60, 8],
     classes: 2,
     build: (impl) => rl.buildSequenceModel({ inputShape: [60, 8], units: [128, 128, 128], dropout: [0.2, 0.1, 0.2], batchNorm: true, dense: 32, impl }),
-    batchesPerRep: { native: 5, wasm: 3, tfops: 1, stock: 1, torch: 5 },
+    batchesPerRep: { native: 5, wasm: 3, wasm1: 2, tfops: 1, stock: 1, torch: 5 },
   },
   mnist: {
     title: "lecture MNIST: LSTM(128), LSTM(128), Dense(32), Dense(10); 28 x 28, batch 32",
@@ -67,7 +76,7 @@ const MODELS = {
     shape: [28, 28],
     classes: 10,
     build: (impl) => rl.buildLectureMnistLstm({ impl }),
-    batchesPerRep: { native: 10, wasm: 5, tfops: 2, stock: 1, torch: 10 },
+    batchesPerRep: { native: 10, wasm: 5, wasm1: 3, tfops: 2, stock: 1, torch: 10 },
   },
   mlp: {
     title: "lessons 02/06 MLP: Flatten, Dense(128, relu), Dense(10); 28 x 28, batch 32",
@@ -81,7 +90,7 @@ const MODELS = {
       m.compile({ optimizer: tf.train.adam(1e-3), loss: "sparseCategoricalCrossentropy" });
       return m;
     },
-    batchesPerRep: { native: 100, wasm: 100, tfops: 100, stock: 50, torch: 100 },
+    batchesPerRep: { native: 100, wasm: 100, wasm1: 100, tfops: 100, stock: 50, torch: 100 },
   },
 };
 
@@ -224,13 +233,14 @@ function printProfile(title, { rows, stepMs }) {
   for (const p of PATHS) {
     if (p === "tfops" || rl.useKernelBuild(p)) paths.push(p);
     else skipped.push(`${p}: ${rl.nativeKernelInfo().why}`);
+    if (p === "wasm" && paths.includes("wasm") && WASM_THREADS > 1) paths.push("wasm1");
   }
   rl.useKernelBuild(paths.includes("native") ? "native" : "wasm");
   rl.setNativeThreads(THREADS);
   const nk = rl.nativeKernelInfo();
   console.log(`# whole-model benchmark: training samples/s, Adam 1e-3, sparse cross-entropy; medians of ${REPS} repetitions after a warm-up, timed in alternation`);
   console.log(`# machine: ${cpus[0] ? cpus[0].model.trim() : "unknown cpu"}, ${cpus.length} cores, load average ${os.loadavg()[0].toFixed(1)}; ${info.line}; tfjs threads: ${threads}`);
-  console.log(`# rnnlab's paths: ${paths.join(", ")}${nk.build === "native" ? ` (native: ${nk.kernel} products, ${nk.threads} thread(s), --threads)` : ""}${paths.includes("wasm") ? "; wasm: 1 thread, SIMD128" : ""}`);
+  console.log(`# rnnlab's paths: ${paths.join(", ")}${nk.build === "native" ? ` (native: ${nk.kernel} products, ${nk.threads} thread(s), --threads)` : ""}${paths.includes("wasm") ? `; wasm: SIMD128, ${WASM_THREADS} thread(s) (--wasm-threads)${paths.includes("wasm1") ? ", wasm1: the same on 1 thread" : ""}` : ""}`);
   for (const why of skipped) console.log(`# left out: ${why}`);
   const torch = await startTorch(THREADS);
   console.log(torch.why ? `# PyTorch: skipped (${torch.why})` : `# PyTorch ${torch.version} (${torch.py}): ${torch.blasThreads} OpenBLAS thread(s), ${torch.threads} intra-op thread(s)`);
@@ -249,7 +259,8 @@ function printProfile(title, { rows, stepMs }) {
       batches: m.batchesPerRep[impl],
       run: async (b) => {
         rl.useFastWasmMatMul(impl !== "stock");
-        if (impl === "native" || impl === "wasm") rl.useKernelBuild(impl);
+        if (impl === "native" || impl.startsWith("wasm")) rl.useKernelBuild(impl === "native" ? "native" : "wasm");
+        if (impl === "native" || impl.startsWith("wasm")) rl.setNativeThreads(impl === "native" ? THREADS : impl === "wasm" ? WASM_THREADS : 1);
         rl.useNativeKernels(impl !== "tfops");
         const model = impl === "stock" ? models.stock : models.rnnlab;
         const s = now();
@@ -287,8 +298,8 @@ function printProfile(title, { rows, stepMs }) {
   const c = (v) => (v == null ? "-" : v.toFixed(2));
   console.log(`# samples/s at --threads ${THREADS}; "cores": CPU time / wall time of each while it trained (medians)`);
   const cols = [...paths, ...(NO_STOCK ? [] : ["stock"]), ...(torch.why ? [] : ["torch"])];
-  const NAMES = { native: "native kernels", wasm: "wasm kernels", tfops: "tf ops", stock: "stock tf.layers", torch: "PyTorch" };
-  const ratios = [["native", "torch"], ["wasm", "tfops"], ["native", "tfops"], ["native", "wasm"]].filter(([a, b]) => cols.includes(a) && cols.includes(b));
+  const NAMES = { native: "native kernels", wasm: `wasm kernels (${WASM_THREADS} thr)`, wasm1: "wasm kernels (1 thr)", tfops: "tf ops", stock: "stock tf.layers", torch: "PyTorch" };
+  const ratios = [["native", "torch"], ["wasm", "tfops"], ["wasm1", "tfops"], ["native", "tfops"], ["native", "wasm"]].filter(([a, b]) => cols.includes(a) && cols.includes(b));
   console.log(`| model | ${cols.map((k) => NAMES[k]).join(" | ")} | ${ratios.map(([a, b]) => `${a}/${b}`).join(" | ")} | cores: ${cols.join(", ")} |`);
   console.log(`|---|${cols.map(() => "---:").join("|")}|${ratios.map(() => "---:").join("|")}|---:|`);
   for (const [key, med, u] of rows)

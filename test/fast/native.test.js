@@ -32,7 +32,7 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
     if (wanted === "wasm" || (wanted === "auto" && !addonExpected.ok)) {
       assert.strictEqual(info.build, "wasm", `expected the WebAssembly kernels (RNNLAB_KERNELS=${wanted}, addon: ${addonExpected.why || "built"})`);
       assert.strictEqual(info.kernel, "WebAssembly SIMD128");
-      assert.strictEqual(info.threads, 1, "the WebAssembly kernels run on one thread");
+      assert.strictEqual(info.threads, rl.readSettings().nativeThreads, "threads of the passes: RNNLAB_NATIVE_THREADS, else every core");
       if (wanted === "auto") assert.match(info.why, /native addon not built/);
     } else {
       assert.strictEqual(
@@ -79,7 +79,6 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
     if (!rl.nativeKernelInfo().built) this.skip();
     const k = rl.kernelModule();
     const threadsBefore = rl.nativeKernelInfo().threads;
-    const wasm = rl.nativeKernelInfo().build === "wasm"; // one thread: every n must give the one-thread numbers
     rl.useNativeKernels(true);
     try {
       for (const kind of Object.keys(KINDS)) {
@@ -91,10 +90,10 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
           const want = outputAndGrads(stock, x, r);
           const byThreads = {};
           for (const n of [1, 2, 3, 4]) {
-            assert.strictEqual(rl.setNativeThreads(n), wasm ? 1 : n, wasm ? "the WebAssembly kernels stay on one thread" : "threads in effect");
+            assert.strictEqual(rl.setNativeThreads(n), n, "threads in effect");
             byThreads[n] = outputAndGrads(fast, x, r);
             tf.dispose(fast.predict(x, { batchSize: 64 })); // all 37 rows in one pass (predict's default batch is 32)
-            if (!wasm) assert.strictEqual(k.lastSplit(), n, `${kind}: the last pass split its 37 rows ${k.lastSplit()} ways at ${n} thread(s)`);
+            assert.strictEqual(k.lastSplit(), n, `${kind}: the last pass split its 37 rows ${k.lastSplit()} ways at ${n} thread(s)`);
           }
           const names = ["output", "d input", ...fast.trainableWeights.map((w) => `d ${w.name}`)];
           for (const n of [2, 3, 4]) {
@@ -115,11 +114,11 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
       rl.setNativeThreads(4);
       const { fast } = twinModels("lstm", true);
       tf.dispose(fast.predict(tf.zeros([3, 5, 4])));
-      if (!wasm) assert.strictEqual(k.lastSplit(), 1, "3 rows are not split");
+      assert.strictEqual(k.lastSplit(), 1, "3 rows are not split");
       const xs = tf.randomNormal([40, 5, 4]).arraySync();
       xs[25][2][1] = NaN;
       const y = fast.predict(tf.tensor3d(xs), { batchSize: 64 }).arraySync();
-      if (!wasm) assert.strictEqual(k.lastSplit(), 4);
+      assert.strictEqual(k.lastSplit(), 4);
       y.forEach((row, b) => {
         const nans = row.flat().filter(Number.isNaN).length;
         if (b === 25) assert.ok(nans > 0, "the row with a NaN input has NaN outputs");
@@ -133,7 +132,7 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
   });
 
   it("a limit on the threads at once (core sharing) keeps the split, so every output and gradient stays the same to the bit", function () {
-    if (rl.nativeKernelInfo().build !== "native") this.skip(); // the WebAssembly kernels have one thread (test above)
+    if (rl.nativeKernelInfo().build !== "native") this.skip(); // the addon's alone: the WebAssembly kernels take no limit
     const k = rl.kernelModule();
     const { limitNativeThreads } = require("../../lib/dist/fast/layers");
     const threadsBefore = rl.nativeKernelInfo().threads;

@@ -2,40 +2,32 @@
 // native/build-wasm.js): what fast/layers.ts runs where the addon could not be built, because the machine has no
 // C++ compiler. It needs nothing but Node, and is several times faster than the layers' tf ops.
 //
-// The module has its own memory: every call copies its inputs into it and its results out (a few percent of a
-// training step), and checks its arguments first, with the addon's messages. A forward pass's workspace, which the
-// backward pass reads, stays in the module's memory as a WasmWorkspace. One thread: setThreads reports 1.
-import * as fs from "fs";
+// Each instance of the module has its own memory: every call copies its inputs into it and its results out (a few
+// percent of a training step), and checks its arguments first, with the addon's messages. A forward pass's
+// workspace, which the backward pass reads, stays in the instances' memory (a WasmWorkspace).
+//
+// Threads, as the addon's: with setThreads(n) (RNNLAB_NATIVE_THREADS, default every core) a recurrent pass over a
+// batch of 8n rows or more is split into n parts by rows; part 0 runs here and the others on worker threads, each in
+// its own instance (fast/wasm-worker.ts), through a shared arena. The main thread waits for them with Atomics, so a
+// pass stays one synchronous call. The weight gradients of the parts are added up in part order, so a result
+// depends on n only by rounding, and never on timing. BatchNormalization, Dropout and Adam run here.
+import * as path from "path";
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from "worker_threads";
+import { arenaLayout, C, compileKernels, CONTROL_INTS, OP, partBegin, PREFIX, rowFloats, rowsOf, sizes, WasmInstance } from "./wasm-instance";
 
-// What this file uses of Node's WebAssembly (the project compiles against ES2020 and Node's types, without the DOM's).
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
-
-/** A workspace held in the module's memory: `floats` floats at byte offset `ptr`. */
+/** A workspace: `length` floats for the whole batch, held in part by each instance that ran a part of its pass. */
 export interface WasmWorkspace {
-  readonly ptr: number;
   readonly length: number;
 }
 
-interface Exports {
-  memory: { buffer: ArrayBuffer };
-  _initialize(): void;
-  rl_alloc(bytes: number): number;
-  rl_free(ptr: number): void;
-  rl_kernel(): number;
-  rl_workspace_size(dims: number): number;
-  rl_forward(dims: number, x: number, W: number, U: number, b: number, ws: number, out: number): void;
-  rl_backward(dims: number, W: number, U: number, ws: number, dy: number, dx: number, dW: number, dU: number, db: number): void;
-  rl_mat_mul(a: number, b: number, c: number, dims: number): void;
-  rl_bn_forward(x: number, N: number, C: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number): void;
-  rl_bn_backward(x: number, dy: number, N: number, C: number, mean: number, variance: number, gamma: number, eps: number, dx: number, dg: number, db: number): void;
-  rl_dropout(x: number, n: number, rate: number, seed: number, y: number): void;
-  rl_adam(x: number, m: number, v: number, g: number, nx: number, nm: number, nv: number, n: number, k: number): void;
+/** Inside: its id for the workers, and the main thread's part. */
+interface Held extends WasmWorkspace {
+  id: number;
+  ptr: number;
+  floats: number;
+  /** Into how many parts its forward pass was split (the backward pass splits the same way). */
+  parts: number;
 }
-
-const PREFIX = "rnnlab wasm kernels: ";
 
 function checkFloats(v: unknown, expected: number, what: string): Float32Array {
   if (!(v instanceof Float32Array) || (expected && v.length !== expected)) {
@@ -60,93 +52,111 @@ function checkDims(dims: unknown): number[] {
   return (dims as number[]).slice(0, 8);
 }
 
-/** The floats of each array a recurrent pass reads or writes, for dims (kernels.h's Dims). */
-function sizes(dims: number[]) {
-  const [cell, , , B, T, I, u, rs] = dims;
-  const Gu = (cell === 1 ? 4 : cell === 2 ? 3 : 1) * u;
-  return { x: B * T * I, W: I * Gu, U: u * Gu, b: Gu, out: (rs ? B * T : B) * u };
-}
+const outArg = (args: unknown[], i: number, n: number, what: string): Float32Array | undefined => (args[i] == null ? undefined : checkFloats(args[i], n, what));
 
 /** The module loaded from `file`, with the addon's interface (fast/layers.ts's KernelModule). */
 export function loadWasmKernels(file: string) {
-  const module = new WebAssembly.Module(fs.readFileSync(file));
-  const ex = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
-  ex._initialize();
+  const module = compileKernels(file);
+  const main = new WasmInstance(module);
 
-  const alloc = (bytes: number): number => {
-    const p = ex.rl_alloc(Math.max(bytes, 16));
-    if (!p) throw new RangeError(`${PREFIX}out of memory (${bytes} bytes asked, ${ex.memory.buffer.byteLength} held)`);
-    return p;
-  };
-  // A scratch area for one call's arrays, kept and grown as calls need: [offset, floats] per array.
-  let scratch = 0;
-  let scratchBytes = 0;
-  const region = (floats: number[]): number[] => {
-    const bytes = floats.reduce((s, n) => s + Math.ceil(n / 4) * 16, 0);
-    if (bytes > scratchBytes) {
-      if (scratch) ex.rl_free(scratch);
-      scratch = 0;
-      scratch = alloc(bytes);
-      scratchBytes = bytes;
+  // Workers, started when a pass first needs them; each waits on its slice of `control`.
+  let threads = 1;
+  const MAX_WORKERS = 63;
+  const control = new SharedArrayBuffer(MAX_WORKERS * CONTROL_INTS * 4);
+  const workers: { ctl: Int32Array; port: MessagePort; seq: number }[] = [];
+  let arena = new Float32Array(new SharedArrayBuffer(0));
+  let arenaGiven = 0; // how many workers hold the current arena
+  let lastParts = 0;
+  let lastWorkers = 0;
+
+  const startWorkers = (n: number) => {
+    const started: Worker[] = [];
+    while (workers.length < n) {
+      const index = workers.length;
+      const { port1, port2 } = new MessageChannel();
+      const w = new Worker(path.join(__dirname, "wasm-worker.js"), { workerData: { compiled: module, control, index, port: port2 }, transferList: [port2] });
+      w.unref();
+      port1.unref();
+      started.push(w);
+      workers.push({ ctl: new Int32Array(control, index * CONTROL_INTS * 4, CONTROL_INTS), port: port1, seq: 0 });
     }
-    let p = scratch;
-    return floats.map((n) => {
-      const at = p;
-      p += Math.ceil(n / 4) * 16;
-      return at;
+    workers.forEach((w, i) => {
+      // Blocks until the worker has its instance (the Worker starts on its own thread, without this event loop).
+      if (Atomics.wait(w.ctl, C.ready, 0, 30000) === "timed-out") throw new Error(`${PREFIX}worker thread ${i + 1} did not start in 30 s`);
+      if (w.ctl[C.ready] < 0) {
+        const m = receiveMessageOnPort(w.port);
+        throw new Error(`${PREFIX}worker thread ${i + 1} could not start: ${m ? m.message : "no message"}`);
+      }
     });
   };
-  const heap = () => new Float32Array(ex.memory.buffer);
-  const put = (ptr: number, a: Float32Array | ArrayLike<number>) => heap().set(a, ptr >> 2);
-  const get = (ptr: number, n: number, into?: Float32Array): Float32Array => {
-    const view = heap().subarray(ptr >> 2, (ptr >> 2) + n);
-    if (into) {
-      into.set(view);
-      return into;
+  const submit = (w: (typeof workers)[number], op: number, fill: (ctl: Int32Array) => void) => {
+    fill(w.ctl);
+    w.ctl[C.op] = op;
+    w.seq++;
+    Atomics.store(w.ctl, C.seq, w.seq);
+    Atomics.notify(w.ctl, C.seq);
+  };
+  const finish = (w: (typeof workers)[number], i: number) => {
+    let done: number;
+    while ((done = Atomics.load(w.ctl, C.done)) !== w.seq) Atomics.wait(w.ctl, C.done, done, 1000);
+    if (w.ctl[C.status] !== 0) {
+      const m = receiveMessageOnPort(w.port);
+      throw new Error(`${PREFIX}worker thread ${i + 1} failed: ${m ? m.message : "no message"}`);
     }
-    return view.slice();
   };
-  const intsAt = (ptr: number, v: number[]) => new Int32Array(ex.memory.buffer).set(v, ptr >> 2);
-  const outArg = (args: unknown[], i: number, n: number, what: string): Float32Array | undefined =>
-    args[i] == null ? undefined : checkFloats(args[i], n, what);
+  /** The arena, at least `floats` long, held by the first n workers. */
+  const arenaFor = (floats: number, n: number) => {
+    if (arena.length < floats) {
+      arena = new Float32Array(new SharedArrayBuffer(Math.ceil(floats * 1.25) * 4));
+      arenaGiven = 0;
+    }
+    for (; arenaGiven < n; arenaGiven++) {
+      const w = workers[arenaGiven];
+      w.port.postMessage(arena.buffer);
+      submit(w, OP.arena, () => undefined);
+      finish(w, arenaGiven);
+    }
+    return arena;
+  };
 
-  const freed = new FinalizationRegistry<number>((ptr) => ex.rl_free(ptr));
-  const workspaces = new WeakMap<WasmWorkspace, number>();
-  const workspaceOf = (ws: unknown, floats: number): number => {
-    const p = typeof ws === "object" && ws ? workspaces.get(ws as WasmWorkspace) : undefined;
-    if (p === undefined) throw new TypeError(`${PREFIX}workspace must be one that newWorkspace returned`);
-    if ((ws as WasmWorkspace).length !== floats) throw new TypeError(`${PREFIX}workspace must be a workspace of ${floats} floats, got ${(ws as WasmWorkspace).length}`);
-    return p;
+  let nextId = 1;
+  const freed = new FinalizationRegistry<{ id: number; ptr: number }>(({ id, ptr }) => release(id, ptr));
+  const held = new WeakMap<WasmWorkspace, Held>();
+  const release = (id: number, ptr: number) => {
+    main.free(ptr);
+    workers.forEach((w, i) => {
+      submit(w, OP.free, (c) => (c[C.wsId] = id));
+      finish(w, i);
+    });
   };
-  let inference = { ptr: 0, floats: 0 };
+  const workspaceOf = (ws: unknown, floats: number): Held => {
+    const h = typeof ws === "object" && ws ? held.get(ws as WasmWorkspace) : undefined;
+    if (!h) throw new TypeError(`${PREFIX}workspace must be one that newWorkspace returned`);
+    if (h.length !== floats) throw new TypeError(`${PREFIX}workspace must be a workspace of ${floats} floats, got ${h.length}`);
+    return h;
+  };
+
+  /** Into how many parts a pass over B rows splits: at most `threads`, each of 8 rows or more (rnn.cc's threadsFor). */
+  const partsFor = (B: number) => Math.max(1, Math.min(threads, Math.floor(B / 8)));
 
   const kernels = {
     build: "wasm" as const,
-    kernel: (() => {
-      const p = ex.rl_kernel();
-      const bytes = new Uint8Array(ex.memory.buffer, p);
-      return new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0)));
-    })(),
-    /** A workspace of n floats in the module's memory, freed by freeWorkspace or when dropped. */
+    kernel: main.kernel(),
+    /** A workspace of n floats, whose parts the instances allocate when a forward pass first fills it. */
     newWorkspace(n: number): WasmWorkspace {
-      const ptr = alloc(n * 4);
-      const ws = Object.freeze({ ptr, length: n });
-      workspaces.set(ws, ptr);
-      freed.register(ws, ptr, ws);
+      const ws = Object.freeze({ length: n });
+      held.set(ws, { length: n, id: nextId++, ptr: 0, floats: 0, parts: 0 });
       return ws;
     },
     freeWorkspace(ws: WasmWorkspace): void {
-      const p = workspaces.get(ws);
-      if (p === undefined) return;
-      workspaces.delete(ws);
+      const h = held.get(ws);
+      if (!h) return;
+      held.delete(ws);
       freed.unregister(ws);
-      ex.rl_free(p);
+      release(h.id, h.ptr);
     },
     workspaceSize(dims: number[]): number {
-      const d = checkDims(dims);
-      const [pd] = region([8]);
-      intsAt(pd, d);
-      return ex.rl_workspace_size(pd);
+      return main.workspaceSize(checkDims(dims));
     },
     forward(...args: unknown[]): Float32Array {
       if (args.length < 6) throw new TypeError(`${PREFIX}forward(dims, x, W, U, b, workspace | null[, out])`);
@@ -156,25 +166,56 @@ export function loadWasmKernels(file: string) {
       const W = checkFloats(args[2], s.W, "kernel");
       const U = checkFloats(args[3], s.U, "recurrentKernel");
       const b = checkFloats(args[4], s.b, "bias");
-      const out = outArg(args, 6, s.out, "out");
-      const wsFloats = kernels.workspaceSize(d);
-      let ws: number;
-      if (args[5] == null) {
-        if (inference.floats < wsFloats) {
-          if (inference.ptr) ex.rl_free(inference.ptr);
-          inference = { ptr: 0, floats: 0 };
-          inference = { ptr: alloc(wsFloats * 4), floats: wsFloats };
+      const out = outArg(args, 6, s.out, "out") ?? new Float32Array(s.out);
+      const h = args[5] == null ? null : workspaceOf(args[5], main.workspaceSize(d));
+      const parts = partsFor(d[3]);
+      if (parts > 1) startWorkers(parts - 1);
+      const r1 = partBegin(d[3], parts, 1);
+      const sub = rowsOf(d, r1);
+      const row = rowFloats(d);
+      let ws = 0;
+      if (h) {
+        const floats = main.workspaceSize(sub);
+        if (h.floats !== floats) {
+          // Freed with the workers' parts when the handle is dropped without freeWorkspace (a tape never run back).
+          const handle = args[5] as WasmWorkspace;
+          main.free(h.ptr);
+          h.ptr = 0;
+          h.ptr = main.alloc(floats * 4);
+          h.floats = floats;
+          freed.unregister(handle);
+          freed.register(handle, { id: h.id, ptr: h.ptr }, handle);
         }
-        ws = inference.ptr;
-      } else ws = workspaceOf(args[5], wsFloats);
-      const [pd, px, pW, pU, pb, po] = region([8, s.x, s.W, s.U, s.b, s.out]);
-      intsAt(pd, d);
-      put(px, x);
-      put(pW, W);
-      put(pU, U);
-      put(pb, b);
-      ex.rl_forward(pd, px, pW, pU, pb, ws, po);
-      return get(po, s.out, out);
+        h.parts = parts;
+        ws = h.ptr;
+      }
+      if (parts > 1) {
+        const L = arenaLayout(d, parts);
+        const A = arenaFor(L.floats, parts - 1);
+        A.set(x, L.x);
+        A.set(W, L.W);
+        A.set(U, L.U);
+        A.set(b, L.b);
+        for (let k = 1; k < parts; k++) {
+          submit(workers[k - 1], OP.forward, (c) => {
+            c[C.wsId] = h ? h.id : 0;
+            c[C.part] = k;
+            c[C.parts] = parts;
+            c.set(d, C.dims);
+          });
+        }
+        try {
+          main.forward(sub, x.subarray(0, r1 * row.x), W, U, b, ws, out.subarray(0, r1 * row.out));
+        } finally {
+          for (let k = 1; k < parts; k++) finish(workers[k - 1], k - 1);
+        }
+        out.set(A.subarray(L.out + r1 * row.out, L.out + s.out), r1 * row.out);
+      } else {
+        main.forward(d, x, W, U, b, ws, out);
+      }
+      lastParts = parts;
+      lastWorkers = parts;
+      return out;
     },
     backward(...args: unknown[]): Float32Array[] {
       if (args.length < 5) throw new TypeError(`${PREFIX}backward(dims, W, U, workspace, dy[, dx, dW, dU, db])`);
@@ -182,26 +223,66 @@ export function loadWasmKernels(file: string) {
       const s = sizes(d);
       const W = checkFloats(args[1], s.W, "kernel");
       const U = checkFloats(args[2], s.U, "recurrentKernel");
-      const ws = workspaceOf(args[3], kernels.workspaceSize(d));
+      const h = workspaceOf(args[3], main.workspaceSize(d));
       const dy = checkFloats(args[4], s.out, "dy");
-      const outs = [outArg(args, 5, s.x, "dx"), outArg(args, 6, s.W, "dW"), outArg(args, 7, s.U, "dU"), outArg(args, 8, s.b, "db")];
-      const [pd, pW, pU, pdy, pdx, pdW, pdU, pdb] = region([8, s.W, s.U, s.out, s.x, s.W, s.U, s.b]);
-      intsAt(pd, d);
-      put(pW, W);
-      put(pU, U);
-      put(pdy, dy);
-      ex.rl_backward(pd, pW, pU, ws, pdy, pdx, pdW, pdU, pdb);
-      return [get(pdx, s.x, outs[0]), get(pdW, s.W, outs[1]), get(pdU, s.U, outs[2]), get(pdb, s.b, outs[3])];
+      const [dx, dW, dU, db] = [outArg(args, 5, s.x, "dx"), outArg(args, 6, s.W, "dW"), outArg(args, 7, s.U, "dU"), outArg(args, 8, s.b, "db")].map(
+        (o, i) => o ?? new Float32Array([s.x, s.W, s.U, s.b][i]),
+      );
+      if (!h.ptr) throw new TypeError(`${PREFIX}the workspace holds no forward pass`);
+      const parts = h.parts;
+      const r1 = partBegin(d[3], parts, 1);
+      const row = rowFloats(d);
+      if (parts > 1) {
+        const L = arenaLayout(d, parts);
+        const A = arenaFor(L.floats, parts - 1);
+        A.set(W, L.W);
+        A.set(U, L.U);
+        A.set(dy, L.dy);
+        for (let k = 1; k < parts; k++) {
+          submit(workers[k - 1], OP.backward, (c) => {
+            c[C.wsId] = h.id;
+            c[C.part] = k;
+            c[C.parts] = parts;
+            c.set(d, C.dims);
+          });
+        }
+        try {
+          main.backward(rowsOf(d, r1), W, U, h.ptr, dy.subarray(0, r1 * row.out), dx.subarray(0, r1 * row.x), dW, dU, db);
+        } finally {
+          for (let k = 1; k < parts; k++) finish(workers[k - 1], k - 1);
+        }
+        dx.set(A.subarray(L.dx + r1 * row.x, L.dx + s.x), r1 * row.x);
+        // The parts' weight gradients, added in part order (a float sum, rounded as float: JS adds two floats exactly
+        // in double, and the store rounds once).
+        for (let k = 1; k < parts; k++) {
+          for (const [g, at, n] of [[dW, L.dW, s.W], [dU, L.dU, s.U], [db, L.db, s.b]] as const) {
+            const p = A.subarray(at + k * n, at + (k + 1) * n);
+            for (let i = 0; i < n; i++) g[i] += p[i];
+          }
+        }
+      } else {
+        main.backward(d, W, U, h.ptr, dy, dx, dW, dU, db);
+      }
+      lastParts = parts;
+      lastWorkers = parts;
+      return [dx, dW, dU, db];
     },
-    /** One thread: the module is built without threads. */
+    /** setThreads(n) -> n: a pass over 8n rows or more splits into n parts, n - 1 of them on worker threads. */
     setThreads(n?: number): number {
-      if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new RangeError(`${PREFIX}setThreads takes a whole number of threads, 1 or more`);
-      return 1;
+      if (n !== undefined) {
+        if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`${PREFIX}setThreads takes a whole number of threads, 1 or more`);
+        threads = Math.min(n, MAX_WORKERS + 1);
+      }
+      return threads;
     },
+    /** No limit below setThreads (rl.fit's sharing of the cores is the addon's). */
     setActiveThreads(n?: number): number {
       if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new RangeError(`${PREFIX}setActiveThreads takes a whole number of threads, or 0 for no limit`);
       return 0;
     },
+    /** Into how many parts the last pass split its batch, and on how many threads they ran (for the tests). */
+    lastSplit: () => lastParts,
+    lastThreads: () => lastWorkers,
     matMul(a: Float32Array, b: Float32Array, out: Float32Array, dims: number[]): void {
       if (!Array.isArray(dims) || dims.length !== 8 || !dims.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31)) {
         throw new TypeError(`${PREFIX}matMul's dims must be 8 whole numbers, none negative`);
@@ -213,12 +294,7 @@ export function loadWasmKernels(file: string) {
       if (batch < 1 || aStride * (batch - 1) + M * K > a.length || bStride * (batch - 1) + K * N > b.length) {
         throw new RangeError(`${PREFIX}matMul's a or b is shorter than its dims say`);
       }
-      const [pd, pa, pb, pc] = region([8, a.length, b.length, out.length]);
-      intsAt(pd, dims);
-      put(pa, a);
-      put(pb, b);
-      ex.rl_mat_mul(pa, pb, pc, pd);
-      get(pc, out.length, out);
+      main.matMul(a, b, out, dims);
     },
     bnForward(...args: unknown[]): Float32Array[] {
       if (args.length !== 5 && args.length !== 6) throw new TypeError(`${PREFIX}bnForward(x, C, gamma, beta, eps[, y])`);
@@ -229,13 +305,7 @@ export function loadWasmKernels(file: string) {
       const gamma = checkFloats(args[2], C, "gamma");
       const beta = checkFloats(args[3], C, "beta");
       if (x.length % C) throw new TypeError(`${PREFIX}x's length must be a multiple of C`);
-      const y = outArg(args, 5, x.length, "y");
-      const [px, pg, pb, py, pm, pv] = region([x.length, C, C, x.length, C, C]);
-      put(px, x);
-      put(pg, gamma);
-      put(pb, beta);
-      ex.rl_bn_forward(px, x.length / C, C, pg, pb, eps, py, pm, pv);
-      return [get(py, x.length, y), get(pm, C), get(pv, C)];
+      return main.bnForward(x, C, gamma, beta, eps, outArg(args, 5, x.length, "y"));
     },
     bnBackward(...args: unknown[]): Float32Array[] {
       if (args.length !== 7 && args.length !== 8) throw new TypeError(`${PREFIX}bnBackward(x, dy, C, mean, var, gamma, eps[, dx])`);
@@ -248,15 +318,7 @@ export function loadWasmKernels(file: string) {
       const mean = checkFloats(args[3], C, "mean");
       const variance = checkFloats(args[4], C, "var");
       const gamma = checkFloats(args[5], C, "gamma");
-      const dx = outArg(args, 7, x.length, "dx");
-      const [px, pdy, pm, pv, pg, pdx, pdg, pdb] = region([x.length, x.length, C, C, C, x.length, C, C]);
-      put(px, x);
-      put(pdy, dy);
-      put(pm, mean);
-      put(pv, variance);
-      put(pg, gamma);
-      ex.rl_bn_backward(px, pdy, x.length / C, C, pm, pv, pg, eps, pdx, pdg, pdb);
-      return [get(pdx, x.length, dx), get(pdg, C), get(pdb, C)];
+      return main.bnBackward(x, dy, C, mean, variance, gamma, eps, outArg(args, 7, x.length, "dx"));
     },
     dropout(...args: unknown[]): Float32Array {
       if (args.length !== 3 && args.length !== 4) throw new TypeError(`${PREFIX}dropout(x, rate, seed[, y])`);
@@ -265,12 +327,8 @@ export function loadWasmKernels(file: string) {
       const seed = checkNumber(args[2], "seed");
       if (!(rate >= 0 && rate < 1)) throw new RangeError(`${PREFIX}dropout's rate must be in [0, 1)`);
       if (!Number.isFinite(seed)) throw new TypeError(`${PREFIX}seed must be a finite number`);
-      const y = outArg(args, 3, x.length, "y");
-      const [px, py] = region([x.length, x.length]);
-      put(px, x);
       // The seed as addon.cc reads it: a double converted to a 64-bit integer, then its low 32 bits.
-      ex.rl_dropout(px, x.length, rate, Number(BigInt.asUintN(32, BigInt(Math.trunc(seed)))), py);
-      return get(py, x.length, y);
+      return main.dropout(x, rate, Number(BigInt.asUintN(32, BigInt(Math.trunc(seed)))), outArg(args, 3, x.length, "y"));
     },
     adamUpdate(...args: unknown[]): void {
       if (args.length !== 8) throw new TypeError(`${PREFIX}adamUpdate(value, m, v, g, newValue, newM, newV, scalars)`);
@@ -282,16 +340,7 @@ export function loadWasmKernels(file: string) {
       if (!Array.isArray(k) || k.length < 8 || !k.slice(0, 8).every((e) => typeof e === "number")) {
         throw new TypeError(`${PREFIX}each of adamUpdate's scalars must be a number`);
       }
-      const [px, pm, pv, pg, pnx, pnm, pnv, pk] = region([n, n, n, n, n, n, n, 8]);
-      put(px, x);
-      put(pm, m);
-      put(pv, v);
-      put(pg, g);
-      put(pk, Float32Array.from(k.slice(0, 8)));
-      ex.rl_adam(px, pm, pv, pg, pnx, pnm, pnv, n, pk);
-      get(pnx, n, nx);
-      get(pnm, n, nm);
-      get(pnv, n, nv);
+      main.adam(x, m, v, g, nx, nm, nv, k as number[]);
     },
   };
   return kernels;
