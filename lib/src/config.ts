@@ -16,7 +16,7 @@
 //   RNNLAB_SHARE_CORES      1 (default) | 0: rl.fit shares the cores with other rnnlab kernels training at the same time
 import * as os from "os";
 import * as path from "path";
-import { BACKEND_ALIASES, BACKEND_ORDER, BackendKind } from "./course/vocabulary";
+import { BACKEND_ALIASES, BACKENDS, BackendKind } from "./course/vocabulary";
 
 /** The project's root folder (the one holding lib/, datasets/, build/), found from this file (lib/dist/config.js). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -70,7 +70,7 @@ export function profileSetting(env: Env = process.env): ProfileName {
 export function parseBackend(value: string, variable = "RNNLAB_BACKEND"): BackendKind {
   const v = value.trim().toLowerCase();
   const kind = (BACKEND_ALIASES[v] ?? v) as BackendKind;
-  if (!BACKEND_ORDER.includes(kind)) throw new SettingError(variable, value, BACKEND_ORDER, "a backend rnnlab knows");
+  if (!BACKENDS.includes(kind)) throw new SettingError(variable, value, BACKENDS, "a backend rnnlab knows");
   return kind;
 }
 

@@ -14,7 +14,7 @@
  * (`rl.readSettings()`; an unknown value is an error listing the valid ones). `rl.tf` is the TensorFlow.js the
  * library uses. The cell kinds, their gates in storage order and the activations are one shared vocabulary.
  */
-export { tf, initRuntime, chooseBackend, guardSyncReads, SYNC_READ_MESSAGE, BACKEND_ORDER } from "./course/runtime";
+export { tf, initRuntime, chooseBackend, guardSyncReads, SYNC_READ_MESSAGE, BACKEND_ORDER, BACKENDS } from "./course/runtime";
 export type { BackendKind, BackendAttempt, BackendLoader, ChooseOptions, InitOptions, RuntimeInfo, SyncReader } from "./course/runtime";
 export { readSettings, SettingError, PROFILES } from "./config";
 export type { Settings, ProfileName } from "./config";

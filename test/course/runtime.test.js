@@ -21,8 +21,15 @@ describe("runtime: backend choice", () => {
     else process.env.RNNLAB_BACKEND = saved;
   });
 
-  it("tries tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu in that order", () => {
-    assert.deepStrictEqual(rl.BACKEND_ORDER, ["tfjs-node-gpu", "webgpu", "tfjs-node", "wasm", "cpu"]);
+  it("tries tfjs-node-gpu, webgpu, wasm, cpu in that order; tfjs-node only when RNNLAB_BACKEND asks for it", async () => {
+    assert.deepStrictEqual(rl.BACKEND_ORDER, ["tfjs-node-gpu", "webgpu", "wasm", "cpu"]);
+    const { load, tried } = fakeLoader(["tfjs-node", "wasm", "cpu"]);
+    assert.strictEqual((await rl.chooseBackend({ load })).chosen, "wasm", "tfjs-node installed is passed over for wasm");
+    assert.ok(!tried.includes("tfjs-node"), `tried ${tried}`);
+    process.env.RNNLAB_BACKEND = "tfjs-node";
+    assert.strictEqual((await rl.chooseBackend({ load })).chosen, "tfjs-node");
+    process.env.RNNLAB_BACKEND = "node";
+    assert.strictEqual((await rl.chooseBackend({ load })).chosen, "tfjs-node", "and by its alias");
   });
 
   for (const [i, kind] of rl.BACKEND_ORDER.entries()) {

@@ -244,18 +244,33 @@ describe("native recurrent kernels (native/, lib/src/fast/layers.ts)", function 
     assert.throws(() => k.dropout(x, 0.3, 7, new Float32Array(3)), /y must be a Float32Array of/);
   });
 
-  it("RNNLAB_NATIVE=0 starts a process on the tf-ops path", () => {
-    const code = `const rl = require("rnnlab"); rl.initRuntime({ force: "wasm", verbose: false }).then(() => console.log(rl.recurrentKernelPath()))`;
-    const r = spawnSync(process.execPath, ["-e", code], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", env: { ...process.env, RNNLAB_NATIVE: "0" } });
+  // A process started with these settings: its backend line and its kernel path.
+  const startWith = (env) => {
+    const code = `const rl = require("rnnlab"); rl.initRuntime({ force: "wasm" }).then(() => console.log("PATH", rl.recurrentKernelPath(), rl.nativeKernelInfo().kernel))`;
+    const r = spawnSync(process.execPath, ["-e", code], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", env: { ...process.env, ...env } });
     assert.strictEqual(r.status, 0, r.stderr);
-    assert.strictEqual(r.stdout.trim().split("\n").pop(), "tf ops");
+    return { line: r.stdout.split("\n").find((l) => l.startsWith("rnnlab backend:")), path: r.stdout.split("\n").find((l) => l.startsWith("PATH ")) };
+  };
+
+  it("RNNLAB_NATIVE=0 starts a process on the tf-ops path, and its backend line says so and how to turn them on", () => {
+    const { line, path: p } = startWith({ RNNLAB_NATIVE: "0" });
+    assert.match(p, /^PATH tf ops /);
+    assert.match(line, /; kernels: tf ops — rnnlab's kernels are off: unset RNNLAB_NATIVE/);
   });
 
-  it("RNNLAB_KERNELS=wasm starts a process on the WebAssembly kernels even where the addon is built", () => {
-    const code = `const rl = require("rnnlab"); rl.initRuntime({ force: "wasm", verbose: false }).then(() => console.log(rl.recurrentKernelPath(), rl.nativeKernelInfo().kernel))`;
-    const r = spawnSync(process.execPath, ["-e", code], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", env: { ...process.env, RNNLAB_KERNELS: "wasm", RNNLAB_NATIVE: "1" } });
-    assert.strictEqual(r.status, 0, r.stderr);
-    assert.strictEqual(r.stdout.trim().split("\n").pop(), "wasm WebAssembly SIMD128");
+  it("RNNLAB_KERNELS=wasm starts a process on the WebAssembly kernels even where the addon is built; the backend line names them", () => {
+    const { line, path: p } = startWith({ RNNLAB_KERNELS: "wasm", RNNLAB_NATIVE: "1", RNNLAB_NATIVE_THREADS: "3" });
+    assert.strictEqual(p, "PATH wasm WebAssembly SIMD128");
+    assert.match(line, /; kernels: WebAssembly \(3 threads\) — unset RNNLAB_KERNELS for the native kernels$/);
+  });
+
+  it("without the addon the backend line gives the command for the native kernels; with it, it names them", function () {
+    if (rl.readSettings().kernels !== "auto") this.skip(); // RNNLAB_KERNELS picks the build: the test above
+    if (rl.nativeKernelInfo().build === "native") {
+      assert.match(startWith({ RNNLAB_NATIVE_THREADS: "2" }).line, /; kernels: native \((AVX-512|AVX2\+FMA|portable[^)]*), 2 threads\)$/);
+    } else {
+      assert.match(startWith({}).line, /; kernels: WebAssembly \(\d+ threads?\) — faster with a C\+\+ compiler: apt-get install g\+\+ make && npm run build:native$/);
+    }
   });
 
   it("the GPU backends' path (useTensorOpsForSteps) never takes the addon", () => {

@@ -4,10 +4,11 @@ import { backendSetting, childEnv, libraryPathDirs, parseBackend, quietTensorflo
 import { BACKEND_ORDER, BackendKind, TF_BACKEND_NAME } from "./vocabulary";
 import { useFastWasmMatMul } from "../fast/matmul";
 import { useFastWasmGather } from "../fast/gather";
+import { kernelPathLine } from "../fast/layers";
 
 export { tf };
 
-export { BACKEND_ORDER } from "./vocabulary";
+export { BACKEND_ORDER, BACKENDS } from "./vocabulary";
 export type { BackendKind } from "./vocabulary";
 
 const TF_NAME = TF_BACKEND_NAME;
@@ -293,7 +294,7 @@ export async function initRuntime(opts: InitOptions = {}): Promise<RuntimeInfo> 
   };
   const chosenAttempt = attempts[attempts.length - 1];
   const skipped = attempts.filter((a) => !a.ok);
-  const line = `rnnlab backend: ${chosen} — ${chosenAttempt.reason}; tfjs ${tf.version.tfjs}, node ${process.versions.node}`;
+  const line = `rnnlab backend: ${chosen} — ${chosenAttempt.reason}; tfjs ${tf.version.tfjs}, node ${process.versions.node}; ${kernelPathLine(TF_NAME[chosen])}`;
   current = { backend: chosen, tfBackend: TF_NAME[chosen], versions, attempts, line };
   if (opts.verbose ?? true) {
     console.log(line);

@@ -65,9 +65,16 @@ export function isCellActivation(name: unknown): name is CellActivation {
 // ---------------------------------------------------------------------------------------------------------------
 // Backends
 
-/** The backends rnnlab knows, in the order they are tried. */
-export const BACKEND_ORDER = ["tfjs-node-gpu", "webgpu", "tfjs-node", "wasm", "cpu"] as const;
-export type BackendKind = (typeof BACKEND_ORDER)[number];
+/** The backends rnnlab knows (RNNLAB_BACKEND names one of them). */
+export const BACKENDS = ["tfjs-node-gpu", "webgpu", "tfjs-node", "wasm", "cpu"] as const;
+export type BackendKind = (typeof BACKENDS)[number];
+
+/**
+ * The order they are tried in when RNNLAB_BACKEND names none: a GPU where one answers, else wasm, on which rnnlab's
+ * own kernels run (native, else WebAssembly: fast/layers.ts). tfjs-node runs only when asked for
+ * (RNNLAB_BACKEND=tfjs-node): the fast layers run as tf ops there, and it has not been measured against them.
+ */
+export const BACKEND_ORDER: readonly BackendKind[] = ["tfjs-node-gpu", "webgpu", "wasm", "cpu"];
 
 /** Other names RNNLAB_BACKEND accepts for a backend. */
 export const BACKEND_ALIASES: Record<string, BackendKind> = { node: "tfjs-node", tensorflow: "tfjs-node", gpu: "tfjs-node-gpu", "node-gpu": "tfjs-node-gpu" };

@@ -205,6 +205,28 @@ export function nativeMatMul(): KernelModule["matMul"] | null {
   return kernels && kernelBuild === "native" && nativeEnabled ? kernels.matMul : null;
 }
 
+/**
+ * The kernel path in words, for the backend line (course/runtime.ts): which code the fast layers run on the backend
+ * `tfBackend` (tf.getBackend()'s name) and, where a faster path is one command away, that command.
+ */
+export function kernelPathLine(tfBackend: string): string {
+  const onHost = JS_MEMORY_TF_BACKENDS.includes(tfBackend) && !tensorOpsOnly;
+  const threads = kernels ? kernels.setThreads() : 0;
+  const addonWhy = loadErrors.native ?? "";
+  if (onHost && kernels && nativeEnabled) {
+    if (kernelBuild === "native") return `kernels: native (${kernels.kernel}, ${threads} thread${threads === 1 ? "" : "s"})`;
+    const faster = /RNNLAB_KERNELS/.test(addonWhy)
+      ? "unset RNNLAB_KERNELS for the native kernels"
+      : "faster with a C++ compiler: apt-get install g++ make && npm run build:native";
+    return `kernels: WebAssembly (${threads} thread${threads === 1 ? "" : "s"}) — ${faster}`;
+  }
+  if (onHost) {
+    return `kernels: tf ops — ${kernels ? "rnnlab's kernels are off: unset RNNLAB_NATIVE (or call useNativeKernels(true)) for them" : `rnnlab's kernels did not load: ${addonWhy}; ${loadErrors.wasm ?? ""}`}`;
+  }
+  if (tfBackend === "tensorflow") return "kernels: tf ops (tfjs-node) — rnnlab's kernels run on the default backend: unset RNNLAB_BACKEND";
+  return "kernels: tf ops";
+}
+
 /** Which code the fast layers run on the current backend: rnnlab's native or WebAssembly kernels, or tf ops. */
 export function recurrentKernelPath(): "native" | "wasm" | "tf ops" {
   return nativeActive() ? kernelBuild! : "tf ops";
