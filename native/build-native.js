@@ -17,7 +17,7 @@ const ROOT = path.join(__dirname, "..");
 const NATIVE = path.join(ROOT, "native");
 const ADDON = path.join(NATIVE, "build", "Release", "rnnlab_native.node");
 const LOG = path.join(NATIVE, "build", "build-native.log");
-const FALLBACK = "the WebAssembly kernels run instead (about 3x slower than native; apt-get install g++, then npm run build:native)";
+const FALLBACK = "the WebAssembly kernels run instead, more slowly (apt-get install g++ make, then npm run build:native)";
 
 const firstExisting = (paths) => paths.find((p) => fs.existsSync(p));
 

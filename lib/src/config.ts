@@ -12,7 +12,7 @@
 //   RNNLAB_MODELS           where lessons save models (default: build/models in the project)
 //   RNNLAB_RESULTS          where recorded results go (default: build/results in the project)
 //   RNNLAB_FIGURES          where figures go outside a notebook (default: build/figures under the current folder)
-//   RNNLAB_NATIVE_THREADS   threads of the native recurrent passes: a whole number, or all (default: every core)
+//   RNNLAB_NATIVE_THREADS   threads of the recurrent passes, native or WebAssembly: a whole number, or all (default: every core)
 //   RNNLAB_SHARE_CORES      1 (default) | 0: rl.fit shares the cores with other rnnlab kernels training at the same time
 import * as os from "os";
 import * as path from "path";
@@ -118,7 +118,7 @@ export function coreCount(): number {
 }
 
 /**
- * RNNLAB_NATIVE_THREADS: how many threads the native recurrent passes use (native/src/rnn.cc splits a batch's rows
+ * RNNLAB_NATIVE_THREADS: how many threads the recurrent passes use, native or WebAssembly (a batch's rows are split
  * between them); a whole number, or `all` (the default): every core. Results do not depend on it beyond rounding.
  */
 export function nativeThreadsSetting(env: Env = process.env): number {

@@ -338,7 +338,32 @@ napi_value LastThreads(napi_env env, napi_callback_info info) {
   return intSetting(env, info, &rnnlab::threads.lastWorkers, INT32_MAX, "rnnlab_native: lastThreads takes no argument");
 }
 
+// The addon is compiled for the CPU of the machine that built it (-march=native, at npm install). Where it is loaded
+// on another (a node_modules folder copied to an older machine), it refuses to load with a message, before any of
+// its code runs the instructions that CPU lacks, and the library falls back to the WebAssembly kernels.
+const char* missingCpuFeature() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+#if defined(__AVX512F__)
+  if (!__builtin_cpu_supports("avx512f")) return "AVX-512";
+#endif
+#if defined(__AVX2__)
+  if (!__builtin_cpu_supports("avx2")) return "AVX2";
+#endif
+#if defined(__FMA__)
+  if (!__builtin_cpu_supports("fma")) return "FMA";
+#endif
+#endif
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
+  if (const char* missing = missingCpuFeature()) {
+    const std::string msg = std::string("rnnlab_native: built for a CPU with ") + missing +
+                            ", which this one lacks (the addon was built on another machine): run npm run build:native";
+    napi_throw_error(env, nullptr, msg.c_str());
+    return nullptr;
+  }
   const std::pair<const char*, napi_callback> fns[] = {
       {"forward", Forward},       {"backward", Backward},         {"workspaceSize", WorkspaceSize},
       {"setThreads", SetThreads}, {"setActiveThreads", SetActiveThreads}, {"lastSplit", LastSplit},

@@ -134,11 +134,11 @@ const ratio = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`
   setNativeThreads(threads); // the same thread count as tfjs and PyTorch
   const nk = nativeKernelInfo();
   const kernelPath = recurrentKernelPath();
-  const kernelNote = kernelPath.startsWith("native")
-    ? `, ${nk.threads} thread(s), ${nk.blas}`
+  const kernelNote = kernelPath !== "tf ops"
+    ? `, ${nk.threads} thread(s), ${nk.kernel} products`
     : nk.built
-      ? " (native addon switched off: RNNLAB_NATIVE=0)"
-      : ` (native addon ${nk.why})`;
+      ? " (rnnlab's kernels switched off: RNNLAB_NATIVE=0)"
+      : ` (${nk.why})`;
   console.log(`# rnnlab recurrent kernels: ${kernelPath}${kernelNote}`);
   console.log(`# model: recurrent layer (gates: logistic sigmoid) -> Dense(${CLASSES}, softmax); samples/s, median of repetitions after a warm-up`);
 

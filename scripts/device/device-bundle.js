@@ -8,7 +8,7 @@
 //                            node_modules (tslab and its TypeScript, tfjs and its backends, rnnlab's dependencies),
 //                            lib/dist, plus Dawn's prebuilt linux-x64 binding and tfjs-backend-webgpu, which cannot
 //                            load on a machine without a GPU and so are named explicitly; and a portable build of
-//                            the native kernels (x86-64-v3) with the OpenBLAS libraries beside it
+//                            the native kernels (x86-64-v3)
 //   .device/debs/            the Vulkan loader and GL dispatch libraries (Debian packages), for hosts without them
 //
 // Build it on a Linux x86-64 machine where `npm install` worked. Then copy the repository (its tracked files) and
@@ -138,35 +138,25 @@ function workspaceLinks() {
   return links;
 }
 
-/** The native kernels built for any x86-64-v3 CPU (AVX2, FMA), with OpenBLAS and its runtime found via $ORIGIN. */
+/** The native kernels built for any x86-64-v3 CPU (AVX2, FMA): one file, no library beyond glibc and libstdc++. */
 function portableNative(stage) {
   const dir = path.join(stage, "native", "build", "Release");
   fs.mkdirSync(dir, { recursive: true });
   const { prerequisites } = require("../../native/build-native.js");
   const p = prerequisites();
   if (!p.ok) {
-    console.log(`  native kernels not packed: ${p.why}; the host will use tf ops`);
+    console.log(`  native kernels not packed: ${p.why}; the host will use the WebAssembly kernels`);
     return [];
   }
-  sh("g++", [
+  sh(p.cxx, [
     // binding.gyp's flags (no -ffast-math: NaN and Infinity must propagate) for a generic x86-64-v3 host.
     "-O3", "-march=x86-64-v3", "-mtune=generic", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd", "-std=c++17", "-shared", "-fPIC",
-    `-I${path.join(p.nodedir, "include", "node")}`, `-I${p.cblasDir}`,
-    path.join(ROOT, "native", "src", "rnn.cc"),
-    path.join(ROOT, "native", "src", "norm.cc"),
+    `-I${path.join(p.nodedir, "include", "node")}`,
+    ...["addon.cc", "rnn.cc", "norm.cc"].map((f) => path.join(ROOT, "native", "src", f)),
     "-o", path.join(dir, "rnnlab_native.node"),
-    `-L${p.libDir}`, "-lopenblas", "-Wl,-rpath,$ORIGIN",
   ]);
-  // The shared libraries the addon needs beyond glibc and libstdc++, copied under their sonames.
-  const ldd = sh("ldd", [path.join(dir, "rnnlab_native.node")]);
-  const wanted = /^(libopenblas|libgfortran|libquadmath)/;
-  for (const line of ldd.split("\n")) {
-    const m = line.match(/^\s*(\S+) => (\/\S+)/);
-    if (m && wanted.test(m[1])) fs.copyFileSync(fs.realpathSync(m[2]), path.join(dir, m[1]));
-  }
-  const libs = fs.readdirSync(dir);
-  console.log(`  native kernels (x86-64-v3): ${libs.join(", ")}`);
-  return libs.map((f) => path.join("native", "build", "Release", f));
+  console.log("  native kernels (x86-64-v3): rnnlab_native.node");
+  return [path.join("native", "build", "Release", "rnnlab_native.node")];
 }
 
 /** The Vulkan loader and GL dispatch (Debian's amd64 packages), for GPU hosts whose image lacks them. */

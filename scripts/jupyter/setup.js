@@ -32,7 +32,8 @@ function main() {
   if (py) console.log(`rnnlab setup: Jupyter found (${py}); run the notebooks with: npm run notebooks`);
   else {
     console.log("rnnlab setup: Jupyter not found; `npm run notebooks` and `npm test` run the notebooks with tslab's own executor.");
-    console.log("rnnlab setup: for Jupyter's UI (`npm run lab`), HTML and a C++ compiler for the native kernels: npm run install-system");
+    const addon = fs.existsSync(require("../../native/build-native").ADDON);
+    console.log(`rnnlab setup: for Jupyter's UI (\`npm run lab\`), HTML${addon ? "" : " and a C++ compiler for the native kernels"}: npm run install-system`);
   }
 }
 
