@@ -68,7 +68,7 @@ const MODELS = {
     shape: [60, 8],
     classes: 2,
     build: (impl) => rl.buildSequenceModel({ inputShape: [60, 8], units: [128, 128, 128], dropout: [0.2, 0.1, 0.2], batchNorm: true, dense: 32, impl }),
-    batchesPerRep: { native: 5, wasm: 3, wasm1: 2, tfops: 1, stock: 1, torch: 5 },
+    batchesPerRep: { native: 10, wasm: 6, wasm1: 4, tfops: 2, stock: 1, torch: 10 },
   },
   mnist: {
     title: "lecture MNIST: LSTM(128), LSTM(128), Dense(32), Dense(10); 28 x 28, batch 32",
@@ -76,7 +76,7 @@ const MODELS = {
     shape: [28, 28],
     classes: 10,
     build: (impl) => rl.buildLectureMnistLstm({ impl }),
-    batchesPerRep: { native: 10, wasm: 5, wasm1: 3, tfops: 2, stock: 1, torch: 10 },
+    batchesPerRep: { native: 30, wasm: 15, wasm1: 10, tfops: 5, stock: 1, torch: 30 },
   },
   mlp: {
     title: "lessons 02/06 MLP: Flatten, Dense(128, relu), Dense(10); 28 x 28, batch 32",
