@@ -5,9 +5,10 @@
 // Transpose kernel) and then multiplies on the fast path; or, when that moves fewer numbers, computes the product
 // the other way round, Cᵀ = op(B)ᵀ·op(A)ᵀ, and transposes the result. The same products, summed in XNNPACK's order
 // instead of the slow path's (test/fast/matmul.test.js).
-// Where the native addon is on (native/, OpenBLAS), products of 32,768 multiply-adds or more (a Dense layer on a batch,
-// forward and backward) go to its sgemm instead, transposed operands included, in place on the heap: XNNPACK's
-// wasm kernel reached about a quarter of sgemm's speed on the MLP of lessons 02 and 06.
+// Where the native addon is on, products of 32,768 multiply-adds or more (a Dense layer on a batch, forward and
+// backward) go to its sgemm (native/src/packed.h) instead, transposed operands included, in place on the heap:
+// XNNPACK's wasm kernel reached about a quarter of OpenBLAS's sgemm's speed, which the addon used then, on the MLP of
+// lessons 02 and 06.
 import * as tf from "@tensorflow/tfjs";
 import { nativeMatMul } from "./layers";
 import { KernelFunc, replaceWasmKernel, TensorInfo } from "./wasm-kernel";
