@@ -16,6 +16,29 @@ namespace {
 
 using rnnlab::Dims;
 
+// A number argument, or a TypeError that names it.
+bool numberArg(napi_env env, napi_value v, const char* what, double* out) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, nullptr, (std::string("rnnlab_native: ") + what + " must be a number").c_str());
+    return false;
+  }
+  return true;
+}
+
+// A new JS array of the given values (a result of several arrays), or nullptr with an exception pending.
+napi_value arrayOf(napi_env env, std::initializer_list<napi_value> items) {
+  napi_value res;
+  if (napi_create_array_with_length(env, items.size(), &res) != napi_ok) return nullptr;
+  uint32_t k = 0;
+  for (napi_value v : items) {
+    if (!v || napi_set_element(env, res, k++, v) != napi_ok) {
+      napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
+      return nullptr;
+    }
+  }
+  return res;
+}
+
 // dims = [cell, recurrentActivation, activation, B, T, I, u, returnSequences]
 bool readDims(napi_env env, napi_value v, Dims* d) {
   int32_t f[8];
@@ -96,10 +119,7 @@ napi_value Backward(napi_env env, napi_callback_info info) {
       !(v[2] = outFloats(env, argv, argc, 7, d.u * Gu, "dU", &dU)) || !(v[3] = outFloats(env, argv, argc, 8, Gu, "db", &db)))
     return nullptr;
   rnnlab::backward(d, W, U, ws, dy, dx, dW, dU, db);
-  napi_value res;
-  NCHECK(napi_create_array_with_length(env, 4, &res));
-  for (uint32_t k = 0; k < 4; k++) NCHECK(napi_set_element(env, res, k, v[k]));
-  return res;
+  return arrayOf(env, {v[0], v[1], v[2], v[3]});
 }
 
 // matMul(a, b, out, dims) with dims = [batch, M, N, K, transposeA, transposeB, aStride, bStride]: for each of the
@@ -141,28 +161,6 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // BatchNormalization, Dropout and Adam (norm.cc)
-
-bool numberArg(napi_env env, napi_value v, const char* what, double* out) {
-  if (napi_get_value_double(env, v, out) != napi_ok) {
-    napi_throw_type_error(env, nullptr, (std::string("rnnlab_native: ") + what + " must be a number").c_str());
-    return false;
-  }
-  return true;
-}
-
-
-napi_value arrayOf(napi_env env, std::initializer_list<napi_value> items) {
-  napi_value res;
-  if (napi_create_array_with_length(env, items.size(), &res) != napi_ok) return nullptr;
-  uint32_t k = 0;
-  for (napi_value v : items) {
-    if (!v || napi_set_element(env, res, k++, v) != napi_ok) {
-      napi_throw_error(env, nullptr, "rnnlab_native: out of memory");
-      return nullptr;
-    }
-  }
-  return res;
-}
 
 // bnForward(x, C, gamma, beta, eps[, y]) -> [y, mean, var]: y = (x - mean) / sqrt(var + eps) * gamma + beta,
 // statistics of this batch over the rows of x [N, C]; y goes into the caller's array when given.
@@ -268,8 +266,7 @@ napi_value Dropout(napi_env env, napi_callback_info info) {
 }
 
 // adamUpdate(value, m, v, g, newValue, newM, newV, [beta1, 1 - beta1, beta2, 1 - beta2, 1 - beta1^t, 1 - beta2^t,
-// -learningRate, epsilon]): one Adam step of one variable
-// (norm.cc's adam).
+// -learningRate, epsilon]): one Adam step of one variable (norm.cc's adam).
 napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   size_t argc = 8;
   napi_value argv[8];

@@ -30,9 +30,6 @@ struct Dims {
     if (cell == GRU) return rh() + TB() * u;
     return gates();
   }
-  // Floats of x, of the output (and dy), of W, U and b.
-  size_t xFloats() const { return TB() * I; }
-  size_t outFloats() const { return (returnSequences ? TB() : (size_t)B) * u; }
 };
 
 // Threads of the passes (rnn.cc): the work is split into pieces for `threads`; at most `active` pieces run at once

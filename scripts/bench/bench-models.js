@@ -259,8 +259,10 @@ function printProfile(title, { rows, stepMs }) {
       batches: m.batchesPerRep[impl],
       run: async (b) => {
         rl.useFastWasmMatMul(impl !== "stock");
-        if (impl === "native" || impl.startsWith("wasm")) rl.useKernelBuild(impl === "native" ? "native" : "wasm");
-        if (impl === "native" || impl.startsWith("wasm")) rl.setNativeThreads(impl === "native" ? THREADS : impl === "wasm" ? WASM_THREADS : 1);
+        if (impl === "native" || impl.startsWith("wasm")) {
+          rl.useKernelBuild(impl === "native" ? "native" : "wasm");
+          rl.setNativeThreads(impl === "native" ? THREADS : impl === "wasm" ? WASM_THREADS : 1);
+        }
         rl.useNativeKernels(impl !== "tfops");
         const model = impl === "stock" ? models.stock : models.rnnlab;
         const s = now();

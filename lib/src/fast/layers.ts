@@ -192,9 +192,10 @@ export function nativeKernelInfo(): NativeKernelInfo {
   return info;
 }
 
-function nativeActive(): boolean {
+/** Whether the fast layers run rnnlab's kernels on the backend `tfBackend` (tf.getBackend()'s name). */
+function nativeActive(tfBackend = tf.getBackend()): boolean {
   if (!kernels || !nativeEnabled || tensorOpsOnly) return false;
-  return JS_MEMORY_TF_BACKENDS.includes(tf.getBackend());
+  return JS_MEMORY_TF_BACKENDS.includes(tfBackend);
 }
 
 /**
@@ -213,7 +214,7 @@ export function kernelPathLine(tfBackend: string): string {
   const onHost = JS_MEMORY_TF_BACKENDS.includes(tfBackend) && !tensorOpsOnly;
   const threads = kernels ? kernels.setThreads() : 0;
   const addonWhy = loadErrors.native ?? "";
-  if (onHost && kernels && nativeEnabled) {
+  if (kernels && nativeActive(tfBackend)) {
     if (kernelBuild === "native") return `kernels: native (${kernels.kernel}, ${threads} thread${threads === 1 ? "" : "s"})`;
     const faster = /RNNLAB_KERNELS/.test(addonWhy)
       ? "unset RNNLAB_KERNELS for the native kernels"

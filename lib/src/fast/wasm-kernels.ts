@@ -66,8 +66,7 @@ export function loadWasmKernels(file: string) {
   const workers: { ctl: Int32Array; port: MessagePort; seq: number }[] = [];
   let arena = new Float32Array(new SharedArrayBuffer(0));
   let arenaGiven = 0; // how many workers hold the current arena
-  let lastParts = 0;
-  let lastWorkers = 0;
+  let lastParts = 0; // each part runs on a thread of its own
 
   const startWorkers = (n: number) => {
     const started: Worker[] = [];
@@ -139,6 +138,26 @@ export function loadWasmKernels(file: string) {
   /** Into how many parts a pass over B rows splits: at most `threads`, each of 8 rows or more (rnn.cc's threadsFor). */
   const partsFor = (B: number) => Math.max(1, Math.min(threads, Math.floor(B / 8)));
 
+  /**
+   * A split pass: parts 1.. of `op` on the workers (the arena already holds their inputs), part 0 here by `mainPart`,
+   * and back once every worker is done, also when part 0 throws.
+   */
+  const runParts = (op: number, dims: number[], parts: number, wsId: number, mainPart: () => void) => {
+    for (let k = 1; k < parts; k++) {
+      submit(workers[k - 1], op, (c) => {
+        c[C.wsId] = wsId;
+        c[C.part] = k;
+        c[C.parts] = parts;
+        c.set(dims, C.dims);
+      });
+    }
+    try {
+      mainPart();
+    } finally {
+      for (let k = 1; k < parts; k++) finish(workers[k - 1], k - 1);
+    }
+  };
+
   const kernels = {
     build: "wasm" as const,
     kernel: main.kernel(),
@@ -196,25 +215,12 @@ export function loadWasmKernels(file: string) {
         A.set(W, L.W);
         A.set(U, L.U);
         A.set(b, L.b);
-        for (let k = 1; k < parts; k++) {
-          submit(workers[k - 1], OP.forward, (c) => {
-            c[C.wsId] = h ? h.id : 0;
-            c[C.part] = k;
-            c[C.parts] = parts;
-            c.set(d, C.dims);
-          });
-        }
-        try {
-          main.forward(sub, x.subarray(0, r1 * row.x), W, U, b, ws, out.subarray(0, r1 * row.out));
-        } finally {
-          for (let k = 1; k < parts; k++) finish(workers[k - 1], k - 1);
-        }
+        runParts(OP.forward, d, parts, h ? h.id : 0, () => main.forward(sub, x.subarray(0, r1 * row.x), W, U, b, ws, out.subarray(0, r1 * row.out)));
         out.set(A.subarray(L.out + r1 * row.out, L.out + s.out), r1 * row.out);
       } else {
         main.forward(d, x, W, U, b, ws, out);
       }
       lastParts = parts;
-      lastWorkers = parts;
       return out;
     },
     backward(...args: unknown[]): Float32Array[] {
@@ -238,19 +244,9 @@ export function loadWasmKernels(file: string) {
         A.set(W, L.W);
         A.set(U, L.U);
         A.set(dy, L.dy);
-        for (let k = 1; k < parts; k++) {
-          submit(workers[k - 1], OP.backward, (c) => {
-            c[C.wsId] = h.id;
-            c[C.part] = k;
-            c[C.parts] = parts;
-            c.set(d, C.dims);
-          });
-        }
-        try {
-          main.backward(rowsOf(d, r1), W, U, h.ptr, dy.subarray(0, r1 * row.out), dx.subarray(0, r1 * row.x), dW, dU, db);
-        } finally {
-          for (let k = 1; k < parts; k++) finish(workers[k - 1], k - 1);
-        }
+        runParts(OP.backward, d, parts, h.id, () =>
+          main.backward(rowsOf(d, r1), W, U, h.ptr, dy.subarray(0, r1 * row.out), dx.subarray(0, r1 * row.x), dW, dU, db),
+        );
         dx.set(A.subarray(L.dx + r1 * row.x, L.dx + s.x), r1 * row.x);
         // The parts' weight gradients, added in part order (a float sum, rounded as float: JS adds two floats exactly
         // in double, and the store rounds once).
@@ -264,7 +260,6 @@ export function loadWasmKernels(file: string) {
         main.backward(d, W, U, h.ptr, dy, dx, dW, dU, db);
       }
       lastParts = parts;
-      lastWorkers = parts;
       return [dx, dW, dU, db];
     },
     /** setThreads(n) -> n: a pass over 8n rows or more splits into n parts, n - 1 of them on worker threads. */
@@ -282,7 +277,7 @@ export function loadWasmKernels(file: string) {
     },
     /** Into how many parts the last pass split its batch, and on how many threads they ran (for the tests). */
     lastSplit: () => lastParts,
-    lastThreads: () => lastWorkers,
+    lastThreads: () => lastParts,
     matMul(a: Float32Array, b: Float32Array, out: Float32Array, dims: number[]): void {
       if (!Array.isArray(dims) || dims.length !== 8 || !dims.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31)) {
         throw new TypeError(`${PREFIX}matMul's dims must be 8 whole numbers, none negative`);
