@@ -68,7 +68,7 @@ export type { Tensors, FitOptions, FitResult } from "./course/train";
 export { nanGuard, earlyStopping, checkpoint, checkpointInfo } from "./course/callbacks";
 export type { NanGuardCallback, EarlyStoppingCallback, CheckpointCallback, NanGuardOptions, EarlyStoppingOptions, CheckpointOptions, CheckpointInfo } from "./course/callbacks";
 export { accuracy, confusionMatrix, classBalance, majorityBaseline, precisionRecall, rmse, mae } from "./course/metrics";
-export { kerasDecayedLearningRate, AdamDecay, adamDecay } from "./course/optimizers";
+export { kerasDecayedLearningRate, AdamDecay, adamDecay, withClipNorm, ClipNormInfo } from "./course/optimizers";
 export { orthogonal } from "./course/initializers";
 export { savedModelUrl, saveModel, loadModel } from "./course/modelfiles";
 

@@ -9,7 +9,8 @@
 // `h_t`는 은닉 상태(hidden state)로, 지금까지 읽은 것을 요약한 벡터입니다. 이 노트북은 d2l.ai의 순서를 따릅니다.
 // 먼저 가중치(weight)가 다 보이게 손으로 짜고 한 단계마다 모양(shape)을 확인한 다음, 같은 가중치를
 // `tf.layers.simpleRNN`에 넣어 같은 숫자가 나오는지 비교합니다. 마지막으로 시간을 거슬러 올라가는 역전파
-// (BPTT, backpropagation through time)에서 기울기(gradient)가 얼마나 빨리 작아지는지 숫자로 봅니다.
+// (BPTT, backpropagation through time)에서 기울기(gradient)가 얼마나 빨리 작아지는지 숫자로 보고, 반대로 기울기가 커지기만
+// 할 때(기울기 폭발) 학습이 어떻게 망가지고 기울기 클리핑(gradient clipping)이 그것을 어떻게 막는지 돌려 봅니다.
 
 // %%
 import * as rl from "rnnlab";
@@ -313,6 +314,102 @@ console.log(`after 49 steps: SimpleRNN ${(simpleNorms[0] / simpleNorms[longSteps
 // 망각 게이트 `f_t`만 곱해집니다. `f_t`가 1에 가까우면 기울기가 그 길을 따라 거의 줄지 않고 먼 과거까지 흐릅니다.
 // 다음 노트북 **05_lstm_gru**에서 LSTM과 GRU를 처음부터 짜고, SimpleRNN이 실패하는 긴 의존성 문제(adding problem)에서
 // 실제로 학습되는지 확인합니다.
+
+// %% [markdown]
+// ## 8-2. 기울기 폭발과 기울기 클리핑 (exploding gradients, gradient clipping)
+//
+// 위의 곱 $\prod \mathrm{diag}(1 - h_s^2)\, W_{hh}$는 작아지기만 하는 것이 아닙니다. 스텝마다 곱해지는 행렬이 기울기를
+// 1보다 크게 늘리면, 먼 과거로 갈수록 기울기가 기하급수적으로 **커집니다**. 이것이 기울기 폭발(exploding gradient)입니다.
+// 기울기 소실은 학습이 먼 과거를 "못 보게" 만들고, 기울기 폭발은 한 번의 갱신을 너무 멀리 보내서 학습을 망가뜨립니다.
+//
+// 직접 일으켜 봅니다. SimpleRNN이 40 스텝짜리 난수 시퀀스를 읽고 그 합을 맞히는 회귀(regression) 문제입니다. 활성화 함수를
+// ReLU로, 순환 가중치 $W_{hh}$를 항등 행렬의 1.1배로 시작합니다. 그러면 스텝마다 기울기가 최대 1.1배씩 늘어날 수
+// 있습니다(ReLU의 기울기는 0 또는 1이라 `tanh`처럼 줄여 주지 않습니다). 학습률 0.01의 확률적 경사 하강법(SGD)으로 두 번
+// 학습합니다. 두 실행은 초기 가중치와 데이터가 같고, 다른 것은 기울기 클리핑(gradient clipping)뿐입니다.
+//
+// - **클리핑 없이**: 기울기를 그대로 씁니다.
+// - **`clipnorm: 1`**: Keras의 `SGD(lr=0.01, clipnorm=1.0)`처럼, 갱신 전에 각 기울기 텐서의 노름(norm)이 1을 넘으면
+//   방향은 그대로 두고 길이만 1로 줄입니다. `rl.withClipNorm(optimizer, 1)`이 tfjs 옵티마이저에 이것을 더하고, 갱신마다
+//   클리핑 **전**의 기울기 노름을 `gradientNorms`에 기록합니다.
+//
+// 첫 실행은 `rl.fit`의 NaN 가드(NaN guard)가 멈춥니다. 셀은 그 메시지를 출력하고 다음으로 넘어갑니다.
+
+// %%
+const explodeSteps = 40;
+const explodeX = tf.randomNormal([512, explodeSteps, 1], 0, 1, "float32", 1);
+const explodeY = tf.sum(explodeX, 1);                                         // [512, 1]: the sum of each sequence
+const explodeEpochs = rl.byProfile({ full: 10, quick: 3 });
+const buildExploding = () => {
+  rl.seedEverything(3);                                                       // the same initial weights for both runs
+  return tf.sequential({
+    layers: [
+      tf.layers.simpleRNN({ units: 16, activation: "relu", recurrentInitializer: tf.initializers.identity({ gain: 1.1 }), inputShape: [explodeSteps, 1] }),
+      tf.layers.dense({ units: 1 }),
+    ],
+  });
+};
+const explodeRuns: Record<string, { model: rl.tf.Sequential; optimizer: rl.tf.Optimizer & rl.ClipNormInfo; losses: number[]; stopped: string }> = {};
+for (const [name, clipnorm] of [["no clipping", Infinity], ["clipnorm 1", 1]] as const) {
+  const model = buildExploding();
+  const optimizer = rl.withClipNorm(tf.train.sgd(0.01), clipnorm);          // Infinity: records the norms, clips nothing
+  model.compile({ optimizer, loss: "meanSquaredError" });
+  let losses: number[] = [];
+  let stopped = "";
+  try {
+    losses = (await rl.fit(model, explodeX, explodeY, { name, epochs: explodeEpochs, batchSize: 32 })).history.loss;
+  } catch (e) {
+    stopped = (e as Error).message.split(";")[0];                             // the NaN guard's first sentence
+  }
+  explodeRuns[name] = { model, optimizer, losses, stopped };
+  console.log(`${name}: ${stopped || `trained ${losses.length} epochs, loss ${losses[0].toFixed(1)} -> ${losses[losses.length - 1].toFixed(2)}`}`);
+}
+const targetVariance = (await tf.moments(explodeY).variance.data())[0];
+const clippedLosses = explodeRuns["clipnorm 1"].losses;
+const clippedLoss = clippedLosses.length ? clippedLosses[clippedLosses.length - 1] : NaN;
+console.log(`for scale: always predicting the mean sum gives a loss of ${targetVariance.toFixed(1)} (the variance of the sums);`,
+  `clipnorm 1 ends ${clippedLoss < targetVariance ? "below" : "NOT below"} it, at ${clippedLoss.toFixed(2)}`);
+
+// %% [markdown]
+// 갱신마다 기록한 기울기 노름(클리핑 전)을 로그 눈금으로 그리고, 표에 모읍니다. 클리핑하지 않은 실행은 첫 갱신의
+// 기울기 노름이 표의 "largest gradient norm"만큼 커서, 학습률 0.01을 곱해도 가중치가 한 번에 그 100분의 1만큼
+// 움직입니다. 다음 배치의 출력이 무한대가 되고, 그 기울기는 NaN입니다(표의 "non-finite norms", 그림에는 그리지 않음).
+// 클리핑한 실행의 첫 기울기도 똑같이 크지만, 기울기 텐서마다 한 번의 갱신으로 움직이는 거리가 학습률 × 1로 묶여 있어서
+// 학습이 망가지지 않고, 손실이 위 셀이 출력한 "평균만 예측할 때의 손실" 아래로 내려갑니다.
+
+// %%
+await rl.plotLines(
+  Object.entries(explodeRuns).map(([name, r]) => {
+    const updates = r.optimizer.gradientNorms.map((v, i) => [i + 1, v]).filter(([, v]) => Number.isFinite(v)); // NaN: not drawn
+    return { name, x: updates.map(([i]) => i), y: updates.map(([, v]) => v) };
+  }),
+  { title: "Gradient norm before clipping, per update", xLabel: "update", yLabel: "global gradient norm (log)", logY: true, points: true },
+);
+rl.showTable(
+  Object.entries(explodeRuns).map(([name, r]) => {
+    const finite = r.optimizer.gradientNorms.filter(Number.isFinite);
+    return {
+      run: name,
+      updates: r.optimizer.gradientNorms.length,
+      "largest gradient norm": Math.max(...finite).toExponential(1),
+      "non-finite norms": r.optimizer.gradientNorms.length - finite.length,
+      "last epoch's loss": r.losses.length ? r.losses[r.losses.length - 1].toFixed(2) : "(stopped)",
+    };
+  }),
+  { title: "Exploding gradients with and without clipnorm" },
+);
+
+// %% [markdown]
+// 클리핑은 기울기 폭발의 **증상**을 막습니다: 기울기 자체는 여전히 크지만(표의 가장 큰 노름), 한 번에 가는 거리가
+// 제한됩니다. 기울기 소실에는 클리핑이 소용없습니다. 작은 기울기를 키우지는 않기 때문입니다. 그쪽의 해법이 다음 노트북의
+// LSTM과 GRU입니다. 실제 코드에서는 Keras의 `clipnorm`/`clipvalue`, PyTorch의 `torch.nn.utils.clip_grad_norm_`이 같은 일을
+// 합니다.
+
+// %%
+for (const r of Object.values(explodeRuns)) {
+  r.optimizer.dispose();
+  r.model.dispose();
+}
+tf.dispose([explodeX, explodeY]);
 
 // %% [markdown]
 // ## 9. 정리 (clean up)

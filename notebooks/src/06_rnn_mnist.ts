@@ -104,9 +104,20 @@ await rl.plotHeatmap(firstRows, {
 // 적용합니다(`buildLectureMnistLstm({ decay: 1e-6 })`). 학습이 끝난 뒤 셀이 마지막 학습률을 출력합니다.
 //
 // - **SimpleRNN**, **LSTM**, **GRU**: 순환층(recurrent layer) 하나 → `Dense(10, softmax)`.
-// - **강의 LSTM** (`buildLectureMnistLstm`): 실습 코드 그대로 `LSTM(128, return_sequences) → Dropout .2 → LSTM(128) →
-//   Dropout .1 → Dense(32, relu) → Dropout .2 → Dense(10, softmax)`. 첫 LSTM은 28단계의 은닉 상태를 모두 다음 LSTM에
-//   넘기는 다층 RNN(multi-layer RNN)입니다.
+// - **강의 LSTM** (`buildLectureMnistLstm`): 실습 코드 그대로 `CuDNNLSTM(128, return_sequences) → Dropout .2 →
+//   CuDNNLSTM(128) → Dropout .1 → Dense(32, relu) → Dropout .2 → Dense(10, softmax)`. 첫 LSTM은 28단계의 은닉 상태를
+//   모두 다음 LSTM에 넘기는 다층 RNN(multi-layer RNN)입니다.
+//
+// 실습의 층은 `LSTM`이 아니라 `CuDNNLSTM`, 곧 GPU의 cuDNN 라이브러리로 도는 Keras의 LSTM입니다. 이 코스는 그 층이
+// 정의하는 대로 만듭니다. Keras의 기본값이 TensorFlow.js와 다른 곳은 모두 Keras 쪽을 따릅니다:
+//
+// - 게이트는 로지스틱 시그모이드(sigmoid)입니다 (tfjs 층의 기본값은 hardSigmoid, 05강).
+// - 망각 게이트의 편향(bias)이 1에서 시작합니다 (Keras의 `unit_forget_bias=True`, 05강).
+// - 편향이 게이트마다 두 개입니다: 입력 쪽($W x_t$에 더하는 것)과 순환 쪽($U h_{t-1}$에 더하는 것). cuDNN이 이렇게
+//   계산하고, `CuDNNLSTM`은 두 벡터를 따로 학습합니다. 셀에는 둘의 합이 들어가므로 출력은 편향 하나인 LSTM과 같지만,
+//   두 벡터가 같은 기울기를 받아 함께 움직이므로 학습은 다릅니다. rnnlab의 LSTM은 `separateBiases: true`로 이것을
+//   따릅니다. 그래서 아래 표에서 강의 LSTM의 파라미터 수가 같은 크기의 `tf.layers.lstm`보다 층마다 `4 × units`개 많습니다.
+// - 커널의 초기화는 glorot-uniform입니다 (tfjs의 기본값은 glorot-normal). Dense 층도 같습니다.
 //
 // 비교용으로 02강의 다층 퍼셉트론(MLP, DNN)도 만듭니다. MLP는 이미지를 784개 숫자 한 줄로 펴서(flatten) 한 번에 보므로
 // "순서"라는 개념이 없습니다. 각 모델의 파라미터(parameter) 수를 출력합니다.
@@ -261,10 +272,11 @@ await rl.plotImageGrid(wrong.images, {
 // %% [markdown]
 // ## 7. 강의 결과와 비교 (comparison with the lecture)
 //
-// full 프로파일에서는 강의와 데이터(60,000 / 10,000), 모델, 배치 크기, 옵티마이저(decay 포함), 에포크 수가 모두 같습니다.
-// 다른 것은 초기 가중치와 섞는 순서를 정하는 난수(random number)와 프레임워크(Keras 대신 TensorFlow.js)뿐이므로,
-// 남는 차이는 한 번의 실행이 가진 흔들림 정도여야 합니다. quick 프로파일은 표본이 작고 1 에포크라 강의보다 낮은 것이
-// 정상입니다. 아래 셀이 나란히 출력합니다.
+// full 프로파일에서는 강의와 데이터(60,000 / 10,000), 모델(`CuDNNLSTM`의 두 편향과 초기화까지), 배치 크기, 옵티마이저
+// (decay 포함), 에포크 수가 모두 같습니다. 남은 차이는 두 가지입니다. 초기 가중치와 섞는 순서를 정하는 난수(random number),
+// 그리고 프레임워크(Keras와 cuDNN 대신 TensorFlow.js와 rnnlab의 커널: 같은 식이지만 부동소수점 덧셈의 순서가 다릅니다)입니다.
+// 그래서 남는 차이는 한 번의 실행이 가진 흔들림 정도여야 합니다. quick 프로파일은 표본이 작고 1 에포크라 강의보다 낮은 것이 정상입니다. 아래 셀이
+// 나란히 출력합니다.
 
 // %%
 rl.showTable(

@@ -37,7 +37,7 @@ describe("model builders (lib/src/course/models.ts)", function () {
     });
   }
 
-  it("the lecture's MNIST LSTM: layers, shapes, parameters, and the same function for both implementations", () => {
+  it("the lecture's MNIST LSTM is the lab's CuDNNLSTM cell: layers, shapes, two biases per LSTM, the forget bias at 1, and stock equal to it with the biases summed", () => {
     const fast = buildLectureMnistLstm();
     const stock = buildLectureMnistLstm({ impl: "stock" });
     assert.deepStrictEqual(
@@ -45,13 +45,38 @@ describe("model builders (lib/src/course/models.ts)", function () {
       ["RnnlabLSTM", "RnnlabDropout", "RnnlabLSTM", "RnnlabDropout", "Dense", "RnnlabDropout", "Dense"],
     );
     assert.deepStrictEqual(fast.layers.map((l) => l.outputShape), [[null, 28, 128], [null, 28, 128], [null, 128], [null, 128], [null, 32], [null, 32], [null, 10]]);
-    const expected = 80384 + recurrentParams("lstm", 128, 128) + denseParams(128, 32) + denseParams(32, 10);
-    assert.strictEqual(fast.countParams(), expected);
-    assert.strictEqual(stock.countParams(), expected);
-    stock.setWeights(fast.getWeights());
+    // CuDNNLSTM: 4 * u * (in + u) weights and 8 * u biases (Keras's summary of the lab: 80,896 and 132,096).
+    const cudnn = (inp, u) => 4 * u * (inp + u) + 8 * u;
+    assert.strictEqual(cudnn(28, 128), 80896);
+    assert.strictEqual(cudnn(128, 128), 132096);
+    assert.strictEqual(fast.countParams(), cudnn(28, 128) + cudnn(128, 128) + denseParams(128, 32) + denseParams(32, 10));
+    assert.strictEqual(stock.countParams(), 80384 + recurrentParams("lstm", 128, 128) + denseParams(128, 32) + denseParams(32, 10));
+    for (const l of [0, 2]) {
+      const bias = Array.from(fast.layers[l].getWeights()[2].dataSync());
+      assert.strictEqual(bias.length, 8 * 128);
+      bias.forEach((v, i) => assert.strictEqual(v, i >= 5 * 128 && i < 6 * 128 ? 1 : 0, `layer ${l} bias[${i}]`));
+      const stockBias = Array.from(stock.layers[l].getWeights()[2].dataSync());
+      stockBias.forEach((v, i) => assert.strictEqual(v, i >= 128 && i < 256 ? 1 : 0, `stock layer ${l} bias[${i}]`));
+    }
+    for (const l of [0, 2]) {
+      const [k, rk, b] = fast.layers[l].getWeights();
+      // Non-zero biases in both halves, so that the sum is tested.
+      const b2 = tf.randomNormal(b.shape, 0, 0.5);
+      fast.layers[l].setWeights([k, rk, b2]);
+      stock.layers[l].setWeights([k, rk, tf.add(b2.slice([0], [512]), b2.slice([512], [512]))]);
+    }
+    for (const l of [4, 6]) stock.layers[l].setWeights(fast.layers[l].getWeights());
     const x = tf.randomNormal([4, 28, 28]);
     const d = tf.tidy(() => tf.max(tf.abs(tf.sub(fast.predict(x), stock.predict(x)))).dataSync()[0]);
     assert.ok(d < 1e-5, `fast and stock differ by ${d}`);
+    // Each half of the bias gets the whole gradient of the sum.
+    const layer = recurrentLayer("lstm", { units: 3, separateBiases: true, inputShape: [2, 2] });
+    const m = tf.sequential({ layers: [layer] });
+    const grads = tf.variableGrads(() => tf.sum(m.apply(tf.randomNormal([2, 2, 2]))), [layer.trainableWeights[2].val]).grads;
+    const g = Object.values(grads)[0].arraySync();
+    assert.ok(g.slice(0, 12).some((v) => v !== 0));
+    assert.deepStrictEqual(g.slice(0, 12), g.slice(12));
+    assert.throws(() => recurrentLayer("gru", { units: 3, separateBiases: true }), /separateBiases is for LSTM only/);
   });
 
   it("trains with integer labels (sparse categorical cross-entropy) and reports accuracy", async () => {

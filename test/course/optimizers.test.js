@@ -91,6 +91,61 @@ describe("AdamDecay (Keras's Adam with decay)", function () {
   });
 });
 
+describe("withClipNorm (Keras's clipnorm)", function () {
+  before(async () => initRuntime({ force: process.env.RNNLAB_BACKEND || "wasm", verbose: false }));
+
+  it("scales each gradient longer than clipnorm down to it, leaves shorter ones alone, and records the global norm before clipping", () => {
+    const a = tf.variable(tf.tensor1d([0, 0]));
+    const b = tf.variable(tf.tensor1d([0]));
+    const opt = rl.withClipNorm(tf.train.sgd(1), 1);
+    // Gradients [3, 4] (norm 5) and [0.5] (norm 0.5): a moves by -[3, 4] / 5, b by -0.5.
+    opt.applyGradients({ [a.name]: tf.tensor1d([3, 4]), [b.name]: tf.tensor1d([0.5]) });
+    const close = (got, want) => got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `${got} vs ${want}`));
+    close(Array.from(a.dataSync()), [-0.6, -0.8]);
+    close(Array.from(b.dataSync()), [-0.5]);
+    assert.strictEqual(opt.gradientNorms.length, 1);
+    assert.ok(Math.abs(opt.gradientNorms[0] - Math.sqrt(25 + 0.25)) < 1e-5, String(opt.gradientNorms[0]));
+    // Infinity clips nothing; the list form works too.
+    const free = rl.withClipNorm(tf.train.sgd(1), Infinity);
+    free.applyGradients([{ name: a.name, tensor: tf.tensor1d([3, 4]) }]);
+    close(Array.from(a.dataSync()), [-3.6, -4.8]);
+    assert.ok(Math.abs(free.gradientNorms[0] - 5) < 1e-6);
+    // NaN stays NaN (the NaN guard must still see it).
+    opt.applyGradients({ [b.name]: tf.tensor1d([NaN]) });
+    assert.ok(Number.isNaN(b.dataSync()[0]));
+    assert.ok(Number.isNaN(opt.gradientNorms[1]));
+    tf.dispose([a, b]);
+  });
+
+  it("refuses a clipnorm that is not > 0, and a second clip on one optimizer", () => {
+    assert.throws(() => rl.withClipNorm(tf.train.sgd(1), 0), /clipnorm must be a number > 0 \(or Infinity\), got 0/);
+    assert.throws(() => rl.withClipNorm(tf.train.sgd(1), NaN), /got NaN/);
+    const opt = rl.withClipNorm(tf.train.sgd(1), 1);
+    assert.throws(() => rl.withClipNorm(opt, 2), /already clips/);
+  });
+
+  it("lets a diverging SimpleRNN (ReLU, recurrent kernel 1.1 x identity, SGD 0.01) train: unclipped the loss goes NaN, clipped it falls", async () => {
+    const x = tf.randomNormal([128, 40, 1], 0, 1, "float32", 1);
+    const y = tf.sum(x, 1);
+    const losses = {};
+    for (const clip of [Infinity, 1]) {
+      rl.seedEverything(3);
+      const m = tf.sequential({ layers: [
+        tf.layers.simpleRNN({ units: 16, activation: "relu", recurrentInitializer: tf.initializers.identity({ gain: 1.1 }), inputShape: [40, 1] }),
+        tf.layers.dense({ units: 1 }),
+      ] });
+      m.compile({ optimizer: rl.withClipNorm(tf.train.sgd(0.01), clip), loss: "meanSquaredError" });
+      const h = await m.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0, shuffle: false });
+      losses[clip] = h.history.loss;
+      m.optimizer.dispose();
+      m.dispose();
+    }
+    assert.ok(losses[Infinity].some((v) => !Number.isFinite(v)), `unclipped: ${losses[Infinity]}`);
+    assert.ok(losses[1].every(Number.isFinite) && losses[1][2] < losses[1][0], `clipped: ${losses[1]}`);
+    tf.dispose([x, y]);
+  });
+});
+
 describe("Adam's update in the native addon (nativeAdamUpdate, withNativeAdam)", function () {
   this.timeout(60000);
   before(async () => initRuntime({ force: process.env.RNNLAB_BACKEND || "wasm", verbose: false }));

@@ -119,19 +119,26 @@ export function buildRnnClassifier(opts: RnnClassifierOptions): tf.Sequential {
 }
 
 /**
- * The lecture's MNIST lab: LSTM(128, returnSequences) -> Dropout .2 -> LSTM(128) -> Dropout .1 -> Dense(32, relu)
- * -> Dropout .2 -> Dense(10, softmax), Adam 1e-3, sparse categorical cross-entropy.
+ * The lecture's MNIST lab, as its cell defines it: CuDNNLSTM(128, return_sequences) -> Dropout .2 -> CuDNNLSTM(128) ->
+ * Dropout .1 -> Dense(32, relu) -> Dropout .2 -> Dense(10, softmax), sparse categorical cross-entropy, and the
+ * lab's `Adam(lr=0.001, decay=1e-6)` when called with `{ decay: 1e-6 }`. Keras's defaults of that time are spelled
+ * out: CuDNNLSTM's kernels start glorot-uniform (tfjs: glorot-normal) and orthogonal, its gates are the logistic
+ * sigmoid, it keeps an input and a recurrent bias (`separateBiases`: 8 * 128 biases per layer), and its forget-gate
+ * bias starts at 1 (`unit_forget_bias=True`); Dense kernels start glorot-uniform. impl 'stock' (tf.layers.lstm)
+ * has one bias per gate: everything else is the same.
  */
 export function buildLectureMnistLstm(opts: CompileOptions & { impl?: RnnImpl; units?: number } = {}): tf.Sequential {
   const { impl = "rnnlab", units = 128 } = opts;
+  const cudnn: FastRecurrentArgs = { units, kernelInitializer: "glorotUniform", recurrentInitializer: "orthogonal", unitForgetBias: true };
+  if (impl === "rnnlab") cudnn.separateBiases = true;
   const model = tf.sequential();
-  model.add(recurrentLayer("lstm", { units, returnSequences: true, inputShape: [28, 28] }, impl));
+  model.add(recurrentLayer("lstm", { ...cudnn, returnSequences: true, inputShape: [28, 28] }, impl));
   model.add(dropoutLayer(0.2, impl));
-  model.add(recurrentLayer("lstm", { units }, impl));
+  model.add(recurrentLayer("lstm", cudnn, impl));
   model.add(dropoutLayer(0.1, impl));
-  model.add(tf.layers.dense({ units: 32, activation: "relu" }));
+  model.add(tf.layers.dense({ units: 32, activation: "relu", kernelInitializer: "glorotUniform" }));
   model.add(dropoutLayer(0.2, impl));
-  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  model.add(tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: "glorotUniform" }));
   return compileClassifier(model, opts);
 }
 

@@ -55,3 +55,46 @@ tf.serialization.registerClass(AdamDecay);
 export function adamDecay(learningRate = 1e-3, decay = 0): AdamDecay {
   return new AdamDecay(learningRate, decay);
 }
+
+/** What withClipNorm adds to an optimizer: the clip, and the gradients' norm before clipping at each update. */
+export interface ClipNormInfo {
+  readonly clipnorm: number;
+  /** Global norm sqrt(Σ‖g‖²) of all gradients of each update so far, before clipping (NaN once they hold NaN). */
+  readonly gradientNorms: number[];
+}
+
+/**
+ * Keras's `clipnorm` argument for any tfjs optimizer (tf.train.sgd, adam, ...): before each update, every gradient
+ * whose norm exceeds `clipnorm` is scaled down to that norm, g * clipnorm / max(‖g‖, clipnorm), each tensor on its
+ * own as Keras's `clipnorm` does (not one global norm). The direction of each gradient stays; only a step that
+ * would be too long is shortened. Records the gradients' global norm before clipping in `gradientNorms`.
+ * With `clipnorm: Infinity` nothing is clipped and only the norms are recorded. Returns the same optimizer.
+ */
+export function withClipNorm<O extends tf.Optimizer>(optimizer: O, clipnorm: number): O & ClipNormInfo {
+  if (!(clipnorm > 0)) throw new Error(`withClipNorm: clipnorm must be a number > 0 (or Infinity), got ${clipnorm}`);
+  const o = optimizer as O & { clipnorm: number; gradientNorms: number[] };
+  if (Object.prototype.hasOwnProperty.call(o, "gradientNorms")) throw new Error("withClipNorm: this optimizer already clips; make a new optimizer for another clipnorm");
+  o.clipnorm = clipnorm;
+  o.gradientNorms = [];
+  const apply = optimizer.applyGradients.bind(optimizer);
+  optimizer.applyGradients = (variableGradients) => {
+    const named = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const clipped = tf.tidy(() => {
+      const norms = named.map((g) => tf.norm(g.tensor));
+      o.gradientNorms.push(Math.sqrt(norms.reduce((s, n) => s + n.dataSync()[0] ** 2, 0)));
+      return named.map((g, k) => {
+        // scale = clipnorm / max(‖g‖, clipnorm): 1 for a short gradient, < 1 for a long one (NaN stays NaN).
+        const scale = Number.isFinite(clipnorm) ? tf.div(clipnorm, tf.maximum(norms[k], clipnorm)) : tf.scalar(1);
+        return { name: g.name, tensor: tf.keep(tf.mul(g.tensor, scale)) };
+      });
+    });
+    try {
+      apply(clipped);
+    } finally {
+      tf.dispose(clipped.map((g) => g.tensor));
+    }
+  };
+  return o;
+}

@@ -716,6 +716,13 @@ export interface FastRecurrentArgs {
   useBias?: boolean;
   /** LSTM only: initialise the forget-gate bias to 1 (Keras's default; tfjs's default is false). */
   unitForgetBias?: boolean;
+  /**
+   * LSTM only: two bias vectors, one added to the input's product and one to the state's, stored as one `bias` of
+   * [2 * 4 * units] (input biases, then recurrent biases), as Keras's CuDNNLSTM keeps them (cuDNN's layout). The
+   * cell adds the two, so the outputs equal one bias of their sum; training differs, since each half gets the
+   * whole gradient (default false: one bias, as tf.layers.lstm and Keras's LSTM).
+   */
+  separateBiases?: boolean;
   kernelInitializer?: InitializerName;
   recurrentInitializer?: InitializerName;
   biasInitializer?: InitializerName;
@@ -740,6 +747,7 @@ abstract class FastRecurrent extends tf.layers.Layer {
   readonly kernelInitializer: InitializerName;
   readonly recurrentInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
+  readonly separateBiases: boolean;
   protected kernel?: tf.LayerVariable;
   protected recurrentKernel?: tf.LayerVariable;
   protected bias?: tf.LayerVariable;
@@ -762,6 +770,7 @@ abstract class FastRecurrent extends tf.layers.Layer {
     this.kernelInitializer = args.kernelInitializer ?? "glorotNormal";
     this.recurrentInitializer = args.recurrentInitializer ?? "orthogonal";
     this.biasInitializer = args.biasInitializer ?? "zeros";
+    this.separateBiases = args.separateBiases ?? false;
     this.inputSpec = [{ ndim: 3 } as tf.InputSpec];
   }
 
@@ -777,7 +786,7 @@ abstract class FastRecurrent extends tf.layers.Layer {
     const g = this.gates * this.units;
     this.kernel = this.addWeight("kernel", [inDim, g], "float32", initializer(this.kernelInitializer, where));
     this.recurrentKernel = this.addWeight("recurrent_kernel", [this.units, g], "float32", initializer(this.recurrentInitializer, where));
-    if (this.useBias) this.bias = this.addWeight("bias", [g], "float32", this.biasInit(where));
+    if (this.useBias) this.bias = this.addWeight("bias", [this.separateBiases ? 2 * g : g], "float32", this.biasInit(where));
     this.built = true;
   }
 
@@ -795,7 +804,10 @@ abstract class FastRecurrent extends tf.layers.Layer {
         const [b, , i] = x.shape;
         x = tf.mul(x, tf.dropout(tf.ones([b, 1, i]), this.dropout));
       }
-      const bias = this.bias ? this.bias.read() : tf.zeros([this.gates * this.units]);
+      const g = this.gates * this.units;
+      let bias = this.bias ? this.bias.read() : tf.zeros([g]);
+      // Input bias + recurrent bias: the kernels take their sum, and the gradient reaches both halves.
+      if (this.bias && this.separateBiases) bias = tf.add(tf.slice(bias, [0], [g]), tf.slice(bias, [g], [g]));
       return this.op(x, this.kernel!.read(), this.recurrentKernel!.read(), bias, {
         units: this.units,
         returnSequences: this.returnSequences,
@@ -817,6 +829,7 @@ abstract class FastRecurrent extends tf.layers.Layer {
       kernelInitializer: this.kernelInitializer,
       recurrentInitializer: this.recurrentInitializer,
       biasInitializer: this.biasInitializer,
+      ...(this.separateBiases ? { separateBiases: true } : {}),
     };
   }
 }
@@ -826,6 +839,10 @@ export class FastSimpleRNN extends FastRecurrent {
   static className = "RnnlabSimpleRNN";
   protected readonly gates = 1;
   protected readonly op = simpleRnnOp;
+  constructor(args: FastRecurrentArgs) {
+    super(args);
+    if (this.separateBiases) throw new Error(`rnnlab RnnlabSimpleRNN: separateBiases is for LSTM only (Keras's CuDNNLSTM)`);
+  }
 }
 
 /** Long short-term memory, gates i,f,c,o; a drop-in for tf.layers.lstm (with recurrentActivation 'sigmoid'). */
@@ -842,9 +859,11 @@ export class FastLSTM extends FastRecurrent {
     if (!this.unitForgetBias) return super.biasInit(where);
     const u = this.units;
     const base = super.biasInit(where);
-    // [i, f, c, o]: the forget block starts at 1 so early training does not forget everything.
+    // [i, f, c, o]: the forget block starts at 1 so early training does not forget everything. With separate
+    // biases, [i, f, c, o | i, f, c, o]: the recurrent half's forget block is 1, as in Keras's CuDNNLSTM.
+    const before = this.separateBiases ? 5 * u : u;
     return {
-      apply: (shape: number[]) => tf.tidy(() => tf.concat([base.apply([u]), tf.ones([u]), base.apply([2 * u])])),
+      apply: (shape: number[]) => tf.tidy(() => tf.concat([base.apply([before]), tf.ones([u]), base.apply([2 * u])])),
       getClassName: () => "UnitForgetBias",
       getConfig: () => ({}),
     } as unknown as Initializer;
@@ -859,6 +878,11 @@ export class FastGRU extends FastRecurrent {
   static className = "RnnlabGRU";
   protected readonly gates = 3;
   protected readonly op = gruOp;
+  constructor(args: FastRecurrentArgs) {
+    super(args);
+    // cuDNN's GRU adds its recurrent bias inside the reset gate's product, which is not a sum of two biases.
+    if (this.separateBiases) throw new Error(`rnnlab RnnlabGRU: separateBiases is for LSTM only (Keras's CuDNNLSTM)`);
+  }
 }
 
 for (const cls of [FastSimpleRNN, FastLSTM, FastGRU]) tf.serialization.registerClass(cls);
