@@ -79,4 +79,7 @@ export const wrongAnswers = [
   { id: "03-3", code: "sigmoid-derivative", fn: (h: rl.tf.Tensor1D, Whh: rl.tf.Tensor2D) => tf.mul(h.mul(tf.sub(1, h)).reshape([-1, 1]), Whh.transpose()) },
   { id: "03-3", code: "derivative-wrong-side", fn: (h: rl.tf.Tensor1D, Whh: rl.tf.Tensor2D) => tf.matMul(tf.transpose(Whh), tf.diag(tf.sub(1, tf.square(h)))) },
   { id: "03-3", code: "shape", fn: (h: rl.tf.Tensor1D, Whh: rl.tf.Tensor2D) => tf.sub(1, tf.square(h)) },
+  // One call to the library function the lesson has just shown: refused, not counted as passed.
+  { id: "03-1", code: "library-call", status: "library-call", message: /rl\.simpleRnnStep/, fn: (x: rl.tf.Tensor2D, hPrev: rl.tf.Tensor2D, Wxh: rl.tf.Tensor2D, Whh: rl.tf.Tensor2D, b: rl.tf.Tensor1D) => rl.simpleRnnStep({ kernel: Wxh, recurrentKernel: Whh, bias: b }, x, hPrev) },
+  { id: "03-2", code: "library-call", status: "library-call", message: /rl\.simpleRnnForward/, fn: (x: rl.tf.Tensor3D, Wxh: rl.tf.Tensor2D, Whh: rl.tf.Tensor2D, b: rl.tf.Tensor1D) => rl.simpleRnnForward({ kernel: Wxh, recurrentKernel: Whh, bias: b }, x).hiddenStates },
 ];

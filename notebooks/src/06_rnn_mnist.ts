@@ -360,3 +360,53 @@ function predictedDigits(probs: rl.tf.Tensor2D): rl.tf.Tensor1D {
 
 // %%
 await rl.checkExercise("06-2", predictedDigits);
+
+// %% [markdown]
+// ### 연습 06-3. 강의 모델의 파라미터 수 (the lab's parameters, by hand)
+//
+// 3절의 표에서 강의 LSTM의 파라미터 수를 보았습니다. 이번에는 손으로 셉니다. 실습의 모델
+// `CuDNNLSTM(units, return_sequences) → Dropout → CuDNNLSTM(units) → Dropout → Dense(32) → Dropout → Dense(10)`이
+// 한 시간 단계에 특성 28개를 읽을 때, 학습되는 수의 개수를 `units`의 함수로 돌려주세요. 층마다 무엇이 있는지 떠올리세요:
+// 게이트 네 블록(i, f, k, o)의 입력 가중치와 순환 가중치, `CuDNNLSTM`의 두 편향(3절), Dense의 가중치와 편향.
+// 라이브러리로 모델을 만들어 `countParams()`를 부르는 것은 답으로 세지 않습니다.
+
+// %%
+function lectureModelParams(units: number): number {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("06-3", lectureModelParams);
+
+// %% [markdown]
+// ### 연습 06-4. Keras의 decay: n번 갱신한 뒤의 학습률 (the learning rate under decay)
+//
+// 3절에서 본 Keras의 `decay`는 가중치를 한 번 갱신할 때마다 학습률을 $\mathrm{lr} / (1 + \mathrm{decay} \cdot n)$으로
+// 줄입니다($n$은 지금까지의 갱신 횟수). 학습률 `lr`, `decay`, 학습 샘플 수, 배치 크기, 에포크 수가 주어질 때, 학습이 끝난 뒤의
+// 학습률을 돌려주세요. 한 에포크의 갱신 횟수는 배치의 개수이고, 마지막 배치는 배치 크기보다 작아도 한 번의 갱신입니다.
+// 실습의 설정(1e-3, 1e-6, 60,000장, 배치 32, 3 에포크)에서 나온 값을 5절의 셀이 출력한 학습률과 비교해 보세요.
+
+// %%
+function learningRateAfter(lr: number, decay: number, samples: number, batchSize: number, epochs: number): number {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("06-4", learningRateAfter);
+
+// %% [markdown]
+// ### 연습 06-5. 어떤 데이터로 무엇을 하나 (train, validation, test)
+//
+// 이 노트북은 실습을 따라 테스트 세트를 `validationData`로 주었고, 그래서 에포크마다 출력된 `val_acc`는 테스트
+// 정확도였습니다. 그래도 되는 것은 이 노트북이 그 숫자를 보고 **아무것도 고르지 않았기** 때문입니다(에포크 수는 미리
+// 정했습니다). 세 가지 일 `"fit the weights"`(가중치를 맞춘다), `"choose the epochs"`(몇 에포크에서 멈출지 고른다),
+// `"report the accuracy"`(마지막에 정확도를 한 번 보고한다)에 각각 어느 데이터를 써야 하는지 `"train"`, `"validation"`,
+// `"test"` 중 하나로 돌려주세요. 틀리면 확인 셀이 그 선택이 왜 문제인지 설명합니다.
+
+// %%
+function dataFor(use: "fit the weights" | "choose the epochs" | "report the accuracy"): "train" | "validation" | "test" {
+  return rl.notYet();
+}
+
+// %%
+await rl.checkExercise("06-5", dataFor);

@@ -225,7 +225,7 @@ function runStudent(file, opts, lessonInfo, contain) {
       const cellIndex = graded.cells.findIndex((c) => c.source === ref.source);
       const line = cellsRun.find((l) => l.cell === cellIndex);
       const result = cellsRun.flatMap((l) => l.results).filter((x) => x && x.id === ref.id).pop();
-      if (result && ["pass", "fail", "not-solved"].includes(result.status)) exercises[ref.id] = { status: result.status, code: String(result.code ?? ""), message: String(result.message ?? "") };
+      if (result && ["pass", "fail", "not-solved", "library-call"].includes(result.status)) exercises[ref.id] = { status: result.status, code: String(result.code ?? ""), message: String(result.message ?? "") };
       else if (line && !line.ok) exercises[ref.id] = { status: "not-run", code: "cell-error", message: `check cell failed: ${line.error}` };
       else if (!line) exercises[ref.id] = { status: "not-run", code: done ? "not-run" : "timeout", message: done ? "the check did not run" : `not reached: ${run}` };
       else exercises[ref.id] = { status: "not-run", code: "no-result", message: "the check cell published no result" };
@@ -238,7 +238,8 @@ function runStudent(file, opts, lessonInfo, contain) {
   }
 }
 
-const SHORT = { pass: "pass", fail: "FAIL", "not-solved": "not solved", "not-run": "not run" };
+// "library call": the answer calls the library function the exercise asks for; shown, and not counted as passed.
+const SHORT = { pass: "pass", fail: "FAIL", "not-solved": "not solved", "not-run": "not run", "library-call": "library call" };
 
 function csvField(v) {
   const s = String(v ?? "");
@@ -255,7 +256,7 @@ function writeTables(rows, ids, outDir, contain) {
     return e ? [SHORT[e.status], e.status === "pass" ? "" : `${e.code}: ${e.message}`] : ["", ""];
   }), r.notes.join("; ")])];
   fs.writeFileSync(path.join(outDir, "grades.csv"), csv.map((row) => row.map(csvField).join(",")).join("\n") + "\n");
-  const colour = { pass: "#d4f4d4", fail: "#f8d0d0", "not-solved": "#eeeeee", "not-run": "#f8e4b0" };
+  const colour = { pass: "#d4f4d4", fail: "#f8d0d0", "not-solved": "#eeeeee", "not-run": "#f8e4b0", "library-call": "#f0e0f8" };
   const html = `<!doctype html><meta charset="utf-8"><title>grades</title>
 <style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 6px;vertical-align:top;font-size:13px}small{color:#444}</style>
 <h1>Exercise grades</h1><p>${rows.length} notebook(s); each ran ${escapeHtml(contain.text)}.</p>

@@ -79,6 +79,20 @@ describe("model builders (lib/src/course/models.ts)", function () {
     assert.throws(() => recurrentLayer("gru", { units: 3, separateBiases: true }), /separateBiases is for LSTM only/);
   });
 
+  it("buildSequenceModel with cudnn builds the crypto lab's CuDNNLSTM stack (8u biases per LSTM, forget bias 1) and refuses other cells", () => {
+    const m = buildSequenceModel({ inputShape: [6, 8], units: [4, 4], cudnn: true, decay: 1e-6, compile: true });
+    const lstms = m.layers.filter((l) => l.getClassName() === "RnnlabLSTM");
+    assert.strictEqual(lstms.length, 2);
+    for (const l of lstms) {
+      assert.strictEqual(l.getConfig().separateBiases, true);
+      const bias = Array.from(l.getWeights()[2].dataSync());
+      assert.deepStrictEqual(bias, Array.from({ length: 32 }, (_, i) => (i >= 20 && i < 24 ? 1 : 0)));
+    }
+    assert.strictEqual(m.optimizer.decay, 1e-6);
+    assert.throws(() => buildSequenceModel({ inputShape: [6, 8], cell: "gru", cudnn: true }), /cell must be 'lstm', got 'gru'/);
+    m.dispose();
+  });
+
   it("trains with integer labels (sparse categorical cross-entropy) and reports accuracy", async () => {
     const m = buildRnnClassifier({ cell: "gru", units: 8, inputShape: [5, 3], numClasses: 3, learningRate: 0.01 });
     const x = tf.randomNormal([24, 5, 3]);

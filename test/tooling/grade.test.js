@@ -96,6 +96,20 @@ describe("npm run grade", function () {
       }
       fs.writeFileSync(path.join(dir, `solved_${file}`), JSON.stringify(nb));
     }
+    // Lesson 07 solved, but 07-1 and 07-3 answered with one call to the library function the lesson shows.
+    {
+      const file = fs.readdirSync(path.join(ROOT, "notebooks")).find((f) => f.startsWith("07_") && f.endsWith(".ipynb"));
+      const other = loadSolutions("07");
+      const nb = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", file), "utf8"));
+      for (const c of nb.cells) {
+        const m = /^function (\w+)\(/m.exec(src(c));
+        if (!m || !src(c).includes("rl.notYet()")) continue;
+        if (m[1] === "upDownLabelsByHand") c.source = "function upDownLabelsByHand(close: number[], horizon: number): number[] {\n  return Array.from(rl.upDownLabels(close, horizon));\n}";
+        else if (m[1] === "majorityBaselineAccuracy") c.source = "function majorityBaselineAccuracy(trainLabels: number[], testLabels: number[]): number {\n  return rl.majorityBaseline(trainLabels, testLabels).accuracy;\n}";
+        else if (other.exports[m[1]]) c.source = solutionSource(other.source, m[1]);
+      }
+      fs.writeFileSync(path.join(dir, "07_library.ipynb"), JSON.stringify(nb));
+    }
     const r = spawnSync("npm", ["run", "--silent", "grade", "--", dir, "--timeout", "120"], { cwd: ROOT, encoding: "utf8" });
     out = r.stdout + r.stderr;
     assert.strictEqual(r.status, 0, out);
@@ -106,8 +120,8 @@ describe("npm run grade", function () {
   const row = (name) => csv.find((r) => r.student === name);
 
   it("writes one row per notebook, as CSV and HTML, and prints the table", () => {
-    assert.deepStrictEqual(csv.map((r) => r.student).slice(0, 6), ["01_broken.ipynb", "01_garbage.ipynb", "01_half.ipynb", "01_hanging.ipynb", "01_solved.ipynb", "01_untouched.ipynb"]);
-    assert.strictEqual(csv.length, 6 + OTHER_LESSONS.length);
+    assert.deepStrictEqual(csv.map((r) => r.student).slice(0, 7), ["01_broken.ipynb", "01_garbage.ipynb", "01_half.ipynb", "01_hanging.ipynb", "01_solved.ipynb", "01_untouched.ipynb", "07_library.ipynb"]);
+    assert.strictEqual(csv.length, 7 + OTHER_LESSONS.length);
     const html = fs.readFileSync(path.join(dir, "grades", "grades.html"), "utf8");
     for (const r of csv) assert.ok(html.includes(r.student), r.student);
     assert.match(out, /student\s+run\s+score\s+01-1\s+01-2/);
@@ -151,6 +165,18 @@ describe("npm run grade", function () {
       assert.ok(total >= 2 && passed === total, `${r.student}: ${r.run}, ${r.score}, ${r.notes}`);
       assert.strictEqual(r.run, "ok", r.student);
     }
+  });
+
+  it("answers that only call the library function the lesson shows are shown as 'library call' and not counted", () => {
+    const r = row("07_library.ipynb");
+    assert.strictEqual(r.run, "ok");
+    assert.strictEqual(r.score, "1/3");
+    assert.strictEqual(r["07-1"], "library call");
+    assert.match(r["07-1 diagnosis"], /^library-call: rl\.upDownLabels/);
+    assert.strictEqual(r["07-2"], "pass");
+    assert.strictEqual(r["07-3"], "library call");
+    assert.match(r["07-3 diagnosis"], /rl\.majorityBaseline/);
+    assert.match(out, /07_library\.ipynb\s+ok\s+1\/3/);
   });
 
   it("an untouched notebook says 'not solved', and a file that is not a notebook is reported", () => {

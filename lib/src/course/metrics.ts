@@ -1,3 +1,4 @@
+import { noteLibraryCall } from "./calls";
 // Metrics: the numbers a lesson reports, computed on plain arrays so any cell can check them by hand.
 
 type Labels = ArrayLike<number>;
@@ -43,6 +44,7 @@ export function classBalance(labels: Labels, numClasses?: number): { counts: num
 
 /** The majority-class baseline: the class most frequent in `train`, and the accuracy of always predicting it on `test`. */
 export function majorityBaseline(train: Labels, test: Labels): { cls: number; accuracy: number } {
+  noteLibraryCall("majorityBaseline");
   const { counts } = classBalance(train);
   const cls = counts.indexOf(Math.max(...counts));
   let hit = 0;

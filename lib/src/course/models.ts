@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fastLayers, FastRecurrentArgs, nativeAdamUpdate } from "../fast/layers";
 import { AdamDecay } from "./optimizers";
+import { noteLibraryCall } from "./calls";
 import { CELL_KINDS, RnnCell } from "./vocabulary";
 
 /** 'rnnlab': the fast layers of lib/src/fast/layers.ts; 'stock': tf.layers (with logistic gates, as the lecture). */
@@ -119,6 +120,16 @@ export function buildRnnClassifier(opts: RnnClassifierOptions): tf.Sequential {
 }
 
 /**
+ * An LSTM's arguments as Keras's CuDNNLSTM defines them: glorot-uniform and orthogonal kernels, the forget-gate bias
+ * at 1, and (fast layers only; tf.layers.lstm has one bias) an input and a recurrent bias.
+ */
+function cudnnLstmArgs(units: number, impl: RnnImpl): FastRecurrentArgs {
+  const args: FastRecurrentArgs = { units, kernelInitializer: "glorotUniform", recurrentInitializer: "orthogonal", unitForgetBias: true };
+  if (impl === "rnnlab") args.separateBiases = true;
+  return args;
+}
+
+/**
  * The lecture's MNIST lab, as its cell defines it: CuDNNLSTM(128, return_sequences) -> Dropout .2 -> CuDNNLSTM(128) ->
  * Dropout .1 -> Dense(32, relu) -> Dropout .2 -> Dense(10, softmax), sparse categorical cross-entropy, and the
  * lab's `Adam(lr=0.001, decay=1e-6)` when called with `{ decay: 1e-6 }`. Keras's defaults of that time are spelled
@@ -128,9 +139,9 @@ export function buildRnnClassifier(opts: RnnClassifierOptions): tf.Sequential {
  * has one bias per gate: everything else is the same.
  */
 export function buildLectureMnistLstm(opts: CompileOptions & { impl?: RnnImpl; units?: number } = {}): tf.Sequential {
+  noteLibraryCall("buildLectureMnistLstm");
   const { impl = "rnnlab", units = 128 } = opts;
-  const cudnn: FastRecurrentArgs = { units, kernelInitializer: "glorotUniform", recurrentInitializer: "orthogonal", unitForgetBias: true };
-  if (impl === "rnnlab") cudnn.separateBiases = true;
+  const cudnn = cudnnLstmArgs(units, impl);
   const model = tf.sequential();
   model.add(recurrentLayer("lstm", { ...cudnn, returnSequences: true, inputShape: [28, 28] }, impl));
   model.add(dropoutLayer(0.2, impl));
@@ -156,6 +167,11 @@ export interface SequenceModelOptions extends CompileOptions {
   dense?: number;
   numClasses?: number;
   impl?: RnnImpl;
+  /**
+   * Build as the crypto lab's Keras code does (default false): each LSTM as Keras's CuDNNLSTM (see
+   * buildLectureMnistLstm) and glorot-uniform Dense kernels. Only for cell 'lstm'.
+   */
+  cudnn?: boolean;
 }
 
 /**
@@ -173,17 +189,20 @@ export function buildSequenceModel(opts: SequenceModelOptions): tf.Sequential {
   if (rates.length !== units.length) {
     throw new Error(`buildSequenceModel: ${rates.length} dropout rates for ${units.length} recurrent layers; give one per layer or a single number`);
   }
+  if (opts.cudnn && cell !== "lstm") throw new Error(`buildSequenceModel: cudnn builds Keras's CuDNNLSTM, so cell must be 'lstm', got '${cell}'`);
+  const denseInit = opts.cudnn ? { kernelInitializer: "glorotUniform" as const } : {};
   const model = tf.sequential();
   units.forEach((u, l) => {
-    model.add(recurrentLayer(cell, { units: u, returnSequences: l < units.length - 1, ...(l === 0 ? { inputShape } : {}) }, impl));
+    const args = opts.cudnn ? cudnnLstmArgs(u, impl) : { units: u };
+    model.add(recurrentLayer(cell, { ...args, returnSequences: l < units.length - 1, ...(l === 0 ? { inputShape } : {}) }, impl));
     if (rates[l] > 0) model.add(dropoutLayer(rates[l], impl));
     if (batchNorm) model.add(batchNormLayer(impl));
   });
   if (dense) {
-    model.add(tf.layers.dense({ units: dense, activation: "relu" }));
+    model.add(tf.layers.dense({ units: dense, activation: "relu", ...denseInit }));
     model.add(dropoutLayer(0.2, impl));
   }
-  model.add(tf.layers.dense({ units: numClasses, activation: "softmax" }));
+  model.add(tf.layers.dense({ units: numClasses, activation: "softmax", ...denseInit }));
   return compileClassifier(model, opts);
 }
 

@@ -2,9 +2,11 @@
 // learning-rate schedule, lr_t = lr / (1 + decay * iterations), where `iterations` counts the updates already done
 // (the first update uses lr itself). tf.train.adam has no decay argument; AdamDecay adds it.
 import * as tf from "@tensorflow/tfjs";
+import { noteLibraryCall } from "./calls";
 
 /** The learning rate Keras's legacy `decay` gives after `iterations` updates: lr / (1 + decay * iterations). */
 export function kerasDecayedLearningRate(learningRate: number, decay: number, iterations: number): number {
+  noteLibraryCall("kerasDecayedLearningRate");
   return learningRate / (1 + decay * iterations);
 }
 

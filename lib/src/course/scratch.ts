@@ -9,6 +9,7 @@
 // 3 for GRU (z, r, h) — the order of @tensorflow/tfjs-layers 4.22 (layers/recurrent.js).
 import { tf } from "./runtime";
 import { orthogonal } from "./initializers";
+import { noteLibraryCall } from "./calls";
 import { ACTIVATION_FORMULA, CELL_ACTIVATIONS, CELL_LAYER_CLASS, CellActivation, GATE_COUNT, GATE_ORDER, isCellActivation, RecurrentCellKind } from "./vocabulary";
 
 type Tensor2D = tf.Tensor2D;
@@ -211,6 +212,7 @@ export function simpleRnnStep(
   hPrev: Tensor2D,
   opts: { activation?: CellActivation } = {}
 ): Tensor2D {
+  noteLibraryCall("simpleRnnStep");
   checkStep("simpleRnn", params, xt, [["hPrev", hPrev]], "simpleRnnStep");
   return tf.tidy(() => {
     const z = tf.add(tf.add(tf.matMul(xt, params.kernel), tf.matMul(hPrev, params.recurrentKernel)), params.bias);
@@ -228,6 +230,7 @@ export function lstmStep(
   state: LstmState,
   opts: { recurrentActivation?: CellActivation; activation?: CellActivation } = {}
 ): LstmState {
+  noteLibraryCall("lstmStep");
   checkStep("lstm", params, xt, [["state.h", state.h], ["state.c", state.c]], "lstmStep");
   const gate = opts.recurrentActivation ?? "sigmoid";
   const act = opts.activation ?? "tanh";
@@ -415,10 +418,12 @@ function runForward(kind: RecurrentCellKind, params: RecurrentCellParams, x: Ten
 
 /** SimpleRNN over a sequence x [batch, T, features], as tf.layers.simpleRNN; also returns every h_t. */
 export function simpleRnnForward(params: SimpleRnnParams, x: Tensor3D, opts: RecurrentForwardOptions = {}): RecurrentForwardResult {
+  noteLibraryCall("simpleRnnForward");
   return runForward("simpleRnn", params, x, opts, "simpleRnnForward") as unknown as RecurrentForwardResult;
 }
 /** LSTM over a sequence x [batch, T, features], as tf.layers.lstm; also returns every h_t and c_t. */
 export function lstmForward(params: LstmParams, x: Tensor3D, opts: LstmForwardOptions = {}): LstmForwardResult {
+  noteLibraryCall("lstmForward");
   return runForward("lstm", params, x, opts, "lstmForward") as unknown as LstmForwardResult;
 }
 /** The book's LSTM sketch (lstmBookSketchStep) over a sequence, to set beside lstmForward; recurrentActivation is its gateActivation. */

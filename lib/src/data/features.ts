@@ -5,6 +5,7 @@
 // - A matrix is an array of rows, `features[t][j]` = feature j at time t (rows oldest first).
 // - The sample with reference time t reads rows t-window+1 .. t and is labelled by close[t + horizon].
 import { tf } from "../course/runtime";
+import { noteLibraryCall } from "../course/calls";
 
 export type Matrix = ArrayLike<number>[];
 
@@ -104,6 +105,7 @@ export function fitStandardizer(matrix: Matrix, trainEnd: number): Standardizer 
  * t = 0 .. n-horizon-1. The last `horizon` times have no label, so the result is `horizon` shorter than close.
  */
 export function upDownLabels(close: ArrayLike<number>, horizon: number): Int32Array {
+  noteLibraryCall("upDownLabels");
   if (!Number.isInteger(horizon) || horizon < 1) throw new Error(`upDownLabels: horizon must be a whole number >= 1, got ${horizon}`);
   const n = Math.max(0, close.length - horizon);
   const out = new Int32Array(n);

@@ -8,6 +8,7 @@ import { permutation, seededRng } from "../course/random";
 import { accuracy, majorityBaseline } from "../course/metrics";
 import { plotSpec, Figure, FigureOptions } from "../show/plot";
 import { ownOptimizer } from "../course/models";
+import { noteLibraryCall } from "../course/calls";
 
 /**
  * Persistence ("same as the last move"): for reference time t, predict 1 ("up") when close[t] > close[t - lag],
@@ -64,6 +65,7 @@ export interface BaselineRow {
 
 /** The majority class of the training labels, predicted for every test sample. */
 export function majorityPredictions(trainLabels: ArrayLike<number>, n: number): { cls: number; predictions: Int32Array } {
+  noteLibraryCall("majorityPredictions");
   const { cls } = majorityBaseline(trainLabels, [] as number[]);
   return { cls, predictions: new Int32Array(n).fill(cls) };
 }

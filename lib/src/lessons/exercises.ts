@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { publish } from "../show/display";
 import { mulberry32 as rng } from "../course/random";
+import { recordLibraryCalls } from "../course/calls";
 
 /** MIME type of the machine-readable result each check publishes beside its text. */
 export const EXERCISE_MIME = "application/vnd.rnnlab.exercise+json";
@@ -29,7 +30,8 @@ export function notYet(): never {
   throw new NotYetError();
 }
 
-export type ExerciseStatus = "pass" | "fail" | "not-solved";
+/** "library-call": the answer calls the library function the exercise asks the learner to write; not counted as passed. */
+export type ExerciseStatus = "pass" | "fail" | "not-solved" | "library-call";
 
 /** The outcome of one check: `code` names the diagnosis ("ok", "missing-bias", "gate-order", ...). */
 export interface ExerciseResult {
@@ -158,6 +160,11 @@ interface FunctionExercise {
   shapeHint?: string;
   /** Added when no known mistake matches. */
   hint?: string;
+  /**
+   * The library functions that do what this exercise asks for (names as noted by course/calls.ts): an answer that
+   * calls one of them is told so and not counted as passed.
+   */
+  shortcuts?: string[];
 }
 
 interface CustomExercise {
@@ -417,7 +424,7 @@ async function checkStack(answer: Fn): Promise<{ code: string; message: string }
 
 // --- 05: LSTM and GRU steps -------------------------------------------------------------------------------------
 
-const LSTM_GATES = ["i", "f", "c", "o"];
+const LSTM_GATES = ["i", "f", "k", "o"]; // k: the candidate (tfjs calls its block c, the cell input)
 const GRU_GATES = ["z", "r", "h"];
 
 function permutations(n: number): number[][] {
@@ -573,16 +580,61 @@ function baselineCases(): Case[] {
     { name: "train mostly up, test mostly down", args: () => [[1, 1, 1, 0, 1, 0, 1], [0, 0, 1, 0, 0]] },
     { name: "train mostly down, test mostly up", args: () => [[0, 0, 1, 0, 0, 0], [1, 1, 0, 1]] },
     { name: "same majority", args: () => [[1, 1, 0, 1], [1, 0, 1, 1, 1, 0]] },
+    { name: "a tie in train (edge): 0, the lower class", args: () => [[1, 0, 0, 1], [1, 1, 0]] },
+    { name: "a tie in train, test mostly down", args: () => [[0, 1, 1, 0, 1, 0], [0, 0, 1, 0]] },
   ];
 }
 
-const majority = (labels: number[]) => (labels.filter((v) => v === 1).length * 2 >= labels.length ? 1 : 0);
+/** The more frequent class; on a tie the lower one, 0 (down), as rl.majorityBaseline and numpy's argmax. */
+const majority = (labels: number[], tieUp = false) => {
+  const ones = labels.filter((v) => v === 1).length * 2;
+  return ones > labels.length || (tieUp && ones === labels.length) ? 1 : 0;
+};
 const accuracyOf = (cls: number, labels: number[]) => labels.filter((v) => v === cls).length / labels.length;
-const baselineWith = (opts: { fromTest?: boolean; returnsClass?: boolean; alwaysUp?: boolean; onTrain?: boolean }) => (train: number[], test: number[]) => {
-  const cls = opts.alwaysUp ? 1 : majority(opts.fromTest ? test : train);
+const baselineWith = (opts: { fromTest?: boolean; returnsClass?: boolean; alwaysUp?: boolean; onTrain?: boolean; tieUp?: boolean }) => (train: number[], test: number[]) => {
+  const cls = opts.alwaysUp ? 1 : majority(opts.fromTest ? test : train, opts.tieUp);
   if (opts.returnsClass) return cls;
   return accuracyOf(cls, opts.onTrain ? train : test);
 };
+
+
+// --- 06: the lab's model: its parameters, its learning rate, which data for what ---------------------------------
+
+/** Parameters of the lab's MNIST model with `units` per CuDNNLSTM, 28 features per step. */
+const lectureParamsWith = (opts: { oneBias?: boolean; noRecurrent?: boolean; gates?: number; noDense?: boolean; noDenseBias?: boolean }) => (units: number) => {
+  const g = opts.gates ?? 4;
+  const lstm = (inp: number) => g * units * (inp + (opts.noRecurrent ? 0 : units)) + (opts.oneBias ? 1 : 2) * g * units;
+  const dense = (inp: number, out: number) => inp * out + (opts.noDenseBias ? 0 : out);
+  return lstm(28) + lstm(units) + (opts.noDense ? 0 : dense(units, 32) + dense(32, 10));
+};
+
+/** Keras's legacy decay after `epochs` epochs of `samples` at `batchSize`: lr / (1 + decay * updates). */
+const decayedWith = (opts: { floor?: boolean; perEpoch?: boolean; perSample?: boolean; exponential?: boolean; oneMore?: boolean }) =>
+  (lr: number, decay: number, samples: number, batchSize: number, epochs: number) => {
+    const perEpoch = opts.floor ? Math.floor(samples / batchSize) : Math.ceil(samples / batchSize);
+    let n = opts.perEpoch ? epochs : opts.perSample ? samples * epochs : perEpoch * epochs;
+    if (opts.oneMore) n += 1;
+    return opts.exponential ? lr * Math.pow(1 - decay, n) : lr / (1 + decay * n);
+  };
+
+const DATA_ROLES: Record<string, "train" | "validation" | "test"> = { "fit the weights": "train", "choose the epochs": "validation", "report the accuracy": "test" };
+
+async function checkDataRoles(answer: Fn): Promise<{ code: string; message: string }> {
+  const got: Record<string, unknown> = {};
+  for (const use of Object.keys(DATA_ROLES)) got[use] = answer(use);
+  const bad = Object.entries(got).find(([, v]) => v !== "train" && v !== "validation" && v !== "test");
+  if (bad) return { code: "type", message: `dataFor("${bad[0]}")이 ${JSON.stringify(bad[1])}을 돌려주었습니다. 기대: "train", "validation", "test" 중 하나` };
+  if (got["choose the epochs"] === "test") {
+    return { code: "choose-on-test", message: "에포크(또는 모델)를 테스트 세트로 고르면, 고른 뒤의 테스트 정확도는 새 데이터에서의 성능이 아닙니다: 테스트 세트에서 가장 좋았던 것을 골랐으니 그 숫자는 운 좋게 부풀려집니다. 고르는 데는 학습 데이터에서 뗀 검증 데이터를 씁니다." };
+  }
+  if (got["report the accuracy"] === "validation") {
+    return { code: "report-on-validation", message: "검증 데이터는 에포크를 고르는 데 이미 썼습니다: 그 위의 정확도는 고른 만큼 낙관적입니다. 마지막에 한 번 보고하는 숫자는 아무 결정에도 쓰지 않은 테스트 세트에서 잽니다." };
+  }
+  if (got["fit the weights"] !== "train") return { code: "fit-on-held-out", message: `가중치는 학습 데이터로만 맞춥니다: "${got["fit the weights"]}" 데이터로 학습하면 그 데이터로 잰 점수는 외운 것을 재는 셈입니다.` };
+  const wrong = Object.entries(DATA_ROLES).filter(([use, want]) => got[use] !== want).map(([use]) => use);
+  if (wrong.length) return { code: "value", message: `${wrong.map((u) => `"${u}"`).join(", ")}에 고른 데이터가 맞지 않습니다.` };
+  return { code: "ok", message: "" };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The catalogue: lesson → exercises, in order.
@@ -631,7 +683,7 @@ export const EXERCISES: Exercise[] = [
   },
   {
     id: "03-1", title: "SimpleRNN 한 스텝 (one step)", name: "rnnStep",
-    cases: rnnStepCases(), reference: rnnStepWith({}),
+    cases: rnnStepCases(), reference: rnnStepWith({}), shortcuts: ["simpleRnnStep"],
     shapeHint: "h_t는 h_{t-1}과 같은 모양 [batch, units]입니다.",
     mistakes: [
       { code: "missing-bias", message: "편향(bias) b가 빠졌습니다: tanh(x·Wxh + h·Whh + b).", fn: rnnStepWith({ bias: false }) },
@@ -645,7 +697,7 @@ export const EXERCISES: Exercise[] = [
   },
   {
     id: "03-2", title: "시간에 따라 펼친 루프 (the unrolled loop)", name: "rnnForward",
-    cases: rnnForwardCases(), reference: rnnForwardWith({}),
+    cases: rnnForwardCases(), reference: rnnForwardWith({}), shortcuts: ["simpleRnnForward"],
     shapeHint: "모든 스텝의 은닉 상태를 [batch, steps, units]로 쌓습니다 (tf.stack(hs, 1)): returnSequences: true인 층과 같은 모양입니다.",
     hint: "rnnStep(03-1)이 틀렸다면 먼저 그것을 고치세요.",
     mistakes: [
@@ -680,14 +732,14 @@ export const EXERCISES: Exercise[] = [
   },
   { id: "04-2", title: "many-to-one과 many-to-many 스택 만들기", name: "buildStack", custom: checkStack },
   {
-    id: "05-1", title: "LSTM 한 스텝, tfjs의 게이트 순서 (i, f, c, o)", name: "myLstmStep",
-    cases: lstmCases(), reference: lstmWith({}),
+    id: "05-1", title: "LSTM 한 스텝, tfjs의 게이트 순서 (i, f, k, o)", name: "myLstmStep",
+    cases: lstmCases(), reference: lstmWith({}), shortcuts: ["lstmStep", "lstmForward"],
     shapeHint: "h와 c는 모두 [batch, units]입니다.",
     mistakes: [
       ...gateMistakes(4, LSTM_GATES, (perm) => lstmWith({ perm })),
       { code: "hard-sigmoid", message: "게이트에 sigmoid 대신 hardSigmoid를 썼습니다 (tfjs 층의 기본값). 이 연습은 강의처럼 로지스틱 sigmoid입니다: tf.sigmoid.", fn: lstmWith({ hard: true }) },
       { code: "missing-bias", message: "편향(bias)이 빠졌습니다: z = x·kernel + h·recurrentKernel + bias.", fn: lstmWith({ bias: false }) },
-      { code: "no-forget", message: "셀 상태에 f * c_{t-1}이 빠졌습니다: c_t = f * c_{t-1} + i * tanh(g).", fn: lstmWith({ forget: false }) },
+      { code: "no-forget", message: "셀 상태에 f * c_{t-1}이 빠졌습니다: c_t = f * c_{t-1} + i * tanh(k).", fn: lstmWith({ forget: false }) },
       { code: "h-without-tanh", message: "h_t = o * c_t로 계산했습니다: h_t = o * tanh(c_t)입니다.", fn: lstmWith({ hTanh: false }) },
       { code: "h-uses-old-c", message: "h_t에 이전 셀 상태 c_{t-1}을 썼습니다: 새 셀 상태로 h_t = o * tanh(c_t)입니다.", fn: lstmWith({ oldC: true }) },
     ],
@@ -724,8 +776,41 @@ export const EXERCISES: Exercise[] = [
     ],
   },
   {
+    id: "06-3", title: "강의 모델의 파라미터 수 (the lab's parameters, by hand)", name: "lectureModelParams",
+    cases: [128, 64, 16, 3, 1].map((u) => ({ name: `units ${u}`, args: () => [u] })), reference: lectureParamsWith({}),
+    shortcuts: ["buildLectureMnistLstm"],
+    mistakes: [
+      { code: "one-bias", message: "LSTM의 편향을 게이트마다 하나로 셌습니다: tf.layers.lstm이라면 맞지만, 실습의 CuDNNLSTM은 입력 쪽과 순환 쪽 편향을 따로 가져 층마다 8 × units개입니다.", fn: lectureParamsWith({ oneBias: true }) },
+      { code: "no-recurrent-kernel", message: "순환 가중치(recurrent kernel, units × 4·units)를 빠뜨렸습니다: 게이트마다 이전 은닉 상태 h_{t-1}에 곱하는 행렬이 있습니다.", fn: lectureParamsWith({ noRecurrent: true }) },
+      { code: "three-gates", message: "게이트를 3개로 셌습니다(GRU): LSTM은 i, f, k, o 네 블록입니다.", fn: lectureParamsWith({ gates: 3 }) },
+      { code: "no-dense", message: "두 Dense 층(units → 32, 32 → 10)을 빠뜨렸습니다. Dropout 층에는 파라미터가 없습니다.", fn: lectureParamsWith({ noDense: true }) },
+      { code: "no-dense-bias", message: "Dense 층의 편향을 빠뜨렸습니다: 출력 유닛마다 하나씩입니다.", fn: lectureParamsWith({ noDenseBias: true }) },
+    ],
+  },
+  {
+    id: "06-4", title: "Keras의 decay: n번 갱신한 뒤의 학습률 (the learning rate under decay)", name: "learningRateAfter",
+    cases: [
+      { name: "the lab: 1e-3, decay 1e-6, 60,000 at 32, 3 epochs", args: () => [1e-3, 1e-6, 60000, 32, 3] },
+      { name: "decay 0.01, 1,000 at 32 (not a multiple), 2 epochs", args: () => [0.01, 0.01, 1000, 32, 2] },
+      { name: "decay 0.1, 100 at 10, 1 epoch", args: () => [0.5, 0.1, 100, 10, 1] },
+      { name: "decay 0 (no decay)", args: () => [1e-3, 0, 500, 64, 4] },
+      { name: "one sample short of a batch", args: () => [0.1, 0.05, 63, 64, 3] },
+    ],
+    reference: decayedWith({}), tol: 1e-6,
+    shortcuts: ["kerasDecayedLearningRate"],
+    hint: "갱신 횟수 = 에포크 수 × 에포크마다의 배치 수, 배치 수 = ceil(샘플 수 / 배치 크기)입니다 (마지막 배치는 작아도 한 번의 갱신입니다).",
+    mistakes: [
+      { code: "floor-batches", message: "에포크마다의 배치 수를 내림(floor)으로 셌습니다: 마지막의 작은 배치도 한 번의 갱신이므로 ceil(샘플 수 / 배치 크기)입니다.", fn: decayedWith({ floor: true }) },
+      { code: "per-epoch", message: "에포크마다 한 번 줄였습니다: Keras의 decay는 갱신(배치)마다 lr / (1 + decay · 갱신 횟수)로 줄입니다.", fn: decayedWith({ perEpoch: true }) },
+      { code: "per-sample", message: "샘플마다 줄였습니다: 갱신은 배치마다 한 번입니다.", fn: decayedWith({ perSample: true }) },
+      { code: "exponential", message: "지수적으로(lr · (1 − decay)^n) 줄였습니다: Keras의 decay는 lr / (1 + decay · n)입니다.", fn: decayedWith({ exponential: true }) },
+      { code: "off-by-one", message: "갱신 횟수를 하나 더 셌습니다: n번 갱신한 뒤의 학습률은 lr / (1 + decay · n)입니다 (첫 갱신은 lr 그대로).", fn: decayedWith({ oneMore: true }) },
+    ],
+  },
+  { id: "06-5", title: "어떤 데이터로 무엇을 하나 (train, validation, test)", name: "dataFor", custom: checkDataRoles },
+  {
     id: "07-1", title: "상승/하락 레이블 (up/down labels)", name: "upDownLabelsByHand",
-    cases: closeCases(), reference: labelsWith({}),
+    cases: closeCases(), reference: labelsWith({}), shortcuts: ["upDownLabels"],
     shapeHint: "마지막 horizon일은 미래 가격이 없어 레이블을 만들 수 없습니다: 길이는 close.length − horizon입니다.",
     mistakes: [
       { code: "ties-count-as-up", message: "가격이 그대로인 날을 상승(1)으로 셌습니다: 상승은 close[t + horizon] > close[t] (엄격히 큼)입니다.", fn: labelsWith({ ties: true }) },
@@ -745,12 +830,13 @@ export const EXERCISES: Exercise[] = [
   },
   {
     id: "07-3", title: "모델이 넘어야 할 기준선 (majority baseline)", name: "majorityBaselineAccuracy",
-    cases: baselineCases(), reference: baselineWith({}),
+    cases: baselineCases(), reference: baselineWith({}), shortcuts: ["majorityBaseline", "majorityPredictions"],
     mistakes: [
       { code: "majority-from-test", message: "다수 클래스를 테스트(test) 레이블에서 골랐습니다: 테스트 구간을 미리 보는 누수(leak)입니다. 학습(train) 레이블의 다수 클래스를 테스트 구간에 예측하세요.", fn: baselineWith({ fromTest: true }) },
       { code: "returns-class", message: "다수 클래스(0 또는 1)를 돌려주었습니다: 돌려줄 것은 그 클래스를 테스트 구간 전체에 예측했을 때의 정확도입니다.", fn: baselineWith({ returnsClass: true }) },
       { code: "always-up", message: "항상 상승(1)을 예측했습니다: 학습 구간에서 더 흔한 클래스를 예측하세요.", fn: baselineWith({ alwaysUp: true }) },
       { code: "accuracy-on-train", message: "정확도를 학습 레이블에서 쟀습니다: 기준선은 테스트 구간에서 잽니다.", fn: baselineWith({ onTrain: true }) },
+      { code: "tie-as-up", message: "학습 레이블의 0과 1이 같은 수일 때 1(상승)을 골랐습니다: 같으면 더 작은 클래스 0(하락)을 고릅니다 (rl.majorityBaseline과 numpy의 argmax도 그렇습니다).", fn: baselineWith({ tieUp: true }) },
     ],
   },
 ];
@@ -763,18 +849,26 @@ export function lessonExercises(lesson: string): { id: string; title: string; na
 // ---------------------------------------------------------------------------------------------------------------
 // Running a check.
 
-type Outcome = { ok: true; value: Norm } | { ok: false; error: unknown };
+type Outcome = ({ ok: true; value: Norm } | { ok: false; error: unknown }) & { calls?: Set<string> };
 
 async function runCase(fn: Fn, c: Case): Promise<Outcome> {
   tf.engine().startScope();
   try {
-    const value = fn(...c.args());
-    return { ok: true, value: await normalize(value) };
+    const args = c.args();
+    const r = recordLibraryCalls(() => fn(...args));
+    if (r.threw) return { ok: false, error: r.error, calls: r.calls };
+    return { ok: true, value: await normalize(r.value), calls: r.calls };
   } catch (error) {
     return { ok: false, error };
   } finally {
     tf.engine().endScope();
   }
+}
+
+/** The message for an answer that calls the library function the exercise is about. */
+function libraryCallMessage(names: string[]): string {
+  const list = names.map((n) => `rl.${n}`).join(", ");
+  return `${list}을(를) 불렀습니다. 결과는 맞을 수 있지만, 이 연습은 그 함수가 하는 일을 직접 써 보는 것이므로 통과로 세지 않습니다. 라이브러리 함수 없이 tf 연산과 반복문으로 써 보세요.`;
 }
 
 const errorText = (e: unknown) => String((e as Error)?.message ?? e).split("\n")[0].slice(0, 200);
@@ -789,6 +883,8 @@ async function checkFunction(ex: FunctionExercise, answer: Fn): Promise<{ code: 
     if (!g.ok && g.error instanceof NotYetError) throw g.error;
     got.push(g);
   }
+  const used = (ex.shortcuts ?? []).filter((name) => got.some((g) => g.calls?.has(name)));
+  if (used.length) return { code: "library-call", message: libraryCallMessage(used) };
   const firstBad = ex.cases.findIndex((_, k) => {
     const g = got[k], w = want[k];
     return !g.ok || !w.ok || difference(g.value, w.value, tol) !== null;
@@ -830,6 +926,7 @@ export async function evaluateExercise(id: string, answer: unknown): Promise<Exe
       const n = "custom" in ex ? "" : ` ${ex.cases.length}개 입력(경계 사례 포함)에서 기준 구현과 같습니다.`;
       return { ...base, status: "pass", code: "ok", message: `통과 (passed).${n}` };
     }
+    if (r.code === "library-call") return { ...base, status: "library-call", code: r.code, message: r.message };
     return { ...base, status: "fail", code: r.code, message: r.message };
   } catch (e) {
     if (e instanceof NotYetError) return { ...base, status: "not-solved", code: "not-solved", message: "아직 풀지 않았습니다 (not solved yet): rl.notYet()을 여러분의 코드로 바꾸세요." };
@@ -837,7 +934,7 @@ export async function evaluateExercise(id: string, answer: unknown): Promise<Exe
   }
 }
 
-const MARK: Record<ExerciseStatus, string> = { pass: "✔", fail: "✘", "not-solved": "…" };
+const MARK: Record<ExerciseStatus, string> = { pass: "✔", fail: "✘", "not-solved": "…", "library-call": "⚠" };
 
 /** One readable line for a result. */
 export function formatExerciseResult(r: ExerciseResult): string {
