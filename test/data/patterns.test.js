@@ -186,12 +186,29 @@ describe("patterns (lib/src/data/patterns.ts)", function () {
       ],
     });
     const rows = rl.layerTable(m);
+    // Keras's summary names: per type within the model, rnnlab's fast layers under their Keras class.
+    assert.deepStrictEqual(rows.map((r) => r.layer), ["lstm_1", "lstm_2", "repeat_vector_1", "time_distributed_1"]);
+    assert.deepStrictEqual(rows.map((r) => r.type), ["LSTM", "LSTM", "RepeatVector", "TimeDistributed"]);
     assert.deepStrictEqual(rows.map((r) => r["output shape"]), ["[batch, 5, 8]", "[batch, 6]", "[batch, 3, 6]", "[batch, 3, 2]"]);
     assert.deepStrictEqual(rows.map((r) => r.params), [4 * 8 * (4 + 8 + 1), 4 * 6 * (8 + 6 + 1), 0, 6 * 2 + 2]);
     const x = tf.zeros([7, 5, 4]);
     const y = tf.zeros([7, 3, 1]);
     assert.strictEqual(rl.ioShapes(m, x, y), "x [7, 5, 4] -> y [7, 3, 1];  model [batch, 5, 4] -> [batch, 3, 2]");
     tf.dispose([x, y]);
+    m.dispose();
+  });
+
+  it("layerTable keeps a name the user gave, and names stock SimpleRNN, GRU, BatchNormalization as Keras does", () => {
+    const m = tf.sequential({
+      layers: [
+        tf.layers.simpleRNN({ units: 3, returnSequences: true, inputShape: [4, 2], name: "encoder" }),
+        rl.recurrentLayer("gru", { units: 3, returnSequences: true }),
+        tf.layers.batchNormalization(),
+        rl.recurrentLayer("simpleRnn", { units: 2 }),
+      ],
+    });
+    const rows = rl.layerTable(m);
+    assert.deepStrictEqual(rows.map((r) => `${r.layer} | ${r.type}`), ["encoder | SimpleRNN", "gru_1 | GRU", "batch_normalization_1 | BatchNormalization", "simple_rnn_1 | SimpleRNN"]);
     m.dispose();
   });
 });

@@ -277,12 +277,36 @@ export function ioShapes(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): str
   return `x ${shapeText(x.shape)} -> y ${shapeText(y.shape)};  model ${shapeText(mIn)} -> ${shapeText(mOut)}`;
 }
 
-/** One row per layer: its name, type, output shape (batch as "batch") and number of parameters, for showTable. */
+/** Keras's snake_case of a class name, as Keras names layers: SimpleRNN -> simple_rnn, BatchNormalization -> batch_normalization. */
+function kerasSnake(name: string): string {
+  return name.replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/** tfjs's generated layer name for a class ("lstm_LSTM3", "rnnlab_lstm_RnnlabLSTM7"), as opposed to one given by the user. */
+function isGeneratedName(name: string, className: string): boolean {
+  const snake = className.replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+  return new RegExp(`^${snake}_${className}\\d+$`).test(name);
+}
+
+/**
+ * One row per layer, as Keras's `model.summary()` names them: the layer (generated names become lstm_1, lstm_2,
+ * dense_1, ... per type within the model; a name you gave is kept), its type (rnnlab's fast layers under the Keras
+ * class they stand for: LSTM, not RnnlabLSTM), its output shape (batch as "batch") and its number of parameters.
+ */
 export function layerTable(model: tf.LayersModel): { layer: string; type: string; "output shape": string; params: number }[] {
+  const seen = new Map<string, number>();
   return model.layers.map((l) => {
     const out = l.outputShape;
     const shapes = (Array.isArray(out[0]) ? out : [out]) as (number | null)[][];
-    return { layer: l.name, type: l.getClassName(), "output shape": shapes.map(shapeText).join(", "), params: l.countParams() };
+    const type = l.getClassName().replace(/^Rnnlab/, "");
+    let layer = l.name;
+    if (isGeneratedName(l.name, l.getClassName())) {
+      // Numbered as Keras numbers them: per type, counting only the layers it named itself.
+      const k = (seen.get(type) ?? 0) + 1;
+      seen.set(type, k);
+      layer = `${kerasSnake(type)}_${k}`;
+    }
+    return { layer, type, "output shape": shapes.map(shapeText).join(", "), params: l.countParams() };
   });
 }
 
