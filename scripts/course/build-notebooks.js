@@ -5,6 +5,9 @@
 // A code cell's marker may carry tags, as jupytext writes them: `// %% tags=["raises-exception"]` marks a cell that
 // fails on purpose (Jupyter's Run All and nbclient go on past it), `// %% tags=["expect-stderr"]` one that writes to
 // stderr on purpose; the browser test accepts such output only in cells so marked.
+// The committed notebooks carry a full run's outputs (scripts/course/notebook-outputs.js): a notebook whose cells
+// equal its source's build is up to date, outputs and all; one whose source changed is written anew without outputs
+// (regenerate them with npm run notebooks:outputs).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -84,6 +87,22 @@ function buildNotebook(name, cells) {
   };
 }
 
+/** A notebook file's JSON as build writes it: outputs and execution counts cleared. */
+function withoutOutputs(text) {
+  let nb;
+  try {
+    nb = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  for (const c of nb.cells ?? []) {
+    if (c.cell_type !== "code") continue;
+    c.outputs = [];
+    c.execution_count = null;
+  }
+  return JSON.stringify(nb, null, 1) + "\n";
+}
+
 function render(srcFile) {
   const name = path.basename(srcFile, ".ts");
   const cells = parseCells(fs.readFileSync(srcFile, "utf8"), path.relative(ROOT, srcFile));
@@ -98,13 +117,14 @@ function main() {
     const { out, json } = render(path.join(SRC, f));
     const rel = path.relative(ROOT, out);
     const current = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : null;
-    if (current === json) continue;
+    if (current === json || (current !== null && withoutOutputs(current) === json)) continue;
     if (check) {
       console.error(`${rel} is out of date with notebooks/src/${f}: run npm run notebooks:build`);
       stale++;
     } else {
       fs.writeFileSync(out, json);
-      console.log(`wrote ${rel}`);
+      const dropped = current !== null && /"outputs": \[\n/.test(current);
+      console.log(`wrote ${rel}${dropped ? " (its outputs were from other code and are gone: npm run notebooks:outputs puts a full run's back)" : ""}`);
     }
   }
   if (check) {
@@ -119,5 +139,5 @@ function main() {
   process.exit(stale ? 1 : 0);
 }
 
-module.exports = { parseCells, buildNotebook };
+module.exports = { parseCells, buildNotebook, withoutOutputs };
 if (require.main === module) main();
