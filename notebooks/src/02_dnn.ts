@@ -261,7 +261,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // 실행하세요. 확인 셀은 여러분의 답을 기준 구현(reference)과 여러 입력에서 비교하고, 틀리면 어떻게 틀렸는지 알려 줍니다.
 // 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
 //
-// ### 연습 02-1. Dense 층 하나의 순전파 (forward pass)
+// ### 연습 02-1. 완전 연결 층 하나의 순전파 (forward pass)
 //
 // `tf.layers.dense({units, activation: "relu"})`가 하는 계산을 텐서 연산으로 쓰세요: 입력 `x`는 `[batch, 입력]`,
 // `kernel`은 `[입력, 출력]`, `bias`는 `[출력]`이고, 결과는 $\mathrm{relu}(x \cdot \mathrm{kernel} + \mathrm{bias})$,
@@ -297,7 +297,7 @@ await rl.checkExercise("02-2", xorWeights);
 // ### 연습 02-3. MLP의 파라미터 수 (parameter count)
 //
 // 층의 크기 `sizes`(예: `[784, 128, 10]`: 입력 784, 은닉 128, 출력 10)를 받아 완전 연결 망의 학습할 파라미터 수를
-// 돌려주세요. Dense 층마다 가중치 행렬과 편향이 있습니다. 위에서 만든 MLP의 `model.summary()`와 비교해 볼 수 있습니다.
+// 돌려주세요. 완전 연결 층마다 가중치 행렬과 편향이 있습니다. 위에서 만든 MLP의 `model.summary()`와 비교해 볼 수 있습니다.
 
 // %%
 function mlpParamCount(sizes: number[]): number {

@@ -3,7 +3,7 @@
 //
 // 강의의 실습(lab) 첫 번째 예제입니다. 28×28 픽셀 손글씨 숫자 이미지를 **위에서 아래로 한 행(row)씩** 읽는
 // 시퀀스(sequence)로 봅니다. 즉 이미지 한 장이 **28개의 시간 단계(time step), 단계마다 28개의 특성(feature)** 인
-// 입력이 되고, 순환신경망(recurrent neural network, RNN)은 마지막 행까지 읽은 뒤의 은닉 상태(hidden state)로
+// 입력이 되고, 순환 신경망(recurrent neural network, RNN)은 마지막 행까지 읽은 뒤의 은닉 상태(hidden state)로
 // 숫자 0-9를 맞힙니다. 강의 그림의 "many-to-one" 구조입니다.
 //
 // 이 노트북의 순서 (Keras 예제의 흐름): 준비(setup) → 데이터 → 모델 → 학습 → 평가 → 그림.
@@ -117,7 +117,7 @@ await rl.plotHeatmap(firstRows, {
 //   계산하고, `CuDNNLSTM`은 두 벡터를 따로 학습합니다. 셀에는 둘의 합이 들어가므로 출력은 편향 하나인 LSTM과 같지만,
 //   두 벡터가 같은 기울기를 받아 함께 움직이므로 학습은 다릅니다. rnnlab의 LSTM은 `separateBiases: true`로 이것을
 //   따릅니다. 그래서 아래 표에서 강의 LSTM의 파라미터 수가 같은 크기의 `tf.layers.lstm`보다 층마다 `4 × units`개 많습니다.
-// - 커널의 초기화는 glorot-uniform입니다 (tfjs의 기본값은 glorot-normal). Dense 층도 같습니다.
+// - 커널의 초기화는 glorot-uniform입니다 (tfjs의 기본값은 glorot-normal). `Dense` 층도 같습니다.
 //
 // 비교용으로 02강의 다층 퍼셉트론(MLP, DNN)도 만듭니다. MLP는 이미지를 784개 숫자 한 줄로 펴서(flatten) 한 번에 보므로
 // "순서"라는 개념이 없습니다. 각 모델의 파라미터(parameter) 수를 출력합니다.
@@ -335,7 +335,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // ### 연습 06-1. 이미지를 시퀀스로 (images as sequences)
 //
 // MNIST 파일은 이미지 n장의 픽셀을 바이트(0-255) `n × 784`개로 한 줄로 담습니다. 이것을 순환층이 읽는 모양, 곧 행 하나가
-// 한 스텝인 `[n, 28 스텝, 28 특성]` 텐서로 바꾸고 값을 0-1로 줄여(255로 나누어) 돌려주세요.
+// 시간 단계 하나인 `[n, 28 시간 단계, 28 특성]` 텐서로 바꾸고 값을 0-1로 줄여(255로 나누어) 돌려주세요.
 
 // %%
 function imagesToSequences(pixels: Uint8Array, n: number): rl.tf.Tensor3D {

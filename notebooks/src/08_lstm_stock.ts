@@ -92,7 +92,7 @@ rl.showTable(
 // %% [markdown]
 // ## 4. 모델과 학습 (model and training)
 //
-// 실습의 모델입니다: LSTM(10)의 마지막 스텝 출력 -> Dense(1), 활성화 함수 없이 숫자 하나를 냅니다.
+// 실습의 모델입니다: LSTM(10)의 마지막 시간 단계 출력 -> Dense(1), 활성화 함수 없이 숫자 하나를 냅니다.
 // `rl.buildRnnRegressor`가 만들고, 손실(loss)은 평균제곱오차(mean squared error, MSE)입니다(실습은 제곱오차의 합을
 // 썼는데, 최솟값의 위치는 같습니다). 학습 샘플 505개 전체를 한 배치(batch)로 써서 한 에포크(epoch)가 곧 한 번의 반복입니다.
 
