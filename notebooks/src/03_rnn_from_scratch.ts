@@ -2,12 +2,12 @@
 // # 03. 순환 신경망을 처음부터 (RNN from scratch)
 //
 // 강의의 핵심 식은 두 줄입니다. 순환 신경망(RNN, recurrent neural network)은 시퀀스(sequence)의 벡터 `x_t`를
-// 하나씩 읽으면서, 매 시간 단계(time step)마다 같은 점화식(recurrence)을 적용합니다.
+// 하나씩 읽으면서, 시간 단계(time step)마다 같은 점화식(recurrence)을 적용합니다.
 //
 // $$h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t), \qquad y_t = W_{hy} h_t$$
 //
 // `h_t`는 은닉 상태(hidden state)로, 지금까지 읽은 것을 요약한 벡터입니다. 이 노트북은 d2l.ai의 순서를 따릅니다.
-// 먼저 가중치(weight)가 다 보이게 손으로 짜고 한 단계마다 모양(shape)을 확인한 다음, 같은 가중치를
+// 먼저 가중치(weight)가 다 보이게 손으로 짜고 계산할 때마다 모양(shape)을 확인한 다음, 같은 가중치를
 // `tf.layers.simpleRNN`에 넣어 같은 숫자가 나오는지 비교합니다. 마지막으로 시간을 거슬러 올라가는 역전파
 // (BPTT, backpropagation through time)에서 기울기(gradient)가 얼마나 빨리 작아지는지 숫자로 보고, 반대로 기울기가 커지기만
 // 할 때(기울기 폭발) 학습이 어떻게 망가지고 기울기 클리핑(gradient clipping)이 그것을 어떻게 막는지 돌려 봅니다.
@@ -43,7 +43,7 @@ const x = tf.randomNormal([batch, steps, features], 0, 1, "float32", 7) as rl.tf
 console.log("x:", x.shape, "= [batch, time, features]");
 
 // %% [markdown]
-// ## 2. 가중치를 눈앞에 (parameters in plain sight)
+// ## 2. 가중치 들여다보기 (parameters in plain sight)
 //
 // `rl.initSimpleRnnParams(features, units)`는 `tf.layers.simpleRNN`과 같은 방식으로 초기화한 가중치 세 개를 돌려줍니다.
 // TensorFlow.js(와 Keras)는 벡터를 **행 벡터(row vector)**로 다루기 때문에 강의 식의 행렬이 전치(transpose)되어 저장됩니다:
@@ -150,7 +150,7 @@ console.log("max |pseudocode - tensor loop| =", pseudoDiff);
 // ## 6. 출력 `y_t = W_hy h_t` (the output layer)
 //
 // 강의 식의 두 번째 줄은 은닉 상태를 출력으로 바꾸는 행렬입니다. 모든 시간 단계에 같은 `W_hy`를 씁니다.
-// 케라스(Keras)에서는 RNN 층 뒤의 `Dense` 층이 이 일을 합니다. 여기서는 출력 1개짜리 `W_hy^T`(`[units, 1]`)를 손으로 만듭니다.
+// Keras에서는 RNN 층 뒤의 `Dense` 층이 이 일을 합니다. 여기서는 출력 1개짜리 `W_hy^T`(`[units, 1]`)를 손으로 만듭니다.
 
 // %%
 const Why = tf.randomNormal([units, 1], 0, 0.5, "float32", 11);                // W_hy^T: [units, outputs]
@@ -206,7 +206,7 @@ console.log("max |by hand - rl fast SimpleRNN|   =", await maxDiff(byHand, fastO
 
 // %% [markdown]
 // 차이는 부동소수점(float32) 반올림 수준입니다. 즉 `tf.layers.simpleRNN`이 하는 일은 위의 몇 줄짜리 반복문이 전부입니다.
-// `returnSequences: false`(기본값)면 층은 마지막 상태 `h_T`만 돌려줍니다. 분류기는 보통 이 마지막 상태 위에 `Dense`를 얹습니다.
+// `returnSequences: false`(기본값)면 층은 마지막 상태 `h_T`만 돌려줍니다. 분류기는 보통 이 마지막 상태 위에 `Dense` 층을 얹습니다.
 
 // %%
 const lastOnly = tf.layers.simpleRNN({ units: units });
@@ -217,7 +217,7 @@ const hTByHand = tf.tidy(() => tf.squeeze(tf.slice(byHand, [0, steps - 1, 0], [b
 console.log("returnSequences=false:", hT.shape, " max |h_T - last row by hand| =", await maxDiff(hT, hTByHand));
 
 // %% [markdown]
-// ## 8. 시간을 거슬러 역전파 (BPTT) 와 기울기 소실 (vanishing gradients)
+// ## 8. 시간을 거슬러 올라가는 역전파(BPTT)와 기울기 소실 (vanishing gradients)
 //
 // 펼친 RNN은 시간 단계 수만큼 층이 깊은 신경망과 같습니다. 학습할 때 기울기는 마지막 시간 단계에서 첫 시간 단계 쪽으로
 // 거꾸로 흐르는데, 시간 단계 하나를 건널 때마다 같은 행렬 $W_{hh}$와 `tanh`의 기울기 $1 - h_t^2$ (1 이하)가 곱해집니다:
@@ -252,7 +252,7 @@ console.log("hand-computed ||∂h_T/∂h_t|| for t = 1..", handNorms.length, "(f
   handNorms.slice(0, 3).map((v) => v.toExponential(2)).join(" "), "...", handNorms.slice(-3).map((v) => v.toFixed(3)).join(" "));
 
 // %% [markdown]
-// 손으로 한 계산을 믿지 말고 확인합니다. `rl.gradientNormsOverTime`은 같은 크기를 TensorFlow.js의 자동 미분(`tf.grads`)으로
+// 손으로 한 계산을 그대로 믿지 않고 확인합니다. `rl.gradientNormsOverTime`은 같은 크기를 TensorFlow.js의 자동 미분(`tf.grads`)으로
 // 반복문 전체를 거슬러 계산합니다. 두 목록의 최대 상대 차이(max relative difference)를 출력합니다.
 
 // %%
@@ -295,7 +295,7 @@ console.log(`SimpleRNN: the gradient shrinks by a factor of about ${perStep.toFi
 console.log(`after 49 steps: SimpleRNN ${(simpleNorms[0] / simpleNorms[longSteps - 1]).toExponential(2)}, LSTM ${(lstmNorms[0] / lstmNorms[longSteps - 1]).toExponential(2)} of the gradient at distance 0`);
 
 // %% [markdown]
-// 위 표와 그림이 출력한 값을 읽어 보세요. SimpleRNN의 기울기는 시간 단계 하나를 거슬러 갈 때마다 위 셀이 출력한 평균 비율로
+// 위 셀이 출력한 표와 그림을 읽어 보세요. SimpleRNN의 기울기는 시간 단계 하나를 거슬러 갈 때마다 위 셀이 출력한 평균 비율로
 // 줄어들고, 마지막 줄(거리 49)의 값은 거리 0의 값에 비하면 사실상 0입니다. 그 시점의 입력이 손실(loss)에 미치는 영향을
 // 학습이 "볼" 수 없다는 뜻입니다. LSTM의 기울기도 줄어들지만, 표의 두 열을 거리가 먼 줄끼리 비교해 보면 얼마나 더
 // 천천히 줄어드는지 보입니다.

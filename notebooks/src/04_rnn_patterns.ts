@@ -79,7 +79,7 @@ oneToOne.compile({ optimizer: tf.train.adam(0.03), loss: "meanSquaredError" });
 console.log(rl.ioShapes(oneToOne, sq.x, sq.y));
 
 // %% [markdown]
-// 학습시키고 검증 데이터(validation data)의 평균 제곱 오차(MSE, mean squared error)를 봅니다. 비교 기준(baseline)으로,
+// 학습시키고 검증 데이터(validation data)의 평균 제곱 오차(MSE, mean squared error)를 봅니다. 기준선(baseline)으로,
 // x를 보지 않고 언제나 평균값만 내는 예측의 MSE(= y의 분산 variance)도 함께 출력합니다.
 
 // %%
@@ -185,7 +185,7 @@ console.log(`many-to-one: validation accuracy ${accManyToOne.toFixed(3)} (share 
 // 번역에서는 입력 문장과 출력 문장의 길이가 다릅니다. 인코더-디코더(encoder-decoder) 구조로 이를 흉내 냅니다:
 // 인코더 LSTM이 기호 5개(a, b, c, d를 원-핫 one-hot으로)를 읽어 벡터 하나로 요약하고, `RepeatVector(6)`이 그 요약을
 // 6번 복사하고, 디코더 LSTM(`returnSequences: true`)과 `timeDistributed(dense)`가 6개의 기호를 냅니다.
-// 과제는 입력을 거꾸로 쓰고 끝에 끝 표시 `.`(end of sequence)를 붙이는 것: `abdca` → `acdba.`.
+// 과제는 입력을 거꾸로 쓰고 끝에 끝 표시 `.`(end of sequence)를 붙이는 것입니다: `abdca` → `acdba.`.
 // 출력 길이는 입력 길이가 아니라 `RepeatVector`의 `n`이 정합니다.
 
 // %%
@@ -349,7 +349,7 @@ rl.drawStackedRnn({ layers: 3, steps: STEPS_SUM, output: "last" });
 
 // %% [markdown]
 // 아래 층에서 `returnSequences`를 빠뜨리면 어떻게 될까요? 첫 LSTM이 `[batch, 16]`(시간 축 없음)을 내므로, 3차원 입력
-// `[batch, steps, features]`를 기대하는 두 번째 LSTM을 연결하는 순간 에러가 납니다.
+// `[batch, steps, features]`를 기대하는 두 번째 LSTM을 연결하는 순간 오류가 납니다.
 
 // %%
 const wrongStack = [lstm(16, { inputShape: [STEPS_SUM, 1] }), lstm(16)]; // the first layer lacks returnSequences: true
@@ -472,7 +472,7 @@ console.log(`lowest mean loss any model reading each window from its start can r
 // %% [markdown]
 // 틀리는 곳은 (있다면) 맨 첫 글자입니다. 첫 창의 첫 시간 단계는 "i" 한 글자만 보고 다음 글자를 맞혀야 하는데, 문장에서 "i" 뒤에는
 // 위에 출력한 여러 글자가 한 번씩 옵니다. 어느 것이 맞는지 알 수 없으니 모델은 그중 하나를 고를 뿐이고, 학습 중 출력에서
-// 첫 글자가 바뀌기도 하는 것도 이 때문입니다. 나머지 글자는 앞의 9글자라는 문맥이 있어 모두 맞힙니다.
+// 첫 글자가 바뀌는 것도 이 때문입니다. 나머지 글자는 앞의 9글자라는 문맥이 있어 모두 맞힙니다.
 //
 // 같은 이유로 손실(창의 시간 단계 10개에 대한 평균 교차 엔트로피, cross-entropy)은 0까지 내려가지 않습니다. 창의 앞쪽 시간 단계는 본 글자가 적어서,
 // 같은 글자들 뒤에 문장의 여러 곳에서 서로 다른 글자가 옵니다. 그런 곳에서는 어떤 모델도 그 빈도(frequency)만큼밖에 맞힐 수 없고,

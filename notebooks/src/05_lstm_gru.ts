@@ -6,7 +6,7 @@
 // 이 노트북은 세 부분입니다.
 //
 // 1. LSTM을 책(Chollet 6.25 / 6.26)의 식을 따라 손으로 짜고, 같은 가중치의 `tf.layers.lstm`과 비교합니다.
-//    책의 의사코드가 어디서 단순화했는지도 숫자로 봅니다.
+//    책의 의사코드가 어디를 단순화했는지도 숫자로 봅니다.
 // 2. GRU를 같은 방식으로 짜서 `tf.layers.gru`와 비교하고, TensorFlow.js의 기본값(default) 중 다른 라이브러리와
 //    다른 것(`hardSigmoid` 게이트, reset-before GRU)이 출력을 얼마나 바꾸는지 봅니다.
 // 3. 먼 과거를 기억해야 풀리는 문제(adding problem)에서 SimpleRNN, LSTM, GRU를 같은 조건으로 학습시켜 비교합니다.
@@ -129,12 +129,12 @@ console.log("max |LSTM by hand - tf.layers.lstm (sigmoid gates)| =", await maxDi
 // c_{t+1} = i_t * k_t + c_t * f_t
 // ```
 //
-// - **셀 상태는 같습니다.** 기호 하나를 조심하세요: 스케치의 `k_t`는 activation을 **이미 적용한** 값이고, 위에서 손으로 쓴
-//   식의 `k_t`는 적용하기 **전** 값입니다. 스케치의 activation이 `k_t`에는 `tanh`, `i_t`, `f_t`에는 시그모이드라면, 스케치의
+// - **셀 상태는 같습니다.** 기호 하나를 조심하세요: 스케치의 `k_t`는 `activation`을 **이미 적용한** 값이고, 위에서 손으로 쓴
+//   식의 `k_t`는 적용하기 **전** 값입니다. 스케치의 `activation`이 `k_t`에는 `tanh`, `i_t`, `f_t`에는 시그모이드라면, 스케치의
 //   `k_t`는 위 식의 `tanh(k_t)`이고, `c_{t+1} = i_t * k_t + c_t * f_t`는 실제 LSTM의 `c_t = f_t * c_{t-1} + i_t * tanh(k_t)`와
 //   같은 식입니다.
 // - **출력이 다릅니다.** 실제 LSTM의 출력은 게이트 `o_t`에 **새** 셀 상태를 `tanh`로 누른 값을 곱한 `h_t = o_t * tanh(c_t)`입니다.
-//   책의 스케치는 **이전** 셀 상태 `C_t`를 행렬 `Vo`로 곱해 더한 뒤 activation을 한 번 적용합니다. 이런 "peephole" 항 `Vo`는
+//   책의 스케치는 **이전** 셀 상태 `C_t`를 행렬 `Vo`로 곱해 더한 뒤 `activation`을 한 번 적용합니다. 이런 "peephole" 항 `Vo`는
 //   `tf.layers.lstm`에 없습니다. 여기서는 `Vo = 0`으로 둡니다.
 //
 // `rl.lstmBookSketchStep`(lib/src/course/scratch.ts)은 스케치를 그대로 옮긴 것입니다. 실제 LSTM이 시간 단계 3개를 읽은 뒤의 상태 `(h, c)`에서
@@ -161,7 +161,7 @@ console.log("whole sequence, each with its own state: output max |sketch - real|
 // %% [markdown]
 // ## 2. GRU 처음부터 (GRU from scratch)
 //
-// GRU는 게이트가 둘입니다. 업데이트 게이트(update gate) `z`와 리셋 게이트(reset gate) `r`. 셀 상태가 따로 없고 `h` 하나로 기억합니다.
+// GRU는 게이트가 둘입니다: 업데이트 게이트(update gate) `z`와 리셋 게이트(reset gate) `r`입니다. 셀 상태가 따로 없고 `h` 하나로 기억합니다.
 //
 // ```
 // z_t = σ(x_t Wz + h_{t-1} Uz + bz)
@@ -254,7 +254,7 @@ rl.showTable(
 noOutput.dispose();
 
 // %% [markdown]
-// 표의 차이들은 반올림 오차가 아니라 다른 함수라는 뜻입니다. 그래서 Keras나 PyTorch에서 학습한 가중치를 옮기거나 논문의 숫자와
+// 표의 차이는 반올림 오차가 아니라 함수가 달라서 생긴 것입니다. 그래서 Keras나 PyTorch에서 학습한 가중치를 옮기거나 논문의 숫자와
 // 비교할 때는 게이트 함수와 GRU 변형을 맞춰야 합니다. 이 코스 라이브러리의 빌더(`rl.recurrentLayer`, `rl.buildRnnClassifier`)는
 // 두 구현 모두 게이트를 시그모이드로 둡니다. 아래 셀이 그 설정을 출력합니다.
 
@@ -289,7 +289,7 @@ const [early, late] = train.markedSteps[0];
 console.log(`example 0: marked steps ${early} and ${late}: ${ex[early][0].toFixed(3)} + ${ex[late][0].toFixed(3)} = target ${target0.toFixed(3)}`);
 
 // %% [markdown]
-// 세 모델은 순환층(recurrent layer) 종류만 다릅니다: 유닛 16개의 순환층 하나, 그 위에 출력 하나의 `Dense`. 같은 데이터, 같은
+// 세 모델은 순환층(recurrent layer) 종류만 다릅니다: 유닛 16개의 순환층 하나, 그 위에 출력 하나의 `Dense` 층. 같은 데이터, 같은
 // 에포크, 같은 배치 크기(64), 같은 옵티마이저(Adam, 학습률 0.01), 같은 시드. 순환층은 라이브러리의 빠른 층
 // (`rl.recurrentLayer`, 게이트는 시그모이드)입니다. LSTM은 Keras의 기본값처럼 망각 게이트 편향을 1로 시작합니다
 // (`unitForgetBias: true`; TensorFlow.js의 기본값은 0). 처음부터 "기억을 유지하는" 쪽에서 출발하게 하는 LSTM의 표준 초기화입니다.
@@ -331,7 +331,7 @@ rl.showTable(
 );
 
 // %% [markdown]
-// 표의 마지막에서 두 번째 열이 핵심입니다: 1에 가까우면 평균을 답하는 것보다 나을 게 없다는 뜻(먼 앞쪽 값을 기억하지 못함)이고,
+// 표의 마지막에서 두 번째 열이 핵심입니다: 1에 가까우면 평균을 답하는 것보다 나을 것이 없다는 뜻(먼 앞쪽 값을 기억하지 못함)이고,
 // 0에 가까우면 두 값을 기억해 더했다는 뜻입니다. 위 셀이 출력한 세 모델의 숫자를 비교해 보세요. 이 숫자는 시드 하나로 한 번
 // 돌린 결과이므로, 다른 시드에서는 달라질 수 있습니다. quick 프로파일은 시퀀스가 짧아서(먼 과거가 덜 멀어서) 차이가 덜 분명할
 // 수 있으니, 그때도 출력된 숫자 그대로 읽으세요. 그림에서 LSTM과 GRU의 곡선이 한동안 기준선 근처에 머물다가
@@ -366,7 +366,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // `recurrentKernel` `[units, 4·units]`, `bias` `[4·units]`의 열 블록이 차례로 입력 게이트 i, 망각 게이트 f,
 // 후보 k(위 식의 `k_t`, tfjs의 소스에서는 `c`), 출력 게이트 o입니다.
 // $z = x\,\mathrm{kernel} + h\,\mathrm{recurrentKernel} + \mathrm{bias}$를 네 블록 $i, f, k, o$로 나누고(`tf.split(z, 4, 1)`),
-// 게이트에는 로지스틱 sigmoid를 써서 $c_t = f * c_{t-1} + i * \tanh(k)$,
+// 게이트에는 로지스틱 시그모이드(`tf.sigmoid`)를 써서 $c_t = f * c_{t-1} + i * \tanh(k)$,
 // $h_t = o * \tanh(c_t)$를 `{ h, c }`로 돌려주세요.
 
 // %%
@@ -383,7 +383,7 @@ await rl.checkExercise("05-1", myLstmStep);
 // `tf.layers.gru`의 블록 순서는 업데이트 게이트 z, 리셋 게이트 r, 후보 h입니다 (`kernel` `[특성, 3·units]`,
 // `recurrentKernel` `[units, 3·units]`, `bias` `[3·units]`). tfjs는 리셋 게이트를 행렬 곱 **전에** 곱합니다:
 // $\tilde{h} = \tanh(x W_h + b_h + (r * h_{t-1}) U_h)$, 그리고 $h_t = z * h_{t-1} + (1 - z) * \tilde{h}$.
-// 게이트 z, r은 $\sigma(x W + b + h U)$ (로지스틱 sigmoid)입니다. 새 은닉 상태를 돌려주세요.
+// 게이트 z, r은 $\sigma(x W + b + h U)$ (로지스틱 시그모이드)입니다. 새 은닉 상태를 돌려주세요.
 
 // %%
 function myGruStep(x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, recurrentKernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): rl.tf.Tensor2D {
