@@ -737,7 +737,7 @@ export const EXERCISES: Exercise[] = [
     shapeHint: "h와 c는 모두 [batch, units]입니다.",
     mistakes: [
       ...gateMistakes(4, LSTM_GATES, (perm) => lstmWith({ perm })),
-      { code: "hard-sigmoid", message: "게이트에 sigmoid 대신 hardSigmoid를 썼습니다 (tfjs 층의 기본값). 이 연습은 강의처럼 로지스틱 sigmoid입니다: tf.sigmoid.", fn: lstmWith({ hard: true }) },
+      { code: "hard-sigmoid", message: "게이트에 sigmoid 대신 hardSigmoid를 썼습니다 (tfjs 층의 기본값). 이 연습은 강의처럼 로지스틱 시그모이드입니다: tf.sigmoid.", fn: lstmWith({ hard: true }) },
       { code: "missing-bias", message: "편향(bias)이 빠졌습니다: z = x·kernel + h·recurrentKernel + bias.", fn: lstmWith({ bias: false }) },
       { code: "no-forget", message: "셀 상태에 f * c_{t-1}이 빠졌습니다: c_t = f * c_{t-1} + i * tanh(k).", fn: lstmWith({ forget: false }) },
       { code: "h-without-tanh", message: "h_t = o * c_t로 계산했습니다: h_t = o * tanh(c_t)입니다.", fn: lstmWith({ hTanh: false }) },
@@ -753,7 +753,7 @@ export const EXERCISES: Exercise[] = [
       { code: "reset-after", message: "리셋 게이트를 행렬 곱 뒤에 곱했습니다 (r * (h·U_h), Keras의 reset_after=true). tf.layers.gru는 곱하기 전에 적용합니다: (r * h)·U_h.", fn: gruWith({ resetAfter: true }) },
       { code: "update-gate-swapped", message: "업데이트 게이트 z의 역할이 반대입니다: tfjs에서는 h_t = z * h_{t-1} + (1 − z) * h̃ (z가 크면 이전 상태를 유지).", fn: gruWith({ zSwapped: true }) },
       { code: "no-reset", message: "후보 h̃에 리셋 게이트 r이 빠졌습니다: h̃ = tanh(x·W_h + (r * h_{t-1})·U_h + b_h).", fn: gruWith({ noReset: true }) },
-      { code: "hard-sigmoid", message: "게이트에 sigmoid 대신 hardSigmoid를 썼습니다 (tfjs 층의 기본값). 이 연습은 로지스틱 sigmoid입니다: tf.sigmoid.", fn: gruWith({ hard: true }) },
+      { code: "hard-sigmoid", message: "게이트에 sigmoid 대신 hardSigmoid를 썼습니다 (tfjs 층의 기본값). 이 연습은 로지스틱 시그모이드입니다: tf.sigmoid.", fn: gruWith({ hard: true }) },
       { code: "missing-bias", message: "편향(bias)이 빠졌습니다.", fn: gruWith({ bias: false }) },
     ],
   },
