@@ -84,7 +84,7 @@ rl.showTable(
 //
 // 로젠블랫(Rosenblatt)의 원래 규칙은 계단 함수를 쓰고, 틀린 샘플을 만날 때마다 가중치를 그 방향으로 조금 옮깁니다:
 // $\mathbf{w} \leftarrow \mathbf{w} + \eta\,(y - \hat{y})\,\mathbf{x}$, $b \leftarrow b + \eta\,(y - \hat{y})$.
-// 맞힌 샘플에서는 $y - \hat{y} = 0$이라 아무것도 바뀌지 않습니다. 아래 함수는 매 에포크(epoch, 데이터 전체를 한 번 도는 것)마다
+// 맞힌 샘플에서는 $y - \hat{y} = 0$이라 아무것도 바뀌지 않습니다. 아래 함수는 에포크(epoch, 데이터 전체를 한 번 도는 것)마다
 // 틀린 개수를 기록합니다. 직선 하나로 나눌 수 있는(선형 분리 가능, linearly separable) 데이터라면 이 규칙은 유한한 횟수만 갱신하고 멈춘다는 것이
 // 알려져 있습니다(퍼셉트론 수렴 정리, perceptron convergence theorem).
 
