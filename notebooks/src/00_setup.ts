@@ -3,8 +3,8 @@
 //
 // 이 노트북은 코스를 시작하기 전에 가장 먼저 여는 노트북입니다. 커널(kernel), Node.js와 TypeScript 버전,
 // TensorFlow.js가 고른 백엔드(backend), 텐서(tensor) 왕복, danfo 데이터프레임(DataFrame), 그림(figure) 하나,
-// 그리고 작은 모델 하나를 몇 스텝 학습시키며 진행 상황(progress)이 보이는지 확인합니다.
-// 모든 셀이 에러 없이 끝나면 이 머신은 코스를 돌릴 준비가 된 것입니다.
+// 그리고 작은 모델 하나를 잠깐 학습시키며 진행 상황(progress)이 보이는지 확인합니다.
+// 모든 셀이 오류 없이 끝나면 이 머신은 코스를 돌릴 준비가 된 것입니다.
 
 // %% [markdown]
 // ## 1. 커널과 버전 (kernel and versions)
@@ -22,13 +22,13 @@ console.log(`profile: ${rl.profile()}  (RNNLAB_PROFILE=quick gives smaller data 
 // %% [markdown]
 // ## 2. 백엔드 고르기 (backend)
 //
-// TensorFlow.js는 여러 백엔드 위에서 돌아갑니다. `initRuntime()`은 있는 것 중 가장 빠른 것을 순서대로 시도합니다:
+// TensorFlow.js는 여러 백엔드 위에서 돌아갑니다. `initRuntime()`은 쓸 수 있는 백엔드를 빠른 것부터 차례로 시도합니다:
 // `tfjs-node-gpu`(CUDA), `webgpu`(GPU), `wasm`(WebAssembly), `cpu`(순수 JavaScript). `tfjs-node`(네이티브 libtensorflow)는
-// `RNNLAB_BACKEND=tfjs-node`로 요청할 때만 씁니다. 고른 것과, 건너뛴 것마다 그 이유를 한 줄씩 보여 줍니다. 환경 변수
-// `RNNLAB_BACKEND`로 하나를 강제할 수 있습니다. 첫 줄 끝의 `kernels:`는 순환 층(recurrent layer)의 계산을 어느 코드가
+// `RNNLAB_BACKEND=tfjs-node`로 요청할 때만 씁니다. 고른 백엔드와, 건너뛴 백엔드마다 그 이유를 한 줄씩 보여 줍니다. 환경 변수
+// `RNNLAB_BACKEND`로 하나를 강제할 수 있습니다. 첫 줄 끝의 `kernels:`는 순환층(recurrent layer)의 계산을 어느 코드가
 // 맡는지 알려 줍니다: `native`(설치할 때 C++ 컴파일러로 이 컴퓨터에 맞춰 만든 코드), `WebAssembly`(컴파일러가 없을 때
 // 코스와 함께 오는 코드), `tf ops`(TensorFlow.js의 연산). 더 빠른 쪽이 명령 하나로 가능하면 그 명령도 같은 줄에 나옵니다.
-// `seedEverything`은 가중치 초기화, 셔플(shuffle), 데이터 분할을 한꺼번에 시드(seed)해서 다시 실행해도 같은 숫자가 나오게 합니다.
+// `seedEverything`은 가중치 초기화, 셔플(shuffle), 데이터 분할의 시드(seed)를 한꺼번에 고정해서 다시 실행해도 같은 숫자가 나오게 합니다.
 
 // %%
 const runtime = await rl.initRuntime();
@@ -42,7 +42,7 @@ console.log(`chosen: ${runtime.backend}`);
 //
 // 값을 꺼낼 때는 `await t.array()`나 `await t.data()`처럼 비동기(asynchronous)로 읽습니다. GPU 백엔드(WebGPU)에서는
 // 결과가 GPU 메모리에 있어서, Node.js에서는 `dataSync()`/`arraySync()` 같은 동기(synchronous) 읽기가 불가능하기
-// 때문입니다. 이 강의의 모든 노트북은 이 방식으로 써서 CPU에서도 GPU에서도 그대로 돌아갑니다.
+// 때문입니다. 이 코스의 모든 노트북은 이 방식으로 써서 CPU에서도 GPU에서도 그대로 돌아갑니다.
 
 // %%
 const a = tf.tensor2d([[1, 2], [3, 4]]);
@@ -181,7 +181,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // const t = data.toTensors();               // t.train.images [60000, 28, 28], t.train.labels [60000]
 // ```
 //
-// 2) 모델과 컴파일: 두 LSTM 층과 Dropout, Dense를 쌓고 `decay`가 있는 Adam으로 컴파일합니다.
+// 2) 모델과 컴파일: LSTM 층 두 개와 `Dropout`, `Dense` 층을 쌓고 `decay`가 있는 Adam으로 컴파일합니다.
 //
 // ```python
 // model = Sequential()
@@ -210,7 +210,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // // the same in one call, as 06 does: rl.buildLectureMnistLstm({ decay: 1e-6 })
 // ```
 //
-// 3) 학습: 배치 32, 3 에포크, 테스트 세트를 `validation_data`로 줍니다.
+// 3) 학습: 배치 크기 32, 3 에포크, 테스트 세트를 `validation_data`로 줍니다.
 //
 // ```python
 // model.fit(x_train, y_train, batch_size=32, epochs=3, validation_data=(x_test, y_test))

@@ -84,8 +84,8 @@ rl.showTable(
 //
 // 로젠블랫(Rosenblatt)의 원래 규칙은 계단 함수를 쓰고, 틀린 샘플을 만날 때마다 가중치를 그 방향으로 조금 옮깁니다:
 // $\mathbf{w} \leftarrow \mathbf{w} + \eta\,(y - \hat{y})\,\mathbf{x}$, $b \leftarrow b + \eta\,(y - \hat{y})$.
-// 맞힌 샘플에서는 $y - \hat{y} = 0$이라 아무것도 바뀌지 않습니다. 아래 함수는 매 에포크(epoch, 데이터 전체를 한 번 도는 것)마다
-// 틀린 개수를 기록합니다. 직선 하나로 나눌 수 있는(선형 분리 가능, linearly separable) 데이터라면 이 규칙은 유한한 스텝 안에 멈춘다는 것이
+// 맞힌 샘플에서는 $y - \hat{y} = 0$이라 아무것도 바뀌지 않습니다. 아래 함수는 에포크(epoch, 데이터 전체를 한 번 도는 것)마다
+// 틀린 개수를 기록합니다. 직선 하나로 나눌 수 있는(선형 분리 가능, linearly separable) 데이터라면 이 규칙은 유한한 횟수만 갱신하고 멈춘다는 것이
 // 알려져 있습니다(퍼셉트론 수렴 정리, perceptron convergence theorem).
 
 // %%
@@ -128,8 +128,8 @@ rl.showTable(
 // 이진 교차 엔트로피(binary cross-entropy) 손실 $L = -\frac{1}{N}\sum [y \log \hat{y} + (1-y)\log(1-\hat{y})]$를
 // 경사 하강법으로 줄입니다. 시그모이드와 교차 엔트로피를 함께 미분하면 식이 아주 짧아집니다:
 // $\partial L / \partial z = \hat{y} - y$, 그래서 $\partial L/\partial \mathbf{w} = \frac{1}{N}\sum (\hat{y} - y)\,\mathbf{x}$,
-// $\partial L/\partial b = \frac{1}{N}\sum (\hat{y} - y)$. 아래 코드가 그것의 전부이고, 파라미터는 보통 숫자 배열 `w`와 숫자 `b`입니다.
-// 한 에포크에 네 샘플 전체로 한 번 갱신합니다(full-batch). 손실과 정확도(accuracy)는 갱신 **전에** 잽니다 (TensorFlow.js가 기록하는 방식과 같게).
+// $\partial L/\partial b = \frac{1}{N}\sum (\hat{y} - y)$. 아래 코드가 그것의 전부이고, 파라미터는 텐서가 아닌 보통의 숫자 배열 `w`와 숫자 `b`입니다.
+// 한 에포크에 네 샘플 전체로 한 번 갱신합니다(full-batch). 손실과 정확도(accuracy)는 갱신 **전에** 잽니다 (TensorFlow.js가 기록하는 방식과 같습니다).
 
 // %%
 interface Perceptron {
@@ -212,7 +212,7 @@ await rl.plotDecisionBoundary({
 // %% [markdown]
 // 처음(epoch 0) 선은 아무렇게나 놓여 있다가, 학습이 진행되면서 검은 점 (1,1)과 나머지 세 흰 점 사이로 옮겨 갑니다.
 // 표의 `|w|` 열을 보면 선이 자리를 잡은 뒤에도 $\mathbf{w}$의 크기는 계속 커집니다. 선의 위치는 거의 그대로인데, 배경의 0→1 전환이
-// 날카로워져 점마다 더 확신(confidence)하는 것입니다.
+// 날카로워져 점마다 더 확신(confidence)하게 되는 것입니다.
 //
 // ### OR
 //
@@ -231,7 +231,7 @@ await rl.plotDecisionBoundary({
 // %% [markdown]
 // ## 6. XOR: 퍼셉트론 하나로는 풀 수 없다
 //
-// XOR의 정답 1인 점 (0,1), (1,0)은 대각선 한쪽 끝끼리, 정답 0인 점 (0,0), (1,1)은 다른 대각선 끝끼리 있습니다. 직선 하나는 평면을 두 쪽으로만
+// XOR에서 정답이 1인 두 점 (0,1), (1,0)은 한 대각선의 양 끝에, 정답이 0인 두 점 (0,0), (1,1)은 다른 대각선의 양 끝에 있습니다. 직선 하나는 평면을 두 쪽으로만
 // 나누므로 어떤 선을 그어도 적어도 한 점은 틀립니다 (최선이 4개 중 3개, 정확도 0.75). 같은 조건으로 학습시켜 봅니다.
 
 // %%
@@ -307,7 +307,7 @@ console.log(`${tfRun.name}: ${tfRun.epochs} epochs in ${tfRun.seconds.toFixed(1)
 const scratchRun = trainPerceptron(gates.AND.x, gates.AND.y, init, TF_EPOCHS, LR);
 
 // %% [markdown]
-// 두 결과를 비교합니다. 가중치와 에포크별 손실의 가장 큰 차이를 출력하고, 그 차이가 float32 반올림 오차 수준(1e-3)보다 크면 셀이 에러를 냅니다:
+// 두 결과를 비교합니다. 가중치와 에포크별 손실의 가장 큰 차이를 출력하고, 그 차이가 float32 반올림 오차 수준(1e-3)보다 크면 셀이 오류를 냅니다:
 // 처음부터 만든 코드를 믿지 않고 숫자로 확인하는 것입니다.
 
 // %%

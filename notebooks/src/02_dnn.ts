@@ -130,7 +130,7 @@ rl.showTable(
 );
 
 // %% [markdown]
-// 학습 데이터의 처음 20장과 정답(label)입니다. 픽셀 값은 이미 0-255를 255로 나눈 0-1 범위입니다.
+// 학습 데이터의 처음 20장과 그 레이블(label, 정답)입니다. 픽셀 값은 이미 0-255를 255로 나눈 0-1 범위입니다.
 
 // %%
 const imageOf = (split: rl.MnistSplit, i: number) => split.images.subarray(i * 784, (i + 1) * 784);
@@ -140,7 +140,7 @@ await rl.plotImageGrid(
 );
 
 // %% [markdown]
-// 텐서로 만듭니다. 이미지는 `[n, 28, 28]`, 정답은 `[n]` (숫자 0-9를 그대로, 원-핫(one-hot) 인코딩 없이: 그래서 손실은
+// 텐서로 만듭니다. 이미지는 `[n, 28, 28]`, 레이블은 `[n]` (숫자 0-9를 그대로, 원-핫(one-hot) 인코딩 없이: 그래서 손실은
 // `sparseCategoricalCrossentropy`).
 
 // %%
@@ -169,7 +169,7 @@ mlp.summary();
 // %% [markdown]
 // ### 학습
 //
-// 강의 저장소의 MNIST 예제와 같은 설정(Adam 1e-3, 배치 32)입니다. 학습 데이터의 10%를 검증(validation)용으로 떼어 에포크마다 과적합(overfitting)을
+// 강의 저장소의 MNIST 예제와 같은 설정(Adam 1e-3, 배치 크기 32)입니다. 학습 데이터의 10%를 검증(validation)용으로 떼어 에포크마다 과적합(overfitting)을
 // 지켜봅니다. 테스트 데이터는 마지막 평가 때까지 쓰지 않습니다.
 
 // %%
@@ -182,7 +182,7 @@ const mlpFit = await rl.fit(mlp, data.train.images, data.train.labels, {
 console.log(`${mlpFit.epochs} epochs in ${mlpFit.seconds.toFixed(1)} s`);
 
 // %% [markdown]
-// 학습 곡선(training curves)입니다. 학습(train) 손실은 계속 내려가는데 검증 손실이 어느 순간 멈추거나 오르면, 그때부터는 외우기(과적합) 시작한 것입니다.
+// 학습 곡선(training curves)입니다. 학습(train) 손실은 계속 내려가는데 검증 손실이 어느 순간 멈추거나 오르면, 그때부터 학습 데이터를 외우기 시작한 것(과적합)입니다.
 
 // %%
 await rl.plotTrainingCurves(mlpFit.history, { title: "MLP on MNIST: training curves" });
@@ -241,7 +241,7 @@ await rl.plotImageGrid(wrong.map((i) => imageOf(mnist.test, i)), {
 //
 // - 퍼셉트론을 옆으로 놓으면 층, 층을 쌓으면 DNN(완전 연결 신경망)입니다. 은닉층 하나만으로 퍼셉트론이 못 풀던 XOR이 풀립니다.
 // - MNIST에서 MLP는 이미지를 784개 숫자의 벡터로 펴서 봅니다. 위에서 출력한 테스트 정확도가 이 코스의 기준선입니다.
-// - 강의 저장소의 LSTM 예제는 학습 60,000장으로 학습해 에포크마다 테스트 정확도 0.9628 / 0.9720 / 0.9826을 보고합니다.
+// - 강의 저장소의 LSTM 예제는 60,000장으로 학습해 에포크마다 테스트 정확도 0.9628 / 0.9720 / 0.9826을 보고합니다.
 //   이 노트북도 full 프로파일에서 같은 60,000 + 10,000장을 씁니다. 그래도 모델과 학습 설정이 다르므로, 두 모델을 공정하게
 //   비교하려면 06 노트북처럼 같은 데이터, 같은 배치 크기와 에포크로 나란히 학습시켜야 합니다.
 //
@@ -261,7 +261,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // 실행하세요. 확인 셀은 여러분의 답을 기준 구현(reference)과 여러 입력에서 비교하고, 틀리면 어떻게 틀렸는지 알려 줍니다.
 // 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
 //
-// ### 연습 02-1. Dense 층 하나의 순전파 (forward pass)
+// ### 연습 02-1. 완전 연결 층 하나의 순전파 (forward pass)
 //
 // `tf.layers.dense({units, activation: "relu"})`가 하는 계산을 텐서 연산으로 쓰세요: 입력 `x`는 `[batch, 입력]`,
 // `kernel`은 `[입력, 출력]`, `bias`는 `[출력]`이고, 결과는 $\mathrm{relu}(x \cdot \mathrm{kernel} + \mathrm{bias})$,
@@ -296,8 +296,8 @@ await rl.checkExercise("02-2", xorWeights);
 // %% [markdown]
 // ### 연습 02-3. MLP의 파라미터 수 (parameter count)
 //
-// 층의 크기 `sizes`(예: `[784, 128, 10]`: 입력 784, 은닉 128, 출력 10)를 받아 완전 연결 망의 학습할 파라미터 수를
-// 돌려주세요. Dense 층마다 가중치 행렬과 편향이 있습니다. 위에서 만든 MLP의 `model.summary()`와 비교해 볼 수 있습니다.
+// 층의 크기 `sizes`(예: `[784, 128, 10]`: 입력 784, 은닉 128, 출력 10)를 받아 완전 연결 신경망의 학습할 파라미터 수를
+// 돌려주세요. 완전 연결 층마다 가중치 행렬과 편향이 있습니다. 위에서 만든 MLP의 `model.summary()`와 비교해 볼 수 있습니다.
 
 // %%
 function mlpParamCount(sizes: number[]): number {

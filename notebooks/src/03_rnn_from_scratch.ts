@@ -1,13 +1,13 @@
 // %% [markdown]
-// # 03. 순환신경망을 처음부터 (RNN from scratch)
+// # 03. 순환 신경망을 처음부터 (RNN from scratch)
 //
-// 강의의 핵심 식은 두 줄입니다. 순환신경망(RNN, recurrent neural network)은 시퀀스(sequence)의 벡터 `x_t`를
-// 하나씩 읽으면서, 매 시간 단계(time step)마다 같은 점화식(recurrence)을 적용합니다.
+// 강의의 핵심 식은 두 줄입니다. 순환 신경망(RNN, recurrent neural network)은 시퀀스(sequence)의 벡터 `x_t`를
+// 하나씩 읽으면서, 시간 단계(time step)마다 같은 점화식(recurrence)을 적용합니다.
 //
 // $$h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t), \qquad y_t = W_{hy} h_t$$
 //
 // `h_t`는 은닉 상태(hidden state)로, 지금까지 읽은 것을 요약한 벡터입니다. 이 노트북은 d2l.ai의 순서를 따릅니다.
-// 먼저 가중치(weight)가 다 보이게 손으로 짜고 한 단계마다 모양(shape)을 확인한 다음, 같은 가중치를
+// 먼저 가중치(weight)가 다 보이게 손으로 짜고 계산할 때마다 모양(shape)을 확인한 다음, 같은 가중치를
 // `tf.layers.simpleRNN`에 넣어 같은 숫자가 나오는지 비교합니다. 마지막으로 시간을 거슬러 올라가는 역전파
 // (BPTT, backpropagation through time)에서 기울기(gradient)가 얼마나 빨리 작아지는지 숫자로 보고, 반대로 기울기가 커지기만
 // 할 때(기울기 폭발) 학습이 어떻게 망가지고 기울기 클리핑(gradient clipping)이 그것을 어떻게 막는지 돌려 봅니다.
@@ -26,7 +26,7 @@ const printMatrix = async (m: rl.tf.Tensor) => {
 };
 
 // %% [markdown]
-// 강의의 그림 6.9(Chollet)는 고리(loop)가 있는 네트워크입니다: 입력 `x_t`는 `W_xh`로 들어오고, 은닉 상태 `h_t`는 `W_hh`를 거쳐 다음 스텝의 `h_{t-1}`로 되돌아가며, 출력 `y_t`는 `W_hy`로 나갑니다.
+// 강의의 그림 6.9(Chollet)는 고리(loop)가 있는 네트워크입니다: 입력 `x_t`는 `W_xh`로 들어오고, 은닉 상태 `h_t`는 `W_hh`를 거쳐 다음 시간 단계의 `h_{t-1}`로 되돌아가며, 출력 `y_t`는 `W_hy`로 나갑니다.
 
 // %%
 rl.drawRnnLoop();
@@ -34,7 +34,7 @@ rl.drawRnnLoop();
 // %% [markdown]
 // ## 1. 데이터: 작은 시퀀스 묶음 (a small batch of sequences)
 //
-// 입력은 `[batch, time, features]` 모양의 3차원 텐서입니다: 시퀀스 2개, 각각 8 스텝, 스텝마다 특성(feature) 3개.
+// 입력은 `[batch, time, features]` 모양의 3차원 텐서입니다: 시퀀스 2개, 각각 시간 단계 8개, 시간 단계마다 특성(feature) 3개.
 // 숫자 자체는 의미가 없는 난수이고, 여기서는 계산이 맞는지만 봅니다.
 
 // %%
@@ -43,7 +43,7 @@ const x = tf.randomNormal([batch, steps, features], 0, 1, "float32", 7) as rl.tf
 console.log("x:", x.shape, "= [batch, time, features]");
 
 // %% [markdown]
-// ## 2. 가중치를 눈앞에 (parameters in plain sight)
+// ## 2. 가중치 들여다보기 (parameters in plain sight)
 //
 // `rl.initSimpleRnnParams(features, units)`는 `tf.layers.simpleRNN`과 같은 방식으로 초기화한 가중치 세 개를 돌려줍니다.
 // TensorFlow.js(와 Keras)는 벡터를 **행 벡터(row vector)**로 다루기 때문에 강의 식의 행렬이 전치(transpose)되어 저장됩니다:
@@ -52,7 +52,7 @@ console.log("x:", x.shape, "= [batch, time, features]");
 // - `recurrentKernel` = $W_{hh}^T$ : `[units, units]`
 // - `bias` = $b$ : `[units]` (강의 식에는 빠져 있지만 실제 층에는 있습니다)
 //
-// 그래서 코드의 한 스텝은 `h_t = tanh(x_t · kernel + h_{t-1} · recurrentKernel + b)`이고, 식으로는 강의의 것과 같습니다.
+// 그래서 코드에서 시간 단계 하나의 계산은 `h_t = tanh(x_t · kernel + h_{t-1} · recurrentKernel + b)`이고, 식으로는 강의의 것과 같습니다.
 //
 // 행렬의 값은 `printMatrix`로 봅니다. 텐서의 값은 `await m.array()`처럼 비동기(asynchronous)로 읽습니다: GPU 백엔드(WebGPU)는
 // Node.js에서 `print()`나 `dataSync()` 같은 동기(synchronous) 읽기를 할 수 없기 때문입니다 (00 노트북 참고).
@@ -65,9 +65,9 @@ console.log("bias (b):                ", params.bias.shape);
 await printMatrix(params.recurrentKernel);
 
 // %% [markdown]
-// ## 3. 한 스텝 손으로 (one time step by hand)
+// ## 3. 시간 단계 하나를 손으로 (one time step by hand)
 //
-// 처음 상태는 `h_0 = 0`입니다. 첫 입력 `x_1`(배치 전체, `[batch, features]`)을 꺼내 한 스텝을 계산하고,
+// 처음 상태는 `h_0 = 0`입니다. 첫 입력 `x_1`(배치 전체, `[batch, features]`)을 꺼내 시간 단계 하나를 계산하고,
 // 연산마다 모양을 확인합니다. 행렬 곱의 안쪽 차원이 맞아야 하는 것이 모양 확인의 요점입니다.
 
 // %%
@@ -96,8 +96,8 @@ console.log("max |h_1(by hand) - h_1(simpleRnnStep)| =", await maxDiff(h1, h1Lib
 // %% [markdown]
 // ## 4. 시간을 따라 펼치기 (the RNN unrolled over time)
 //
-// 같은 가중치로 같은 스텝을 `t = 1 … 8`까지 반복합니다. 이것이 "시간에 대해 펼친(unrolled)" RNN입니다.
-// 각 스텝의 새 상태가 다음 스텝의 이전 상태가 됩니다. 모든 `h_t`를 모아 `[batch, time, units]`로 쌓습니다.
+// 같은 가중치로 같은 계산을 `t = 1 … 8`까지 반복합니다. 이것이 "시간에 대해 펼친(unrolled)" RNN입니다.
+// 각 시간 단계의 새 상태가 다음 시간 단계의 이전 상태가 됩니다. 모든 `h_t`를 모아 `[batch, time, units]`로 쌓습니다.
 
 // %%
 const byHand = tf.tidy(() => {
@@ -112,7 +112,7 @@ const byHand = tf.tidy(() => {
 console.log("all hidden states:", byHand.shape, "= [batch, time, units]");
 
 // %% [markdown]
-// 이 반복문을 그리면 강의의 그림 6.10, 시간에 대해 펼친(unrolled) RNN입니다: 스텝마다 셀이 하나씩 있지만 가중치 `W_xh`, `W_hh`, `W_hy`는 모든 스텝이 같습니다.
+// 이 반복문을 그리면 강의의 그림 6.10, 시간에 대해 펼친(unrolled) RNN입니다: 시간 단계마다 셀이 하나씩 있지만 가중치 `W_xh`, `W_hh`, `W_hy`는 모든 시간 단계에서 같습니다.
 
 // %%
 rl.drawRnnUnrolled({ steps: steps });
@@ -150,7 +150,7 @@ console.log("max |pseudocode - tensor loop| =", pseudoDiff);
 // ## 6. 출력 `y_t = W_hy h_t` (the output layer)
 //
 // 강의 식의 두 번째 줄은 은닉 상태를 출력으로 바꾸는 행렬입니다. 모든 시간 단계에 같은 `W_hy`를 씁니다.
-// 케라스(Keras)에서는 RNN 층 뒤의 `Dense` 층이 이 일을 합니다. 여기서는 출력 1개짜리 `W_hy^T`(`[units, 1]`)를 손으로 만듭니다.
+// Keras에서는 RNN 층 뒤의 `Dense` 층이 이 일을 합니다. 여기서는 출력 1개짜리 `W_hy^T`(`[units, 1]`)를 손으로 만듭니다.
 
 // %%
 const Why = tf.randomNormal([units, 1], 0, 0.5, "float32", 11);                // W_hy^T: [units, outputs]
@@ -206,7 +206,7 @@ console.log("max |by hand - rl fast SimpleRNN|   =", await maxDiff(byHand, fastO
 
 // %% [markdown]
 // 차이는 부동소수점(float32) 반올림 수준입니다. 즉 `tf.layers.simpleRNN`이 하는 일은 위의 몇 줄짜리 반복문이 전부입니다.
-// `returnSequences: false`(기본값)면 층은 마지막 상태 `h_T`만 돌려줍니다. 분류기는 보통 이 마지막 상태 위에 `Dense`를 얹습니다.
+// `returnSequences: false`(기본값)면 층은 마지막 상태 `h_T`만 돌려줍니다. 분류기는 보통 이 마지막 상태 위에 `Dense` 층을 얹습니다.
 
 // %%
 const lastOnly = tf.layers.simpleRNN({ units: units });
@@ -217,17 +217,17 @@ const hTByHand = tf.tidy(() => tf.squeeze(tf.slice(byHand, [0, steps - 1, 0], [b
 console.log("returnSequences=false:", hT.shape, " max |h_T - last row by hand| =", await maxDiff(hT, hTByHand));
 
 // %% [markdown]
-// ## 8. 시간을 거슬러 역전파 (BPTT) 와 기울기 소실 (vanishing gradients)
+// ## 8. 시간을 거슬러 올라가는 역전파(BPTT)와 기울기 소실 (vanishing gradients)
 //
-// 펼친 RNN은 시간 단계 수만큼 층이 깊은 신경망과 같습니다. 학습할 때 기울기는 마지막 스텝에서 처음 스텝 쪽으로
-// 거꾸로 흐르는데, 한 스텝 건널 때마다 같은 행렬 $W_{hh}$와 `tanh`의 기울기 $1 - h_t^2$ (1 이하)가 곱해집니다:
+// 펼친 RNN은 시간 단계 수만큼 층이 깊은 신경망과 같습니다. 학습할 때 기울기는 마지막 시간 단계에서 첫 시간 단계 쪽으로
+// 거꾸로 흐르는데, 시간 단계 하나를 건널 때마다 같은 행렬 $W_{hh}$와 `tanh`의 기울기 $1 - h_t^2$ (1 이하)가 곱해집니다:
 //
 // $$\frac{\partial h_T}{\partial h_t} = \prod_{s=t+1}^{T} \mathrm{diag}(1 - h_s^2)\, W_{hh}$$
 //
-// 이 곱이 스텝마다 1보다 작아지면 먼 과거의 입력에 대한 기울기는 기하급수적으로 작아집니다. 이것이 기울기 소실
+// 이 곱이 시간 단계마다 1보다 작아지면 먼 과거의 입력에 대한 기울기는 기하급수적으로 작아집니다. 이것이 기울기 소실
 // (vanishing gradient)이고, SimpleRNN이 먼 과거를 잘 배우지 못하는 이유입니다. 숫자로 확인합니다.
 //
-// 먼저 위 식을 손으로 계산합니다. 시퀀스 하나(50 스텝)를 돌리고, 저장한 `h_s`로 스텝마다 야코비 행렬(Jacobian)
+// 먼저 위 식을 손으로 계산합니다. 시퀀스 하나(시간 단계 50개)를 돌리고, 저장한 `h_s`로 시간 단계마다 야코비 행렬(Jacobian)
 // `diag(1 - h_s^2) W_hh`를 만들어 뒤에서부터 곱해 나가며 그 크기(Frobenius norm)를 기록합니다.
 // 행 벡터 규약에서는 `dh_s = dh_{s-1} · recurrentKernel ⊙ (1 - h_s^2)`입니다.
 
@@ -252,7 +252,7 @@ console.log("hand-computed ||∂h_T/∂h_t|| for t = 1..", handNorms.length, "(f
   handNorms.slice(0, 3).map((v) => v.toExponential(2)).join(" "), "...", handNorms.slice(-3).map((v) => v.toFixed(3)).join(" "));
 
 // %% [markdown]
-// 손으로 한 계산을 믿지 말고 확인합니다. `rl.gradientNormsOverTime`은 같은 크기를 TensorFlow.js의 자동 미분(`tf.grads`)으로
+// 손으로 한 계산을 그대로 믿지 않고 확인합니다. `rl.gradientNormsOverTime`은 같은 크기를 TensorFlow.js의 자동 미분(`tf.grads`)으로
 // 반복문 전체를 거슬러 계산합니다. 두 목록의 최대 상대 차이(max relative difference)를 출력합니다.
 
 // %%
@@ -295,7 +295,7 @@ console.log(`SimpleRNN: the gradient shrinks by a factor of about ${perStep.toFi
 console.log(`after 49 steps: SimpleRNN ${(simpleNorms[0] / simpleNorms[longSteps - 1]).toExponential(2)}, LSTM ${(lstmNorms[0] / lstmNorms[longSteps - 1]).toExponential(2)} of the gradient at distance 0`);
 
 // %% [markdown]
-// 위 표와 그림이 출력한 값을 읽어 보세요. SimpleRNN의 기울기는 한 스텝 거슬러 갈 때마다 위 셀이 출력한 평균 비율로
+// 위 셀이 출력한 표와 그림을 읽어 보세요. SimpleRNN의 기울기는 시간 단계 하나를 거슬러 갈 때마다 위 셀이 출력한 평균 비율로
 // 줄어들고, 마지막 줄(거리 49)의 값은 거리 0의 값에 비하면 사실상 0입니다. 그 시점의 입력이 손실(loss)에 미치는 영향을
 // 학습이 "볼" 수 없다는 뜻입니다. LSTM의 기울기도 줄어들지만, 표의 두 열을 거리가 먼 줄끼리 비교해 보면 얼마나 더
 // 천천히 줄어드는지 보입니다.
@@ -305,11 +305,11 @@ console.log(`after 49 steps: SimpleRNN ${(simpleNorms[0] / simpleNorms[longSteps
 // 미분은 1에 가깝습니다. LSTM에서 $x_T$는 후보 값 `tanh(k_t)`를 만든 뒤 입력 게이트 $i_t$와 곱해져 셀 상태에 들어가고,
 // 다시 $\tanh(c_t)$를 거쳐 출력 게이트 $o_t$와 곱해져서야 $h_T$가 됩니다. 학습 전의 게이트는 시그모이드(sigmoid)가
 // 0.5 근처이므로 두 게이트를 지나며 기울기가 대략 4분의 1로 작아지고, 그래서 출발점이 낮습니다. 거리가 멀어질 때
-// 중요한 것은 출발점의 높이가 아니라 로그 눈금에서 선이 내려가는 가파르기, 곧 한 스텝마다 줄어드는 비율(감소율,
+// 중요한 것은 출발점의 높이가 아니라 로그 눈금에서 선이 내려가는 가파르기, 곧 시간 단계마다 줄어드는 비율(감소율,
 // decay rate)입니다. SimpleRNN의 선이 더 가파르게 내려가므로, 거리가 충분히 멀어지면 두 선의 순서가 바뀝니다(위 표에서 어느
 // 거리부터 바뀌는지 찾아보세요).
 //
-// **왜 LSTM이 도움이 되나?** LSTM은 은닉 상태 말고 따로 **셀 상태(cell state, carry)** `c_t`를 가지고,
+// **왜 LSTM이 도움이 되나?** LSTM은 은닉 상태 말고 따로 **셀 상태(cell state, 책의 `carry`)** `c_t`를 가지고,
 // `c_t = f_t * c_{t-1} + i_t * tanh(k_t)`로 갱신합니다. `c_{t-1}`에서 `c_t`로 가는 길에는 행렬 곱도 `tanh`도 없고
 // 망각 게이트 `f_t`만 곱해집니다. `f_t`가 1에 가까우면 기울기가 그 길을 따라 거의 줄지 않고 먼 과거까지 흐릅니다.
 // 다음 노트북 **05_lstm_gru**에서 LSTM과 GRU를 처음부터 짜고, SimpleRNN이 실패하는 긴 의존성 문제(adding problem)에서
@@ -318,12 +318,12 @@ console.log(`after 49 steps: SimpleRNN ${(simpleNorms[0] / simpleNorms[longSteps
 // %% [markdown]
 // ## 8-2. 기울기 폭발과 기울기 클리핑 (exploding gradients, gradient clipping)
 //
-// 위의 곱 $\prod \mathrm{diag}(1 - h_s^2)\, W_{hh}$는 작아지기만 하는 것이 아닙니다. 스텝마다 곱해지는 행렬이 기울기를
+// 위의 곱 $\prod \mathrm{diag}(1 - h_s^2)\, W_{hh}$는 작아지기만 하는 것이 아닙니다. 시간 단계마다 곱해지는 행렬이 기울기를
 // 1보다 크게 늘리면, 먼 과거로 갈수록 기울기가 기하급수적으로 **커집니다**. 이것이 기울기 폭발(exploding gradient)입니다.
 // 기울기 소실은 학습이 먼 과거를 "못 보게" 만들고, 기울기 폭발은 한 번의 갱신을 너무 멀리 보내서 학습을 망가뜨립니다.
 //
-// 직접 일으켜 봅니다. SimpleRNN이 40 스텝짜리 난수 시퀀스를 읽고 그 합을 맞히는 회귀(regression) 문제입니다. 활성화 함수를
-// ReLU로, 순환 가중치 $W_{hh}$를 항등 행렬(identity)에 1.1을 곱한 값으로 시작합니다. 그러면 스텝마다 기울기에 최대 1.1이
+// 직접 일으켜 봅니다. SimpleRNN이 시간 단계 40개짜리 난수 시퀀스를 읽고 그 합을 맞히는 회귀(regression) 문제입니다. 활성화 함수를
+// ReLU로, 순환 가중치 $W_{hh}$를 항등 행렬(identity)에 1.1을 곱한 값으로 시작합니다. 그러면 시간 단계마다 기울기에 최대 1.1이
 // 곱해져 늘어날 수 있습니다(ReLU의 기울기는 0 또는 1이라 `tanh`처럼 줄여 주지 않습니다). 학습률 0.01의 확률적 경사 하강법(SGD)으로 두 번
 // 학습합니다. 두 실행은 초기 가중치와 데이터가 같고, 다른 것은 기울기 클리핑(gradient clipping)뿐입니다.
 //
@@ -430,7 +430,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례에서 비교하고, 틀리면 어떻게
 // 틀렸는지 알려 줍니다. 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
 //
-// ### 연습 03-1. SimpleRNN 한 스텝 (one step)
+// ### 연습 03-1. SimpleRNN의 시간 단계 하나 (one step)
 //
 // 이 노트북의 행 벡터 표기대로 $h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)$를 계산하세요. `x`는 `[batch, 특성]`,
 // `hPrev`는 `[batch, units]`, `Wxh`는 `[특성, units]`, `Whh`는 `[units, units]`, `b`는 `[units]`입니다.
@@ -447,8 +447,8 @@ await rl.checkExercise("03-1", rnnStep);
 // %% [markdown]
 // ### 연습 03-2. 시간에 따라 펼친 루프 (the unrolled loop)
 //
-// `x`(`[batch, steps, 특성]`)의 스텝을 차례로 `rnnStep`에 넣어 모든 은닉 상태를 `[batch, steps, units]`로
-// 돌려주세요. $h_0$은 0입니다. `tf.unstack(x, 1)`은 스텝별 `[batch, 특성]` 텐서의 배열을, `tf.stack(hs, 1)`은
+// `x`(`[batch, steps, 특성]`)의 시간 단계를 차례로 `rnnStep`에 넣어 모든 은닉 상태를 `[batch, steps, units]`로
+// 돌려주세요. $h_0$은 0입니다. `tf.unstack(x, 1)`은 시간 단계별 `[batch, 특성]` 텐서의 배열을, `tf.stack(hs, 1)`은
 // 그 반대를 만듭니다. 결과는 `returnSequences: true`인 `tf.layers.simpleRNN`의 출력과 같아야 합니다.
 
 // %%
@@ -461,9 +461,9 @@ function rnnForward(x: rl.tf.Tensor3D, Wxh: rl.tf.Tensor2D, Whh: rl.tf.Tensor2D,
 await rl.checkExercise("03-2", rnnForward);
 
 // %% [markdown]
-// ### 연습 03-3. BPTT의 한 스텝 곱 (the BPTT factor of one step)
+// ### 연습 03-3. BPTT에서 시간 단계 하나의 곱 (the BPTT factor of one step)
 //
-// 역전파(BPTT)에서 기울기는 스텝마다 야코비 행렬(Jacobian) $J = \partial h_t / \partial h_{t-1}$을 한 번씩 곱하며
+// 역전파(BPTT)에서 기울기는 시간 단계마다 야코비 행렬(Jacobian) $J = \partial h_t / \partial h_{t-1}$을 한 번씩 곱하며
 // 거슬러 갑니다. 위에서 본 기울기의 감소는 이 곱이 반복된 결과입니다. $h_t$(`[units]`)와 `Whh`를 받아
 // $J[j][i] = \partial h_t[j] / \partial h_{t-1}[i]$인 `[units, units]` 행렬을 돌려주세요.
 // 실마리: $\tanh'(z) = 1 - \tanh(z)^2$이고, $h_t[j]$에는 $h_{t-1}[i]$가 $W_{hh}[i][j]$를 곱해 들어갑니다.

@@ -7,10 +7,10 @@
 // | 모양 | 강의의 예 | 이 노트북의 작은 과제 |
 // |---|---|---|
 // | 1) one-to-one (vanilla) | 보통의 신경망 | 숫자 하나 x → x² |
-// | 2) one-to-many | 이미지 캡셔닝 (image → 단어 시퀀스) | 주파수 하나 → 사인파 12 스텝 |
+// | 2) one-to-many | 이미지 캡셔닝 (image → 단어 시퀀스) | 주파수 하나 → 사인파의 시간 단계 12개 |
 // | 3) many-to-one | 감성 분류 (단어 시퀀스 → 감성) | 숫자 10개 → 합이 양수인가? |
 // | 4) many-to-many | 기계 번역 (시퀀스 → 다른 길이의 시퀀스) | 기호 5개 → 거꾸로 + 끝 표시 (6개) |
-// | 5) synced many-to-many | 프레임 단위 비디오 분류 | 비트 10개 → 스텝마다 지금까지의 패리티(parity) |
+// | 5) synced many-to-many | 프레임 단위 비디오 분류 | 비트 10개 → 시간 단계마다 지금까지의 패리티(parity) |
 //
 // 각 모양마다 데이터와 모델의 모양(shape)을 출력하고, 짧게 학습시키고, 정확도(accuracy)나 손실(loss)을 출력합니다.
 // 그다음 *모두를 위한 딥러닝*의 문자 실습 "hihello"를 따라 하고, 여러 층을 쌓은 RNN(multi-layer, stacked RNN)에서
@@ -41,7 +41,7 @@ rl.drawRnnPatterns();
 
 // %% [markdown]
 // 다섯 과제의 결과를 이 표에 모았다가 마지막에 한꺼번에 보여 줍니다.
-// 순환 층(recurrent layer)은 `rl.recurrentLayer(cell, args)`로 만듭니다. `tf.layers.lstm`과 같은 가중치를 가진,
+// 순환층(recurrent layer)은 `rl.recurrentLayer(cell, args)`로 만듭니다. `tf.layers.lstm`과 같은 가중치를 가진,
 // 이 코스의 빠른 구현이며 게이트(gate) 활성화는 강의처럼 시그모이드(sigmoid)입니다.
 // 예측값 같은 텐서의 값은 `readData`/`readArray`로 비동기(asynchronous, `await`)로 읽습니다. GPU 백엔드(WebGPU)는 Node.js에서
 // `dataSync()` 같은 동기(synchronous) 읽기를 할 수 없기 때문입니다 (00 노트북 참고).
@@ -67,7 +67,7 @@ const readArray = async (f: () => rl.tf.Tensor) => {
 // %% [markdown]
 // ## 1. one-to-one: 보통의 신경망 (vanilla)
 //
-// 입력 하나에 출력 하나, 시간 축(time axis)이 없습니다. RNN이 필요 없는 경우로, 비교를 위해 밀집층(dense layer)
+// 입력 하나에 출력 하나, 시간 축(time axis)이 없습니다. RNN이 필요 없는 경우로, 비교를 위해 완전 연결 층(fully connected layer, `Dense`)
 // 두 개로 x ∈ [-1, 1]에서 x²를 배웁니다. 입력 `[batch, 1]`, 출력 `[batch, 1]`.
 
 // %%
@@ -79,7 +79,7 @@ oneToOne.compile({ optimizer: tf.train.adam(0.03), loss: "meanSquaredError" });
 console.log(rl.ioShapes(oneToOne, sq.x, sq.y));
 
 // %% [markdown]
-// 학습시키고 검증 데이터(validation data)의 평균 제곱 오차(MSE, mean squared error)를 봅니다. 비교 기준(baseline)으로,
+// 학습시키고 검증 데이터(validation data)의 평균 제곱 오차(MSE, mean squared error)를 봅니다. 기준선(baseline)으로,
 // x를 보지 않고 언제나 평균값만 내는 예측의 MSE(= y의 분산 variance)도 함께 출력합니다.
 
 // %%
@@ -95,8 +95,8 @@ console.log(`one-to-one: validation MSE ${mseOneToOne.toFixed(4)} (always predic
 //
 // 이미지 한 장에서 단어 시퀀스를 만드는 캡셔닝처럼, 숫자 하나(각주파수 angular frequency w)에서 사인파
 // sin(w·t), t = 1..12를 만듭니다. 입력은 시간 축이 없으므로 `RepeatVector(12)`가 같은 벡터를 12번 복사해
-// `[batch, 12, 1]`로 만들고, `returnSequences: true`인 LSTM이 스텝마다 출력을 내며, `timeDistributed(dense)`가
-// 스텝마다 같은 밀집층을 적용해 숫자 하나씩을 냅니다.
+// `[batch, 12, 1]`로 만들고, `returnSequences: true`인 LSTM이 시간 단계마다 출력을 내며, `timeDistributed(dense)`가
+// 시간 단계마다 같은 완전 연결 층을 적용해 숫자 하나씩을 냅니다.
 //
 // 위의 Karpathy 그림과 코드는 한 곳이 다릅니다. 그림의 one-to-many는 입력을 **첫 시간 단계에만** 넣고, 그 뒤의 단계는
 // 이전 은닉 상태만으로 출력을 이어 갑니다. 코드는 `RepeatVector`로 같은 입력을 **모든 시간 단계에** 넣습니다. Keras와
@@ -163,7 +163,7 @@ waveInputs.dispose();
 // ## 3. many-to-one: 시퀀스에서 하나로 (sentiment classification)
 //
 // 문장(단어 시퀀스)을 읽고 감성(긍정/부정) 하나를 내는 것처럼, [-1, 1]의 숫자 10개를 읽고 "합이 양수인가"를 분류합니다.
-// LSTM은 `returnSequences: false`(기본값)라 마지막 스텝의 은닉 상태(hidden state) `[batch, 16]`만 내보내고,
+// LSTM은 `returnSequences: false`(기본값)라 마지막 시간 단계의 은닉 상태(hidden state) `[batch, 16]`만 내보내고,
 // 그 위의 소프트맥스(softmax) 층이 두 클래스의 확률을 냅니다. 라이브러리의 `rl.buildRnnClassifier`가 바로 이 모델입니다.
 
 // %%
@@ -185,7 +185,7 @@ console.log(`many-to-one: validation accuracy ${accManyToOne.toFixed(3)} (share 
 // 번역에서는 입력 문장과 출력 문장의 길이가 다릅니다. 인코더-디코더(encoder-decoder) 구조로 이를 흉내 냅니다:
 // 인코더 LSTM이 기호 5개(a, b, c, d를 원-핫 one-hot으로)를 읽어 벡터 하나로 요약하고, `RepeatVector(6)`이 그 요약을
 // 6번 복사하고, 디코더 LSTM(`returnSequences: true`)과 `timeDistributed(dense)`가 6개의 기호를 냅니다.
-// 과제는 입력을 거꾸로 쓰고 끝에 끝 표시 `.`(end of sequence)를 붙이는 것: `abdca` → `acdba.`.
+// 과제는 입력을 거꾸로 쓰고 끝에 끝 표시 `.`(end of sequence)를 붙이는 것입니다: `abdca` → `acdba.`.
 // 출력 길이는 입력 길이가 아니라 `RepeatVector`의 `n`이 정합니다.
 
 // %%
@@ -223,11 +223,11 @@ for (let i = 0; i < 4; i++) {
 revValX.dispose();
 
 // %% [markdown]
-// ## 5. synced many-to-many: 스텝마다 답하기 (video classification on frame level)
+// ## 5. synced many-to-many: 시간 단계마다 답하기 (video classification on frame level)
 //
-// 비디오의 프레임마다 라벨을 붙이듯, 입력 스텝마다 출력이 하나씩 있습니다. 비트 10개를 읽으며 스텝마다
+// 비디오의 프레임마다 레이블을 붙이듯, 입력의 시간 단계마다 출력이 하나씩 있습니다. 비트 10개를 읽으며 시간 단계마다
 // "지금까지 본 1의 개수가 홀수인가"(running parity, XOR)를 답합니다. 인코더-디코더와 달리 `RepeatVector`가 없고,
-// LSTM 하나가 `returnSequences: true`로 스텝마다 은닉 상태를 내보냅니다.
+// LSTM 하나가 `returnSequences: true`로 시간 단계마다 은닉 상태를 내보냅니다.
 
 // %%
 const STEPS_PAR = 10;
@@ -276,7 +276,7 @@ await rl.plotTrainingCurves(
 // ## 6. 문자 실습: "hihello" (모두를 위한 딥러닝)
 //
 // *모두를 위한 딥러닝*의 RNN 실습입니다. 문자 h, i, e, l, o를 원-핫 벡터로 바꾸고, "hihell"을 한 글자씩 읽으며
-// 매 스텝 다음 글자를 맞혀 "ihello"를 내게 합니다 (synced many-to-many). 같은 "h"를 읽어도 첫 번째는 "i",
+// 시간 단계마다 다음 글자를 맞혀 "ihello"를 내게 합니다 (synced many-to-many). 같은 "h"를 읽어도 첫 번째는 "i",
 // 두 번째는 "e"가 답이므로, 앞에서 무엇을 읽었는지 기억하는 은닉 상태가 필요합니다.
 
 // %%
@@ -289,7 +289,7 @@ await rl.plotHeatmap(rl.oneHotChars(hi.input, hi.vocab), {
 
 // %% [markdown]
 // 실습과 같이 LSTM의 은닉 크기(hidden size)는 5, Adam 학습률(learning rate) 0.1, 50번 반복(iteration)합니다.
-// LSTM 위에 스텝마다 소프트맥스 층을 둡니다. 한 번 반복할 때마다 `trainOnBatch`로 한 번 갱신하고, 5번마다 예측한 문자열을 출력합니다.
+// LSTM 위에 시간 단계마다 소프트맥스 층을 둡니다. 한 번 반복할 때마다 `trainOnBatch`로 한 번 갱신하고, 5번마다 예측한 문자열을 출력합니다.
 
 // %%
 const hiModel = tf.sequential({
@@ -314,7 +314,7 @@ console.log(`first iteration with the whole "${hi.target}" right: ${hiLearnedAt}
   `(${hiLearnedAt < 0 ? "not learned here in 50 iterations" : hiLearnedAt <= labLearnedAt ? "no later than the lab" : "later than the lab"}; other initial weights and framework)`);
 
 // %% [markdown]
-// 손실 곡선과, 학습이 끝난 뒤 스텝마다 다음 글자의 확률(predicted probabilities)입니다. 두 "h" 중 첫 번째(t0) 뒤에는 "i",
+// 손실 곡선과, 학습이 끝난 뒤 시간 단계마다 다음 글자의 확률(predicted probabilities)입니다. 두 "h" 중 첫 번째(t0) 뒤에는 "i",
 // 두 번째(t2) 뒤에는 "e"에 확률이 몰려 있다면, 모델이 입력 한 글자가 아니라 지금까지의 문맥을 쓰고 있다는 뜻입니다.
 
 // %%
@@ -331,9 +331,9 @@ console.log(`P(next='i' | t0 'h') = ${hiProbs[0][hi.vocab.indexOf("i")].toFixed(
 // %% [markdown]
 // ## 7. 여러 층 RNN (multi-layer, stacked RNN)
 //
-// 순환 층을 여러 개 쌓으면 아래 층의 출력 시퀀스가 위 층의 입력 시퀀스가 됩니다. 그래서 **위에 순환 층이 또 있는 층은
-// `returnSequences: true`** 로 스텝마다 출력을 내야 합니다 (`[batch, steps, units]`). 맨 위 층은 과제에 따라 정합니다:
-// many-to-one이면 `false`(마지막 스텝만, `[batch, units]`), synced many-to-many이면 `true`.
+// 순환층을 여러 개 쌓으면 아래 층의 출력 시퀀스가 위 층의 입력 시퀀스가 됩니다. 그래서 **위에 순환층이 또 있는 층은
+// `returnSequences: true`** 로 시간 단계마다 출력을 내야 합니다 (`[batch, steps, units]`). 맨 위 층은 과제에 따라 정합니다:
+// many-to-one이면 `false`(마지막 시간 단계만, `[batch, units]`), synced many-to-many이면 `true`.
 // `rl.buildRnnClassifier({layers: 3})`는 맨 위를 뺀 모든 층에 `returnSequences: true`를 줍니다. 층마다 출력 모양과 파라미터(parameter) 수를 봅니다.
 
 // %%
@@ -342,14 +342,14 @@ rl.showTable(rl.layerTable(stacked), { title: "3-layer LSTM classifier (many-to-
 console.log(`total parameters ${stacked.countParams()}`);
 
 // %% [markdown]
-// 같은 모델을 그림으로 보면 3층 × 10스텝의 격자입니다: 아래 두 층은 스텝마다 출력을 위 층으로 올리고(`returnSequences: true`), 맨 위 층은 마지막 스텝에서만 출력합니다(many-to-one).
+// 같은 모델을 그림으로 보면 3층 × 시간 단계 10개의 격자입니다: 아래 두 층은 시간 단계마다 출력을 위 층으로 올리고(`returnSequences: true`), 맨 위 층은 마지막 시간 단계에서만 출력합니다(many-to-one).
 
 // %%
 rl.drawStackedRnn({ layers: 3, steps: STEPS_SUM, output: "last" });
 
 // %% [markdown]
 // 아래 층에서 `returnSequences`를 빠뜨리면 어떻게 될까요? 첫 LSTM이 `[batch, 16]`(시간 축 없음)을 내므로, 3차원 입력
-// `[batch, steps, features]`를 기대하는 두 번째 LSTM을 연결하는 순간 에러가 납니다.
+// `[batch, steps, features]`를 기대하는 두 번째 LSTM을 연결하는 순간 오류가 납니다.
 
 // %%
 const wrongStack = [lstm(16, { inputShape: [STEPS_SUM, 1] }), lstm(16)]; // the first layer lacks returnSequences: true
@@ -400,8 +400,8 @@ for (const i of [0, 1, 2, win.inputs.length - 1]) {
 }
 
 // %% [markdown]
-// 모델은 실습과 같습니다: 은닉 크기가 어휘 크기(25)인 LSTM 두 층(7절처럼 아래 층은 `returnSequences: true`, 위 층도 스텝마다
-// 답해야 하므로 `true`), 그 위에 스텝마다 어휘 25개의 소프트맥스 층(실습의 fully connected 층), Adam 학습률 0.1.
+// 모델은 실습과 같습니다: 은닉 크기가 어휘 크기(25)인 LSTM 두 층(7절처럼 아래 층은 `returnSequences: true`, 위 층도 시간 단계마다
+// 답해야 하므로 `true`), 그 위에 시간 단계마다 어휘 25개의 소프트맥스 층(실습의 완전 연결 층), Adam 학습률 0.1.
 // 실습은 500번 반복합니다. 이 설정은 tfjs에서도 그대로 학습되므로 바꾸지 않았고, quick 프로파일만 반복을 150번으로 줄입니다.
 // 모델을 만들 때마다 시드를 다시 고정합니다. 그러면 결과가 앞 절들에서 무엇을 실행했는지와 상관없이 같고, 뒤에서 비교할
 // 한 층짜리와 두 층짜리의 첫 LSTM 층이 같은 초기 가중치에서 시작합니다.
@@ -470,11 +470,11 @@ const LOSS_FLOOR = rl.nextCharLossFloor(win);
 console.log(`lowest mean loss any model reading each window from its start can reach: ${LOSS_FLOOR.toFixed(4)} (this one: ${long2.loss[ITER_LONG - 1].toFixed(4)})`);
 
 // %% [markdown]
-// 틀리는 곳은 (있다면) 맨 첫 글자입니다. 첫 창의 첫 스텝은 "i" 한 글자만 보고 다음 글자를 맞혀야 하는데, 문장에서 "i" 뒤에는
+// 틀리는 곳은 (있다면) 맨 첫 글자입니다. 첫 창의 첫 시간 단계는 "i" 한 글자만 보고 다음 글자를 맞혀야 하는데, 문장에서 "i" 뒤에는
 // 위에 출력한 여러 글자가 한 번씩 옵니다. 어느 것이 맞는지 알 수 없으니 모델은 그중 하나를 고를 뿐이고, 학습 중 출력에서
-// 첫 글자가 바뀌기도 하는 것도 이 때문입니다. 나머지 글자는 앞의 9글자라는 문맥이 있어 모두 맞힙니다.
+// 첫 글자가 바뀌는 것도 이 때문입니다. 나머지 글자는 앞의 9글자라는 문맥이 있어 모두 맞힙니다.
 //
-// 같은 이유로 손실(창의 10스텝 평균 교차 엔트로피 cross-entropy)은 0까지 내려가지 않습니다. 창의 앞쪽 스텝은 본 글자가 적어서,
+// 같은 이유로 손실(창의 시간 단계 10개에 대한 평균 교차 엔트로피, cross-entropy)은 0까지 내려가지 않습니다. 창의 앞쪽 시간 단계는 본 글자가 적어서,
 // 같은 글자들 뒤에 문장의 여러 곳에서 서로 다른 글자가 옵니다. 그런 곳에서는 어떤 모델도 그 빈도(frequency)만큼밖에 맞힐 수 없고,
 // `rl.nextCharLossFloor`가 그 하한(floor)을 셉니다. 위에 출력한 대로 학습된 모델의 손실은 이 하한에 거의 닿아 있습니다.
 //
@@ -561,7 +561,7 @@ await rl.checkExercise("04-1", stackOutputShapes);
 // ### 연습 04-2. many-to-one과 many-to-many 스택 만들기
 //
 // `units` 배열의 길이만큼 `tf.layers.simpleRNN`을 쌓은 `tf.sequential` 모델을 돌려주세요. 첫 층의 입력 모양은
-// `[steps, features]`입니다. `manyToMany`가 true면 마지막 층도 스텝마다 출력하고, false면 마지막 스텝의 출력 하나만
+// `[steps, features]`입니다. `manyToMany`가 true면 마지막 층도 시간 단계마다 출력하고, false면 마지막 시간 단계의 출력 하나만
 // 냅니다. 확인 셀이 모델을 만들어 층마다 출력 모양을 보고, 다 본 모델은 해제합니다.
 
 // %%

@@ -6,7 +6,7 @@
 // 이 노트북은 세 부분입니다.
 //
 // 1. LSTM을 책(Chollet 6.25 / 6.26)의 식을 따라 손으로 짜고, 같은 가중치의 `tf.layers.lstm`과 비교합니다.
-//    책의 의사코드가 어디서 단순화했는지도 숫자로 봅니다.
+//    책의 의사코드가 어디를 단순화했는지도 숫자로 봅니다.
 // 2. GRU를 같은 방식으로 짜서 `tf.layers.gru`와 비교하고, TensorFlow.js의 기본값(default) 중 다른 라이브러리와
 //    다른 것(`hardSigmoid` 게이트, reset-before GRU)이 출력을 얼마나 바꾸는지 봅니다.
 // 3. 먼 과거를 기억해야 풀리는 문제(adding problem)에서 SimpleRNN, LSTM, GRU를 같은 조건으로 학습시켜 비교합니다.
@@ -20,7 +20,7 @@ rl.seedEverything(42);
 // %% [markdown]
 // ## 1. LSTM 처음부터 (LSTM from scratch)
 //
-// 작은 입력 하나로 시작합니다: 시퀀스 2개, 6 스텝, 특성(feature) 3개, 은닉 유닛(unit) 4개.
+// 작은 입력 하나로 시작합니다: 시퀀스 2개, 시간 단계 6개, 특성(feature) 3개, 은닉 유닛(unit) 4개.
 
 // %%
 const batch = 2, steps = 6, features = 3, units = 4;
@@ -50,13 +50,13 @@ for (const name of ["i", "f", "k", "o"]) {
 }
 
 // %% [markdown]
-// 강의의 그림 6.15(LSTM의 구조, anatomy of an LSTM)를 이 노트북의 이름으로 그리면 이렇습니다: 위쪽의 carry `c`는 망각 게이트 `f_t`와 곱해지고(×) 입력 게이트 `i_t`와 후보 `tanh(k_t)`의 곱이 더해지며(+), 출력 게이트 `o_t`가 `tanh(c_t)`를 걸러 `h_t`를 냅니다.
+// 강의의 그림 6.15(LSTM의 구조, anatomy of an LSTM)를 이 노트북의 이름으로 그리면 이렇습니다: 위쪽의 셀 상태 `c`는 망각 게이트 `f_t`와 곱해지고(×) 입력 게이트 `i_t`와 후보 `tanh(k_t)`의 곱이 더해지며(+), 출력 게이트 `o_t`가 `tanh(c_t)`를 걸러 `h_t`를 냅니다.
 
 // %%
 rl.drawLstmCell();
 
 // %% [markdown]
-// ### 한 스텝 손으로 (one LSTM step by hand)
+// ### 시간 단계 하나를 손으로 (one LSTM step by hand)
 //
 // 책의 식(listing 6.25 / 6.26)을 실제 LSTM의 형태로 씁니다. `σ`는 로지스틱 시그모이드(logistic sigmoid)입니다.
 //
@@ -93,7 +93,7 @@ console.log("max |by hand - rl.lstmStep|: h", await maxDiff(s1.h, s1Lib.h), " c"
 // %% [markdown]
 // ### 시간을 따라 돌리고 `tf.layers.lstm`과 비교 (unrolled, against the library layer)
 //
-// 같은 스텝을 6번 반복하고, 같은 가중치를 넣은 `tf.layers.lstm`(`returnSequences: true`, 게이트는 `sigmoid`)의 출력과 비교합니다.
+// 같은 계산을 6번 반복하고, 같은 가중치를 넣은 `tf.layers.lstm`(`returnSequences: true`, 게이트는 `sigmoid`)의 출력과 비교합니다.
 
 // %%
 const lstmByHand = tf.tidy(() => {
@@ -129,16 +129,16 @@ console.log("max |LSTM by hand - tf.layers.lstm (sigmoid gates)| =", await maxDi
 // c_{t+1} = i_t * k_t + c_t * f_t
 // ```
 //
-// - **carry는 같습니다.** 기호 하나를 조심하세요: 스케치의 `k_t`는 activation을 **이미 적용한** 값이고, 위에서 손으로 쓴
-//   식의 `k_t`는 적용하기 **전** 값입니다. 스케치의 activation이 `k_t`에는 `tanh`, `i_t`, `f_t`에는 시그모이드라면, 스케치의
+// - **셀 상태는 같습니다.** 기호 하나를 조심하세요: 스케치의 `k_t`는 `activation`을 **이미 적용한** 값이고, 위에서 손으로 쓴
+//   식의 `k_t`는 적용하기 **전** 값입니다. 스케치의 `activation`이 `k_t`에는 `tanh`, `i_t`, `f_t`에는 시그모이드라면, 스케치의
 //   `k_t`는 위 식의 `tanh(k_t)`이고, `c_{t+1} = i_t * k_t + c_t * f_t`는 실제 LSTM의 `c_t = f_t * c_{t-1} + i_t * tanh(k_t)`와
 //   같은 식입니다.
-// - **출력이 다릅니다.** 실제 LSTM의 출력은 게이트 `o_t`에 **새** carry를 `tanh`로 누른 값을 곱한 `h_t = o_t * tanh(c_t)`입니다.
-//   책의 스케치는 **이전** carry `C_t`를 행렬 `Vo`로 곱해 더한 뒤 activation을 한 번 적용합니다. 이런 "peephole" 항 `Vo`는
+// - **출력이 다릅니다.** 실제 LSTM의 출력은 게이트 `o_t`에 **새** 셀 상태를 `tanh`로 누른 값을 곱한 `h_t = o_t * tanh(c_t)`입니다.
+//   책의 스케치는 **이전** 셀 상태 `C_t`를 행렬 `Vo`로 곱해 더한 뒤 `activation`을 한 번 적용합니다. 이런 "peephole" 항 `Vo`는
 //   `tf.layers.lstm`에 없습니다. 여기서는 `Vo = 0`으로 둡니다.
 //
-// `rl.lstmBookSketchStep`(lib/src/course/scratch.ts)은 스케치를 그대로 옮긴 것입니다. 실제 LSTM이 3 스텝을 읽은 뒤의 상태 `(h, c)`에서
-// 두 식으로 **한 스텝씩** 계산해 carry와 출력을 따로 비교하고, 이어서 시퀀스 전체를 각자의 식으로 돌린 출력도 비교합니다.
+// `rl.lstmBookSketchStep`(lib/src/course/scratch.ts)은 스케치를 그대로 옮긴 것입니다. 실제 LSTM이 시간 단계 3개를 읽은 뒤의 상태 `(h, c)`에서
+// 두 식으로 **시간 단계 하나만** 계산해 셀 상태와 출력을 따로 비교하고, 이어서 시퀀스 전체를 각자의 식으로 돌린 출력도 비교합니다.
 
 // %%
 const real = rl.lstmForward(lstmParams, x);
@@ -154,14 +154,14 @@ const sketch = rl.lstmBookSketchForward(lstmParams, x);
 console.log("whole sequence, each with its own state: output max |sketch - real| =", await maxDiff(sketch.hiddenStates, real.hiddenStates));
 
 // %% [markdown]
-// 위 셀이 출력한 첫 줄(carry)은 반올림 오차 수준이고, 둘째 줄(출력)은 그렇지 않습니다. 시퀀스 전체를 돌리면 달라진 출력이 다음
-// 스텝의 상태로 들어가므로 셋째 줄의 차이가 쌓입니다. 책의 스케치는 "정보가 carry를 따라 흐른다"는 생각을 보여 주는 그림이고,
+// 위 셀이 출력한 첫 줄(`carry`, 셀 상태)은 반올림 오차 수준이고, 둘째 줄(출력)은 그렇지 않습니다. 시퀀스 전체를 돌리면 달라진 출력이 다음
+// 시간 단계의 상태로 들어가므로 셋째 줄의 차이가 쌓입니다. 책의 스케치는 "정보가 셀 상태(`carry`)를 따라 흐른다"는 생각을 보여 주는 그림이고,
 // `tf.layers.lstm`과 이 노트북의 계산은 실제 LSTM 식을 따릅니다.
 
 // %% [markdown]
 // ## 2. GRU 처음부터 (GRU from scratch)
 //
-// GRU는 게이트가 둘입니다. 업데이트 게이트(update gate) `z`와 리셋 게이트(reset gate) `r`. carry가 따로 없고 `h` 하나로 기억합니다.
+// GRU는 게이트가 둘입니다: 업데이트 게이트(update gate) `z`와 리셋 게이트(reset gate) `r`입니다. 셀 상태가 따로 없고 `h` 하나로 기억합니다.
 //
 // ```
 // z_t = σ(x_t Wz + h_{t-1} Uz + bz)
@@ -204,7 +204,7 @@ console.log("by hand:", gruByHand.shape, " tf.layers.gru:", stockGruOut.shape);
 console.log("max |GRU by hand - tf.layers.gru (sigmoid gates)| =", await maxDiff(gruByHand, stockGruOut));
 
 // %% [markdown]
-// 위의 GRU 한 스텝을 그림으로 그리면 이렇습니다: `h_{t-1}`은 `z_t`만큼 그대로 가고, 리셋 게이트 `r_t`를 곱한 `h_{t-1}`과 `x_t`로 만든 후보 `h~_t`가 `1 - z_t`만큼 더해집니다.
+// 위에서 계산한 GRU의 시간 단계 하나를 그림으로 그리면 이렇습니다: `h_{t-1}`은 `z_t`만큼 그대로 가고, 리셋 게이트 `r_t`를 곱한 `h_{t-1}`과 `x_t`로 만든 후보 `h~_t`가 `1 - z_t`만큼 더해집니다.
 
 // %%
 rl.drawGruCell();
@@ -254,7 +254,7 @@ rl.showTable(
 noOutput.dispose();
 
 // %% [markdown]
-// 표의 차이들은 반올림 오차가 아니라 다른 함수라는 뜻입니다. 그래서 Keras나 PyTorch에서 학습한 가중치를 옮기거나 논문의 숫자와
+// 표의 차이는 반올림 오차가 아니라 함수가 달라서 생긴 것입니다. 그래서 Keras나 PyTorch에서 학습한 가중치를 옮기거나 논문의 숫자와
 // 비교할 때는 게이트 함수와 GRU 변형을 맞춰야 합니다. 이 코스 라이브러리의 빌더(`rl.recurrentLayer`, `rl.buildRnnClassifier`)는
 // 두 구현 모두 게이트를 시그모이드로 둡니다. 아래 셀이 그 설정을 출력합니다.
 
@@ -267,9 +267,9 @@ for (const impl of ["rnnlab", "stock"] as const) {
 // %% [markdown]
 // ## 4. 먼 과거를 기억하기: 덧셈 문제 (a long-dependency task: the adding problem)
 //
-// Hochreiter와 Schmidhuber(1997)의 덧셈 문제(adding problem)입니다. 각 스텝의 입력은 (값, 표시) 한 쌍입니다.
-// 값은 0과 1 사이의 난수이고, 시퀀스 전체에서 딱 두 스텝에만 표시(marker) 1이 붙습니다: 하나는 앞쪽 절반, 하나는 뒤쪽 절반.
-// 정답은 표시된 두 값의 합입니다. 앞쪽 값을 수십 스텝 동안 기억해야 풀 수 있습니다.
+// Hochreiter와 Schmidhuber(1997)의 덧셈 문제(adding problem)입니다. 각 시간 단계의 입력은 (값, 표시) 한 쌍입니다.
+// 값은 0과 1 사이의 난수이고, 시퀀스 전체에서 딱 두 시간 단계에만 표시(marker) 1이 붙습니다: 하나는 앞쪽 절반, 하나는 뒤쪽 절반.
+// 정답은 표시된 두 값의 합입니다. 앞쪽 값을 수십 시간 단계 동안 기억해야 풀 수 있습니다.
 //
 // 아무것도 배우지 못한 모델은 평균(약 1.0)을 답하고, 그때의 평균제곱오차(MSE, mean squared error)는 약 1/6입니다.
 // 이것이 기준선(baseline)입니다. 길이와 에포크 수는 프로파일에 따라 다릅니다(quick은 더 짧고 적습니다).
@@ -289,7 +289,7 @@ const [early, late] = train.markedSteps[0];
 console.log(`example 0: marked steps ${early} and ${late}: ${ex[early][0].toFixed(3)} + ${ex[late][0].toFixed(3)} = target ${target0.toFixed(3)}`);
 
 // %% [markdown]
-// 세 모델은 순환층(recurrent layer) 종류만 다릅니다: 유닛 16개의 순환층 하나, 그 위에 출력 하나의 `Dense`. 같은 데이터, 같은
+// 세 모델은 순환층(recurrent layer) 종류만 다릅니다: 유닛 16개의 순환층 하나, 그 위에 출력 하나의 `Dense` 층. 같은 데이터, 같은
 // 에포크, 같은 배치 크기(64), 같은 옵티마이저(Adam, 학습률 0.01), 같은 시드. 순환층은 라이브러리의 빠른 층
 // (`rl.recurrentLayer`, 게이트는 시그모이드)입니다. LSTM은 Keras의 기본값처럼 망각 게이트 편향을 1로 시작합니다
 // (`unitForgetBias: true`; TensorFlow.js의 기본값은 0). 처음부터 "기억을 유지하는" 쪽에서 출발하게 하는 LSTM의 표준 초기화입니다.
@@ -331,15 +331,15 @@ rl.showTable(
 );
 
 // %% [markdown]
-// 표의 마지막에서 두 번째 열이 핵심입니다: 1에 가까우면 평균을 답하는 것보다 나을 게 없다는 뜻(먼 앞쪽 값을 기억하지 못함)이고,
+// 표의 마지막에서 두 번째 열이 핵심입니다: 1에 가까우면 평균을 답하는 것보다 나을 것이 없다는 뜻(먼 앞쪽 값을 기억하지 못함)이고,
 // 0에 가까우면 두 값을 기억해 더했다는 뜻입니다. 위 셀이 출력한 세 모델의 숫자를 비교해 보세요. 이 숫자는 시드 하나로 한 번
 // 돌린 결과이므로, 다른 시드에서는 달라질 수 있습니다. quick 프로파일은 시퀀스가 짧아서(먼 과거가 덜 멀어서) 차이가 덜 분명할
 // 수 있으니, 그때도 출력된 숫자 그대로 읽으세요. 그림에서 LSTM과 GRU의 곡선이 한동안 기준선 근처에 머물다가
 // 어느 에포크에서 뚝 떨어지는지도 보세요: 두 값을 기억하는 방법을 "찾는" 순간입니다.
 //
-// 노트북 03의 그림과 이어 보면 이유가 보입니다. SimpleRNN에서는 수십 스텝 떨어진 입력에 대한 기울기가 거의 0이라서 앞쪽 값을
-// 기억하도록 가중치를 바꿀 신호가 학습에 닿지 않습니다. LSTM의 carry `c_t = f_t * c_{t-1} + ...`와 GRU의 `h_t = z_t * h_{t-1} + ...`는
-// 게이트가 1에 가까울 때 값을(그리고 기울기를) 거의 그대로 다음 스텝으로 넘기는 길입니다.
+// 노트북 03의 그림과 이어 보면 이유가 보입니다. SimpleRNN에서는 수십 시간 단계 떨어진 입력에 대한 기울기가 거의 0이라서 앞쪽 값을
+// 기억하도록 가중치를 바꿀 신호가 학습에 닿지 않습니다. LSTM의 셀 상태 `c_t = f_t * c_{t-1} + ...`와 GRU의 `h_t = z_t * h_{t-1} + ...`는
+// 게이트가 1에 가까울 때 값을(그리고 기울기를) 거의 그대로 다음 시간 단계로 넘기는 길입니다.
 
 // %% [markdown]
 // ## 5. 정리 (clean up)
@@ -360,13 +360,13 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // 실행하세요. 확인 셀은 여러분의 함수를 기준 구현(reference)과 여러 무작위 입력과 경계 사례에서 비교하고, 틀리면 어떻게
 // 틀렸는지 알려 줍니다. 아직 풀지 않은 문제는 "아직 풀지 않았습니다"라고만 합니다. 답은 `notebooks/solutions/`에 있습니다.
 //
-// ### 연습 05-1. LSTM 한 스텝, tfjs의 게이트 순서 (i, f, k, o)
+// ### 연습 05-1. LSTM의 시간 단계 하나, tfjs의 게이트 순서 (i, f, k, o)
 //
 // `tf.layers.lstm`은 네 게이트의 가중치를 한 행렬에 옆으로 붙여 둡니다: `kernel` `[특성, 4·units]`,
 // `recurrentKernel` `[units, 4·units]`, `bias` `[4·units]`의 열 블록이 차례로 입력 게이트 i, 망각 게이트 f,
-// 후보 k(위 식의 `k_t`, tfjs의 이름으로는 셀 입력 c), 출력 게이트 o입니다.
+// 후보 k(위 식의 `k_t`, tfjs의 소스에서는 `c`), 출력 게이트 o입니다.
 // $z = x\,\mathrm{kernel} + h\,\mathrm{recurrentKernel} + \mathrm{bias}$를 네 블록 $i, f, k, o$로 나누고(`tf.split(z, 4, 1)`),
-// 게이트에는 로지스틱 sigmoid를 써서 $c_t = f * c_{t-1} + i * \tanh(k)$,
+// 게이트에는 로지스틱 시그모이드(`tf.sigmoid`)를 써서 $c_t = f * c_{t-1} + i * \tanh(k)$,
 // $h_t = o * \tanh(c_t)$를 `{ h, c }`로 돌려주세요.
 
 // %%
@@ -378,12 +378,12 @@ function myLstmStep(x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, c: rl.tf.Tensor2D, ker
 await rl.checkExercise("05-1", myLstmStep);
 
 // %% [markdown]
-// ### 연습 05-2. GRU 한 스텝, 후보보다 먼저 리셋 게이트 (reset before)
+// ### 연습 05-2. GRU의 시간 단계 하나, 후보보다 먼저 리셋 게이트 (reset before)
 //
-// `tf.layers.gru`의 블록 순서는 갱신 게이트 z, 리셋 게이트 r, 후보 h입니다 (`kernel` `[특성, 3·units]`,
+// `tf.layers.gru`의 블록 순서는 업데이트 게이트 z, 리셋 게이트 r, 후보 h입니다 (`kernel` `[특성, 3·units]`,
 // `recurrentKernel` `[units, 3·units]`, `bias` `[3·units]`). tfjs는 리셋 게이트를 행렬 곱 **전에** 곱합니다:
 // $\tilde{h} = \tanh(x W_h + b_h + (r * h_{t-1}) U_h)$, 그리고 $h_t = z * h_{t-1} + (1 - z) * \tilde{h}$.
-// 게이트 z, r은 $\sigma(x W + b + h U)$ (로지스틱 sigmoid)입니다. 새 은닉 상태를 돌려주세요.
+// 게이트 z, r은 $\sigma(x W + b + h U)$ (로지스틱 시그모이드)입니다. 새 은닉 상태를 돌려주세요.
 
 // %%
 function myGruStep(x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, recurrentKernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): rl.tf.Tensor2D {

@@ -3,7 +3,7 @@
 //
 // 강의의 실습(lab) 첫 번째 예제입니다. 28×28 픽셀 손글씨 숫자 이미지를 **위에서 아래로 한 행(row)씩** 읽는
 // 시퀀스(sequence)로 봅니다. 즉 이미지 한 장이 **28개의 시간 단계(time step), 단계마다 28개의 특성(feature)** 인
-// 입력이 되고, 순환신경망(recurrent neural network, RNN)은 마지막 행까지 읽은 뒤의 은닉 상태(hidden state)로
+// 입력이 되고, 순환 신경망(recurrent neural network, RNN)은 마지막 행까지 읽은 뒤의 은닉 상태(hidden state)로
 // 숫자 0-9를 맞힙니다. 강의 그림의 "many-to-one" 구조입니다.
 //
 // 이 노트북의 순서 (Keras 예제의 흐름): 준비(setup) → 데이터 → 모델 → 학습 → 평가 → 그림.
@@ -105,7 +105,7 @@ await rl.plotHeatmap(firstRows, {
 //
 // - **SimpleRNN**, **LSTM**, **GRU**: 순환층(recurrent layer) 하나 → `Dense(10, softmax)`.
 // - **강의 LSTM** (`buildLectureMnistLstm`): 실습 코드 그대로 `CuDNNLSTM(128, return_sequences) → Dropout .2 →
-//   CuDNNLSTM(128) → Dropout .1 → Dense(32, relu) → Dropout .2 → Dense(10, softmax)`. 첫 LSTM은 28단계의 은닉 상태를
+//   CuDNNLSTM(128) → Dropout .1 → Dense(32, relu) → Dropout .2 → Dense(10, softmax)`. 첫 LSTM은 시간 단계 28개의 은닉 상태를
 //   모두 다음 LSTM에 넘기는 다층 RNN(multi-layer RNN)입니다.
 //
 // 실습의 층은 `LSTM`이 아니라 `CuDNNLSTM`, 곧 GPU의 cuDNN 라이브러리로 도는 Keras의 LSTM입니다. 이 코스는 그 층이
@@ -117,7 +117,7 @@ await rl.plotHeatmap(firstRows, {
 //   계산하고, `CuDNNLSTM`은 두 벡터를 따로 학습합니다. 셀에는 둘의 합이 들어가므로 출력은 편향 하나인 LSTM과 같지만,
 //   두 벡터가 같은 기울기를 받아 함께 움직이므로 학습은 다릅니다. rnnlab의 LSTM은 `separateBiases: true`로 이것을
 //   따릅니다. 그래서 아래 표에서 강의 LSTM의 파라미터 수가 같은 크기의 `tf.layers.lstm`보다 층마다 `4 × units`개 많습니다.
-// - 커널의 초기화는 glorot-uniform입니다 (tfjs의 기본값은 glorot-normal). Dense 층도 같습니다.
+// - 커널의 초기화는 glorot-uniform입니다 (tfjs의 기본값은 glorot-normal). `Dense` 층도 같습니다.
 //
 // 비교용으로 02강의 다층 퍼셉트론(MLP, DNN)도 만듭니다. MLP는 이미지를 784개 숫자 한 줄로 펴서(flatten) 한 번에 보므로
 // "순서"라는 개념이 없습니다. 각 모델의 파라미터(parameter) 수를 출력합니다.
@@ -151,7 +151,7 @@ rl.showTable([...Object.entries(models).map(([name, m]) => describe(name, m)), d
 // %% [markdown]
 // ## 4. 학습 (train)
 //
-// 강의 실습처럼 배치 크기(batch size) 32로 학습하고, **에포크가 끝날 때마다 보류한 테스트 세트로 평가**합니다
+// 강의 실습처럼 배치 크기(batch size) 32로 학습하고, **에포크가 끝날 때마다 떼어 둔 테스트 세트로 평가**합니다
 // (`validationData`에 테스트 세트를 줍니다. 실습 코드도 `validation_data=(x_test, y_test)`였습니다). 그래서 아래 출력과
 // 그림의 `val_acc` / "validation"은 **테스트 정확도**입니다. 테스트 세트로 조기 종료(early stopping)나 모델 선택은 하지
 // 않고, 에포크 수는 미리 정해 둡니다.
@@ -275,7 +275,7 @@ await rl.plotImageGrid(wrong.images, {
 // full 프로파일에서는 강의와 데이터(60,000 / 10,000), 모델(`CuDNNLSTM`의 두 편향과 초기화까지), 배치 크기, 옵티마이저
 // (decay 포함), 에포크 수가 모두 같습니다. 남은 차이는 두 가지입니다. 초기 가중치와 섞는 순서를 정하는 난수(random number),
 // 그리고 프레임워크(Keras와 cuDNN 대신 TensorFlow.js와 rnnlab의 커널: 같은 식이지만 부동소수점 덧셈의 순서가 다릅니다)입니다.
-// 그래서 남는 차이는 한 번의 실행이 가진 흔들림 정도여야 합니다. quick 프로파일은 표본이 작고 1 에포크라 강의보다 낮은 것이 정상입니다. 아래 셀이
+// 그래서 결과의 차이는 실행마다 생기는 흔들림 정도여야 합니다. quick 프로파일은 표본이 작고 1 에포크라 강의보다 낮은 것이 정상입니다. 아래 셀이
 // 나란히 출력합니다.
 
 // %%
@@ -295,7 +295,7 @@ rl.showTable(
 // %% [markdown]
 // ## 8. 학습한 모델 저장하고 다시 불러오기 (save and load)
 //
-// 몇 분씩 학습한 모델을 커널(kernel)을 다시 시작할 때마다 처음부터 학습할 필요는 없습니다. `rl.saveModel`이 모델의
+// 커널(kernel)을 다시 시작할 때마다 몇 분씩 걸리는 학습을 처음부터 다시 할 필요는 없습니다. `rl.saveModel`이 모델의
 // 구조(`model.json`)와 가중치(`weights.bin`)를, Adam 옵티마이저의 상태까지 함께 파일로 쓰고(그래서 불러온 모델로 학습을
 // 이어 갈 수 있습니다), `rl.loadModel`이 다시 읽습니다. 이름만 주면 노트북을 어디서 열든 프로젝트의 `build/models/`
 // 아래에 저장합니다. TensorFlow.js의 표준 API `model.save("file://폴더")`와 `tf.loadLayersModel("file://폴더")`도 같은
@@ -335,7 +335,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // ### 연습 06-1. 이미지를 시퀀스로 (images as sequences)
 //
 // MNIST 파일은 이미지 n장의 픽셀을 바이트(0-255) `n × 784`개로 한 줄로 담습니다. 이것을 순환층이 읽는 모양, 곧 행 하나가
-// 한 스텝인 `[n, 28 스텝, 28 특성]` 텐서로 바꾸고 값을 0-1로 줄여(255로 나누어) 돌려주세요.
+// 시간 단계 하나인 `[n, 28 시간 단계, 28 특성]` 텐서로 바꾸고 값을 0-1로 줄여(255로 나누어) 돌려주세요.
 
 // %%
 function imagesToSequences(pixels: Uint8Array, n: number): rl.tf.Tensor3D {
@@ -366,8 +366,8 @@ await rl.checkExercise("06-2", predictedDigits);
 //
 // 3절의 표에서 강의 LSTM의 파라미터 수를 보았습니다. 이번에는 손으로 셉니다. 실습의 모델
 // `CuDNNLSTM(units, return_sequences) → Dropout → CuDNNLSTM(units) → Dropout → Dense(32) → Dropout → Dense(10)`이
-// 한 시간 단계에 특성 28개를 읽을 때, 학습되는 수의 개수를 `units`의 함수로 돌려주세요. 층마다 무엇이 있는지 떠올리세요:
-// 게이트 네 블록(i, f, k, o)의 입력 가중치와 순환 가중치, `CuDNNLSTM`의 두 편향(3절), Dense의 가중치와 편향.
+// 시간 단계마다 특성 28개를 읽을 때, 학습되는 파라미터의 수를 `units`의 함수로 돌려주세요. 층마다 무엇이 있는지 떠올리세요:
+// 게이트 네 블록(i, f, k, o)의 입력 가중치와 순환 가중치, `CuDNNLSTM`의 두 편향(3절), `Dense` 층의 가중치와 편향.
 // 라이브러리로 모델을 만들어 `countParams()`를 부르는 것은 답으로 세지 않습니다.
 
 // %%
@@ -384,7 +384,7 @@ await rl.checkExercise("06-3", lectureModelParams);
 // 3절에서 본 Keras의 `decay`는 가중치를 한 번 갱신할 때마다 학습률을 $\mathrm{lr} / (1 + \mathrm{decay} \cdot n)$으로
 // 줄입니다($n$은 지금까지의 갱신 횟수). 학습률 `lr`, `decay`, 학습 샘플 수, 배치 크기, 에포크 수가 주어질 때, 학습이 끝난 뒤의
 // 학습률을 돌려주세요. 한 에포크의 갱신 횟수는 배치의 개수이고, 마지막 배치는 배치 크기보다 작아도 한 번의 갱신입니다.
-// 실습의 설정(1e-3, 1e-6, 60,000장, 배치 32, 3 에포크)에서 나온 값을 5절의 셀이 출력한 학습률과 비교해 보세요.
+// 실습의 설정(1e-3, 1e-6, 60,000장, 배치 크기 32, 3 에포크)에서 나온 값을 5절의 셀이 출력한 학습률과 비교해 보세요.
 
 // %%
 function learningRateAfter(lr: number, decay: number, samples: number, batchSize: number, epochs: number): number {

@@ -4,7 +4,7 @@
 // 강의가 참고 자료로 든 *모두를 위한 딥러닝*의 RNN 실습 중 마지막은 주가 예측(stock price prediction)입니다.
 // 구글(GOOG) 주식의 일봉(daily) 732일치에서 **7일 동안의 시가·고가·저가·거래량·종가(open, high, low, volume,
 // close) 5개 특성을 읽고 다음 날 종가를 맞히는** 회귀(regression) 문제입니다. 실습의 설정을 그대로 따릅니다:
-// LSTM 은닉 크기(hidden size) 10, 출력 층 Dense(1), 앞의 70%로 학습하고 뒤의 30%로 테스트, 최소-최대 스케일링
+// LSTM 은닉 크기(hidden size) 10, 출력층 Dense(1), 앞의 70%로 학습하고 뒤의 30%로 테스트, 최소-최대 스케일링
 // (min-max scaling), Adam 학습률 0.01, 전체 배치(full batch)로 500번 반복, 평가는 RMSE와 그림.
 //
 // 그리고 실습이 묻지 않은 질문을 하나 더 합니다: **"내일 종가 = 오늘 종가"라고만 말하는 기준선(persistence)보다
@@ -92,7 +92,7 @@ rl.showTable(
 // %% [markdown]
 // ## 4. 모델과 학습 (model and training)
 //
-// 실습의 모델입니다: LSTM(10)의 마지막 스텝 출력 -> Dense(1), 활성화 함수 없이 숫자 하나를 냅니다.
+// 실습의 모델입니다: LSTM(10)의 마지막 시간 단계 출력 -> Dense(1), 활성화 함수 없이 숫자 하나를 냅니다.
 // `rl.buildRnnRegressor`가 만들고, 손실(loss)은 평균제곱오차(mean squared error, MSE)입니다(실습은 제곱오차의 합을
 // 썼는데, 최솟값의 위치는 같습니다). 학습 샘플 505개 전체를 한 배치(batch)로 써서 한 에포크(epoch)가 곧 한 번의 반복입니다.
 

@@ -19,10 +19,16 @@ function readGlossary(text) {
   return rows;
 }
 
-/** "file:line: variant (use term)" for every variant found in the prose of `file`. */
+/** A prose line without its inline code spans (`Dense`, `carry`): code names are not prose. */
+function withoutCode(line) {
+  return line.replace(/`[^`]*`/g, " ");
+}
+
+/** "file:line: variant (use term)" for every variant found in the prose of `file`, outside inline code spans. */
 function findVariants(file, text, glossary) {
   const hits = [];
-  for (const { line, text: l } of proseLines(file, text)) {
+  for (const { line, text: raw } of proseLines(file, text)) {
+    const l = withoutCode(raw);
     for (const { term, variants } of glossary) {
       for (const v of variants) {
         if (l.includes(v)) hits.push(`${path.relative(ROOT, file)}:${line}: '${v}' (the glossary's term is '${term}')`);
@@ -43,7 +49,15 @@ describe("glossary (notebooks/GLOSSARY.md): one term per idea", function () {
 
   it("lists the terms that drifted, each with its English term and the variants to avoid", () => {
     const byTerm = Object.fromEntries(glossary.map((g) => [g.term, g]));
-    assert.deepStrictEqual(byTerm["시간 단계"].variants, ["시간 스텝", "타임 스텝", "타임스텝"]);
+    assert.deepStrictEqual(byTerm["시간 단계"].variants, ["시간 스텝", "타임 스텝", "타임스텝", "스텝"]);
+    assert.deepStrictEqual(byTerm["업데이트 게이트"].variants, ["갱신 게이트"]);
+    assert.deepStrictEqual(byTerm["셀 상태"].variants, ["carry"]);
+    assert.deepStrictEqual(byTerm["완전 연결 층"].variants, ["밀집층", "밀집 층", "Dense 층", "fully connected 층"]);
+    assert.deepStrictEqual(byTerm["순환층"].variants, ["순환 층"]);
+    assert.deepStrictEqual(byTerm["순환 신경망"].variants, ["순환신경망"]);
+    assert.deepStrictEqual(byTerm["레이블"].variants, ["라벨"]);
+    assert.deepStrictEqual(byTerm["파라미터"].variants, ["매개변수"]);
+    assert.ok(byTerm["후보"], "the LSTM candidate tanh(k_t) has a row");
     assert.deepStrictEqual(byTerm["테스트"].variants, ["시험"]);
     assert.deepStrictEqual(byTerm["프로파일"].variants, ["프로필"]);
     assert.deepStrictEqual(byTerm["히트맵"].variants, ["열지도"]);
@@ -61,7 +75,41 @@ describe("glossary (notebooks/GLOSSARY.md): one term per idea", function () {
     const hits = findVariants(path.join(ROOT, "notebooks", "src", "99_x.ts"), text, glossary);
     assert.deepStrictEqual(hits, [
       "notebooks/src/99_x.ts:2: '타임 스텝' (the glossary's term is '시간 단계')",
+      "notebooks/src/99_x.ts:2: '스텝' (the glossary's term is '시간 단계')",
       "notebooks/src/99_x.ts:2: '시험' (the glossary's term is '테스트')",
     ]);
+  });
+
+  it("flags each drifted variant in prose, not in code cells or inline code spans", () => {
+    const file = path.join(ROOT, "notebooks", "src", "99_x.ts");
+    const prose = [
+      ["한 스텝씩 읽습니다", "스텝", "시간 단계"],
+      ["GRU의 갱신 게이트 z", "갱신 게이트", "업데이트 게이트"],
+      ["책은 이것을 carry라 부릅니다", "carry", "셀 상태"],
+      ["밀집층 하나", "밀집층", "완전 연결 층"],
+      ["밀집 층 하나", "밀집 층", "완전 연결 층"],
+      ["Dense 층 하나", "Dense 층", "완전 연결 층"],
+      ["실습의 fully connected 층", "fully connected 층", "완전 연결 층"],
+      ["순환 층을 쌓습니다", "순환 층", "순환층"],
+      ["순환신경망(RNN)", "순환신경망", "순환 신경망"],
+      ["라벨을 붙입니다", "라벨", "레이블"],
+      ["매개변수 수", "매개변수", "파라미터"],
+    ];
+    for (const [sentence, variant, term] of prose) {
+      const inProse = ["// %% [markdown]", `// ${sentence}`].join("\n");
+      assert.deepStrictEqual(findVariants(file, inProse, glossary), [`notebooks/src/99_x.ts:2: '${variant}' (the glossary's term is '${term}')`], sentence);
+      const inCode = ["// %% [markdown]", "// 코드를 봅니다", "// %%", `const s = "${sentence}"; // ${sentence}`].join("\n");
+      assert.deepStrictEqual(findVariants(file, inCode, glossary), [], `${sentence} in a code cell`);
+    }
+  });
+
+  it("ignores a variant inside an inline code span but flags the same word outside it", () => {
+    const file = path.join(ROOT, "notebooks", "src", "99_x.ts");
+    const text = ["// %% [markdown]", "// 책의 의사코드가 `carry`라고 부르는 셀 상태, `Dense` 층", "// 책의 carry, Dense 층"].join("\n");
+    assert.deepStrictEqual(findVariants(file, text, glossary), [
+      "notebooks/src/99_x.ts:3: 'Dense 층' (the glossary's term is '완전 연결 층')",
+      "notebooks/src/99_x.ts:3: 'carry' (the glossary's term is '셀 상태')",
+    ]);
+    assert.deepStrictEqual(findVariants(path.join(ROOT, "README.md"), "`Dense 층` and `carry`\nDense 층", glossary), ["README.md:2: 'Dense 층' (the glossary's term is '완전 연결 층')"]);
   });
 });

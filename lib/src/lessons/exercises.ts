@@ -407,7 +407,7 @@ async function checkStack(answer: Fn): Promise<{ code: string; message: string }
           let why = "";
           if (last && shape.length !== want.length) {
             code = manyToMany ? "many-to-one-instead" : "many-to-many-instead";
-            why = manyToMany ? " 마지막 층도 returnSequences: true여야 스텝마다 출력이 나옵니다 (many-to-many)." : " 마지막 층은 returnSequences: false여야 마지막 스텝의 출력 하나만 나옵니다 (many-to-one).";
+            why = manyToMany ? " 마지막 층도 returnSequences: true여야 시간 단계마다 출력이 나옵니다 (many-to-many)." : " 마지막 층은 returnSequences: false여야 마지막 시간 단계의 출력 하나만 나옵니다 (many-to-one).";
           } else if (shape[shape.length - 1] !== units[k]) {
             code = "units";
             why = ` 층 ${k + 1}의 units는 ${units[k]}이어야 합니다.`;
@@ -660,7 +660,7 @@ export const EXERCISES: Exercise[] = [
     ],
   },
   {
-    id: "02-1", title: "Dense 층 하나의 순전파 (forward pass)", name: "denseForward",
+    id: "02-1", title: "완전 연결 층 하나의 순전파 (forward pass)", name: "denseForward",
     cases: denseCases(), reference: denseWith({}),
     shapeHint: "x가 [batch, 입력], kernel이 [입력, 출력]이면 x·kernel은 [batch, 출력]입니다.",
     mistakes: [
@@ -682,13 +682,13 @@ export const EXERCISES: Exercise[] = [
     ],
   },
   {
-    id: "03-1", title: "SimpleRNN 한 스텝 (one step)", name: "rnnStep",
+    id: "03-1", title: "SimpleRNN의 시간 단계 하나 (one step)", name: "rnnStep",
     cases: rnnStepCases(), reference: rnnStepWith({}), shortcuts: ["simpleRnnStep"],
     shapeHint: "h_t는 h_{t-1}과 같은 모양 [batch, units]입니다.",
     mistakes: [
       { code: "missing-bias", message: "편향(bias) b가 빠졌습니다: tanh(x·Wxh + h·Whh + b).", fn: rnnStepWith({ bias: false }) },
       { code: "transposed-weight", message: "Whh를 전치(transpose)해서 곱했습니다: 행 벡터 표기에서는 h_{t-1}·Whh 그대로입니다.", fn: rnnStepWith({ transposed: true }) },
-      { code: "no-recurrence", message: "이전 은닉 상태 h_{t-1}을 쓰지 않았습니다: 순환(h·Whh 항)이 빠지면 RNN이 아니라 Dense 층입니다.", fn: rnnStepWith({ recurrence: false }) },
+      { code: "no-recurrence", message: "이전 은닉 상태 h_{t-1}을 쓰지 않았습니다: 순환(h·Whh 항)이 빠지면 RNN이 아니라 완전 연결 층입니다.", fn: rnnStepWith({ recurrence: false }) },
       { code: "swapped-weights", message: "Wxh와 Whh를 바꿔 썼습니다: x에는 Wxh, h에는 Whh를 곱합니다.", fn: rnnStepWith({ swapped: true }) },
       { code: "no-activation", message: "tanh를 적용하지 않았습니다: 출력이 −1과 1 사이로 눌리지 않습니다.", fn: rnnStepWith({ act: "linear" }) },
       { code: "sigmoid-not-tanh", message: "tanh 대신 sigmoid를 썼습니다: 은닉 상태가 0과 1 사이가 되어 음수가 나오지 않습니다.", fn: rnnStepWith({ act: "sigmoid" }) },
@@ -698,18 +698,18 @@ export const EXERCISES: Exercise[] = [
   {
     id: "03-2", title: "시간에 따라 펼친 루프 (the unrolled loop)", name: "rnnForward",
     cases: rnnForwardCases(), reference: rnnForwardWith({}), shortcuts: ["simpleRnnForward"],
-    shapeHint: "모든 스텝의 은닉 상태를 [batch, steps, units]로 쌓습니다 (tf.stack(hs, 1)): returnSequences: true인 층과 같은 모양입니다.",
+    shapeHint: "모든 시간 단계의 은닉 상태를 [batch, steps, units]로 쌓습니다 (tf.stack(hs, 1)): returnSequences: true인 층과 같은 모양입니다.",
     hint: "rnnStep(03-1)이 틀렸다면 먼저 그것을 고치세요.",
     mistakes: [
-      { code: "last-only", message: "마지막 은닉 상태 h_T만 돌려주었습니다: 모든 스텝의 h_t를 [batch, steps, units]로 쌓아 돌려주세요.", fn: rnnForwardWith({ last: true }) },
+      { code: "last-only", message: "마지막 은닉 상태 h_T만 돌려주었습니다: 모든 시간 단계의 h_t를 [batch, steps, units]로 쌓아 돌려주세요.", fn: rnnForwardWith({ last: true }) },
       { code: "time-major", message: "축 순서가 [steps, batch, units]입니다: tf.stack(hs, 1)로 시간 축을 두 번째에 두세요.", fn: rnnForwardWith({ timeMajor: true }) },
-      { code: "off-by-one", message: "한 스텝 밀렸습니다 (off-by-one): h_0(영벡터)을 넣고 마지막 h_T를 빠뜨렸습니다. 스텝 t의 출력은 x_t를 본 뒤의 h_t입니다.", fn: rnnForwardWith({ shifted: true }) },
-      { code: "no-carry", message: "은닉 상태를 다음 스텝으로 넘기지 않았습니다: 매 스텝이 h_0(0)에서 시작합니다. h = rnnStep(x_t, h, ...)로 h를 갱신하세요.", fn: rnnForwardWith({ carry: false }) },
-      { code: "reversed-time", message: "시간을 거꾸로(마지막 스텝부터) 돌았습니다.", fn: rnnForwardWith({ reversed: true }) },
+      { code: "off-by-one", message: "시간 단계 하나만큼 밀렸습니다 (off-by-one): h_0(영벡터)을 넣고 마지막 h_T를 빠뜨렸습니다. 시간 단계 t의 출력은 x_t를 본 뒤의 h_t입니다.", fn: rnnForwardWith({ shifted: true }) },
+      { code: "no-carry", message: "은닉 상태를 다음 시간 단계로 넘기지 않았습니다: 시간 단계마다 h_0(0)에서 다시 시작합니다. h = rnnStep(x_t, h, ...)로 h를 갱신하세요.", fn: rnnForwardWith({ carry: false }) },
+      { code: "reversed-time", message: "시간을 거꾸로(마지막 시간 단계부터) 돌았습니다.", fn: rnnForwardWith({ reversed: true }) },
     ],
   },
   {
-    id: "03-3", title: "BPTT의 한 스텝 곱 ∂h_t/∂h_{t-1}", name: "bpttJacobian",
+    id: "03-3", title: "BPTT에서 시간 단계 하나의 곱 ∂h_t/∂h_{t-1}", name: "bpttJacobian",
     cases: bpttCases(), reference: bpttWith({ form: "ok" }),
     shapeHint: "J[j][i] = ∂h_t[j]/∂h_{t-1}[i]: units × units 행렬입니다.",
     mistakes: [
@@ -725,19 +725,19 @@ export const EXERCISES: Exercise[] = [
     cases: stackShapeCases(), reference: stackShapesWith({}),
     mistakes: [
       { code: "no-batch", message: "배치(batch) 축을 빠뜨렸습니다: 모양의 첫 번째 수는 batch입니다.", fn: stackShapesWith({ batch: false }) },
-      { code: "ignores-return-sequences", message: "returnSequences: false인 층도 [batch, steps, units]로 적었습니다: false이면 마지막 스텝의 출력만 [batch, units]로 나옵니다 (many-to-one).", fn: stackShapesWith({ seq: "always" }) },
-      { code: "never-sequences", message: "returnSequences: true인 층을 [batch, units]로 적었습니다: true이면 스텝마다 출력이 나와 [batch, steps, units]입니다.", fn: stackShapesWith({ seq: "never" }) },
+      { code: "ignores-return-sequences", message: "returnSequences: false인 층도 [batch, steps, units]로 적었습니다: false이면 마지막 시간 단계의 출력만 [batch, units]로 나옵니다 (many-to-one).", fn: stackShapesWith({ seq: "always" }) },
+      { code: "never-sequences", message: "returnSequences: true인 층을 [batch, units]로 적었습니다: true이면 시간 단계마다 출력이 나와 [batch, steps, units]입니다.", fn: stackShapesWith({ seq: "never" }) },
       { code: "features-not-units", message: "마지막 축에 입력 특성 수(features)를 적었습니다: 순환층의 출력 크기는 그 층의 units입니다.", fn: stackShapesWith({ features: true }) },
     ],
   },
   { id: "04-2", title: "many-to-one과 many-to-many 스택 만들기", name: "buildStack", custom: checkStack },
   {
-    id: "05-1", title: "LSTM 한 스텝, tfjs의 게이트 순서 (i, f, k, o)", name: "myLstmStep",
+    id: "05-1", title: "LSTM의 시간 단계 하나, tfjs의 게이트 순서 (i, f, k, o)", name: "myLstmStep",
     cases: lstmCases(), reference: lstmWith({}), shortcuts: ["lstmStep", "lstmForward"],
     shapeHint: "h와 c는 모두 [batch, units]입니다.",
     mistakes: [
       ...gateMistakes(4, LSTM_GATES, (perm) => lstmWith({ perm })),
-      { code: "hard-sigmoid", message: "게이트에 sigmoid 대신 hardSigmoid를 썼습니다 (tfjs 층의 기본값). 이 연습은 강의처럼 로지스틱 sigmoid입니다: tf.sigmoid.", fn: lstmWith({ hard: true }) },
+      { code: "hard-sigmoid", message: "게이트에 sigmoid 대신 hardSigmoid를 썼습니다 (tfjs 층의 기본값). 이 연습은 강의처럼 로지스틱 시그모이드입니다: tf.sigmoid.", fn: lstmWith({ hard: true }) },
       { code: "missing-bias", message: "편향(bias)이 빠졌습니다: z = x·kernel + h·recurrentKernel + bias.", fn: lstmWith({ bias: false }) },
       { code: "no-forget", message: "셀 상태에 f * c_{t-1}이 빠졌습니다: c_t = f * c_{t-1} + i * tanh(k).", fn: lstmWith({ forget: false }) },
       { code: "h-without-tanh", message: "h_t = o * c_t로 계산했습니다: h_t = o * tanh(c_t)입니다.", fn: lstmWith({ hTanh: false }) },
@@ -745,25 +745,25 @@ export const EXERCISES: Exercise[] = [
     ],
   },
   {
-    id: "05-2", title: "GRU 한 스텝, 후보 앞에 리셋 게이트 (reset before)", name: "myGruStep",
+    id: "05-2", title: "GRU의 시간 단계 하나, 후보보다 먼저 리셋 게이트 (reset before)", name: "myGruStep",
     cases: gruCases(), reference: gruWith({}),
     shapeHint: "h_t는 [batch, units]입니다.",
     mistakes: [
       ...gateMistakes(3, GRU_GATES, (perm) => gruWith({ perm })),
       { code: "reset-after", message: "리셋 게이트를 행렬 곱 뒤에 곱했습니다 (r * (h·U_h), Keras의 reset_after=true). tf.layers.gru는 곱하기 전에 적용합니다: (r * h)·U_h.", fn: gruWith({ resetAfter: true }) },
-      { code: "update-gate-swapped", message: "갱신 게이트 z의 역할이 반대입니다: tfjs에서는 h_t = z * h_{t-1} + (1 − z) * h̃ (z가 크면 이전 상태를 유지).", fn: gruWith({ zSwapped: true }) },
+      { code: "update-gate-swapped", message: "업데이트 게이트 z의 역할이 반대입니다: tfjs에서는 h_t = z * h_{t-1} + (1 − z) * h̃ (z가 크면 이전 상태를 유지).", fn: gruWith({ zSwapped: true }) },
       { code: "no-reset", message: "후보 h̃에 리셋 게이트 r이 빠졌습니다: h̃ = tanh(x·W_h + (r * h_{t-1})·U_h + b_h).", fn: gruWith({ noReset: true }) },
-      { code: "hard-sigmoid", message: "게이트에 sigmoid 대신 hardSigmoid를 썼습니다 (tfjs 층의 기본값). 이 연습은 로지스틱 sigmoid입니다: tf.sigmoid.", fn: gruWith({ hard: true }) },
+      { code: "hard-sigmoid", message: "게이트에 sigmoid 대신 hardSigmoid를 썼습니다 (tfjs 층의 기본값). 이 연습은 로지스틱 시그모이드입니다: tf.sigmoid.", fn: gruWith({ hard: true }) },
       { code: "missing-bias", message: "편향(bias)이 빠졌습니다.", fn: gruWith({ bias: false }) },
     ],
   },
   {
     id: "06-1", title: "MNIST 이미지를 시퀀스로 (images as sequences)", name: "imagesToSequences",
     cases: mnistCases(), reference: seqWith({}),
-    shapeHint: "한 이미지는 28 스텝 × 28 특성: 행 하나가 한 스텝입니다. n장이면 [n, 28, 28].",
+    shapeHint: "한 이미지는 시간 단계 28개 × 특성 28개: 행 하나가 시간 단계 하나입니다. n장이면 [n, 28, 28].",
     mistakes: [
       { code: "not-scaled", message: "픽셀을 255로 나누지 않았습니다: 값이 0-255입니다. 모델에는 0-1로 줄여 넣습니다.", fn: seqWith({ scale: false }) },
-      { code: "columns-not-rows", message: "열(column)을 스텝으로 만들었습니다 (이미지가 전치됨): 스텝 t는 이미지의 행 t입니다. reshape만으로 충분합니다.", fn: seqWith({ columns: true }) },
+      { code: "columns-not-rows", message: "열(column)을 시간 단계로 만들었습니다 (이미지가 전치됨): 시간 단계 t는 이미지의 행 t입니다. reshape만으로 충분합니다.", fn: seqWith({ columns: true }) },
     ],
   },
   {
@@ -783,8 +783,8 @@ export const EXERCISES: Exercise[] = [
       { code: "one-bias", message: "LSTM의 편향을 게이트마다 하나로 셌습니다: tf.layers.lstm이라면 맞지만, 실습의 CuDNNLSTM은 입력 쪽과 순환 쪽 편향을 따로 가져 층마다 8 × units개입니다.", fn: lectureParamsWith({ oneBias: true }) },
       { code: "no-recurrent-kernel", message: "순환 가중치(recurrent kernel, units × 4·units)를 빠뜨렸습니다: 게이트마다 이전 은닉 상태 h_{t-1}에 곱하는 행렬이 있습니다.", fn: lectureParamsWith({ noRecurrent: true }) },
       { code: "three-gates", message: "게이트를 3개로 셌습니다(GRU): LSTM은 i, f, k, o 네 블록입니다.", fn: lectureParamsWith({ gates: 3 }) },
-      { code: "no-dense", message: "두 Dense 층(units → 32, 32 → 10)을 빠뜨렸습니다. Dropout 층에는 파라미터가 없습니다.", fn: lectureParamsWith({ noDense: true }) },
-      { code: "no-dense-bias", message: "Dense 층의 편향을 빠뜨렸습니다: 출력 유닛마다 하나씩입니다.", fn: lectureParamsWith({ noDenseBias: true }) },
+      { code: "no-dense", message: "완전 연결(Dense) 층 두 개(units → 32, 32 → 10)를 빠뜨렸습니다. Dropout 층에는 파라미터가 없습니다.", fn: lectureParamsWith({ noDense: true }) },
+      { code: "no-dense-bias", message: "완전 연결 층의 편향을 빠뜨렸습니다: 출력 유닛마다 하나씩입니다.", fn: lectureParamsWith({ noDenseBias: true }) },
     ],
   },
   {
