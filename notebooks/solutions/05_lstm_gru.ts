@@ -7,9 +7,9 @@ type T1 = rl.tf.Tensor1D;
 
 export function myLstmStep(x: rl.tf.Tensor2D, h: rl.tf.Tensor2D, c: rl.tf.Tensor2D, kernel: rl.tf.Tensor2D, recurrentKernel: rl.tf.Tensor2D, bias: rl.tf.Tensor1D): { h: rl.tf.Tensor2D; c: rl.tf.Tensor2D } {
   const z = tf.add(tf.add(tf.matMul(x, kernel), tf.matMul(h, recurrentKernel)), bias);
-  const [zi, zf, zc, zo] = tf.split(z, 4, 1);
+  const [zi, zf, zk, zo] = tf.split(z, 4, 1);
   const i = tf.sigmoid(zi), f = tf.sigmoid(zf), o = tf.sigmoid(zo);
-  const cNew = tf.add(tf.mul(f, c), tf.mul(i, tf.tanh(zc))) as rl.tf.Tensor2D;
+  const cNew = tf.add(tf.mul(f, c), tf.mul(i, tf.tanh(zk))) as rl.tf.Tensor2D;
   return { h: tf.mul(o, tf.tanh(cNew)) as rl.tf.Tensor2D, c: cNew };
 }
 

@@ -465,9 +465,9 @@ const lstmWith = (opts: LstmOpts) =>
     const [K, U, B] = p ? [permuteBlocks(kernel, p), permuteBlocks(rk, p), permuteBlocks(bias, p)] : [kernel, rk, bias];
     let z: tf.Tensor = tf.add(tf.matMul(x, K), tf.matMul(h, U));
     if (opts.bias !== false) z = tf.add(z, B);
-    const [zi, zf, zc, zo] = tf.split(z, 4, 1);
+    const [zi, zf, zk, zo] = tf.split(z, 4, 1);
     const g = opts.hard ? hardSigmoidT : sigmoidT;
-    const cNew = opts.forget === false ? tf.mul(g(zi), tf.tanh(zc)) : tf.add(tf.mul(g(zf), c), tf.mul(g(zi), tf.tanh(zc)));
+    const cNew = opts.forget === false ? tf.mul(g(zi), tf.tanh(zk)) : tf.add(tf.mul(g(zf), c), tf.mul(g(zi), tf.tanh(zk)));
     const hNew = tf.mul(g(zo), opts.hTanh === false ? cNew : tf.tanh(opts.oldC ? c : cNew));
     return { h: hNew, c: cNew };
   };
