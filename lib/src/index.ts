@@ -87,11 +87,13 @@ export type { FastRecurrentArgs, NativeKernelInfo } from "./fast/layers";
 
 /**
  * Showing: figures drawn by vega-lite and shown as PNG (`rl.plotLines`, `rl.plotTrainingCurves`, ...), HTML tables
- * and live output in a notebook, the lecture's diagrams, per-epoch tables and misclassified samples, and the
+ * (danfo DataFrames too: `rl.showFrame`) and live output in a notebook, the lecture's diagrams, per-epoch tables and misclassified samples, and the
  * results a cell records for the prose to quote (`rl.record`).
  */
 export { serializeZmqSends, publish, liveOutput, showHtml, showTable } from "./show/display";
 export type { MimeBundle, LiveOutput } from "./show/display";
+export { showFrame, frameHtml, frameText } from "./show/frame";
+export type { FrameLike, FrameOptions } from "./show/frame";
 export {
   Figure, svgToPng, plotSpec, plotLines, plotScatter, plotHeatmap, plotConfusionMatrix, plotTrainingCurves, plotImageGrid, plotInteractive,
 } from "./show/plot";
