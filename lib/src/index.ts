@@ -30,7 +30,7 @@ export { stopRequested, requestStop, Interrupted, lastInterrupted, checkStop } f
  * period, windows, up/down labels, a split by time), and generated tasks: the adding problem, Karpathy's patterns,
  * character sequences.
  */
-export { datasetPath } from "./data/files";
+export { datasetPath, displayLocation } from "./data/files";
 export { readIdx, findMnistIdx, MNIST_DATA_FILES, mnistDataDir, verifyMnistData, loadMnist, digitCounts } from "./data/mnist";
 export type { MnistSplit, MnistTensors, MnistData, LoadMnistOptions, IdxFile } from "./data/mnist";
 export { CRYPTO_5M_COLUMNS, CANDLE_TIME_RANGE, parseDate, formatTime, formatDuration, loadCandles, joinOnTime, formatReport, timeRange } from "./data/candles";
