@@ -522,6 +522,13 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
       }
     });
   }
+
+  it("npm run lab's log, after every page and kernel above: no debugger warning, no 'unknown msg_type: comm_open'", () => {
+    // The classic Notebook's widgets extension opens a comm at every kernel start; the first page's request for the
+    // kernelspecs made the server's debugpy warn about frozen modules.
+    const noise = labOut.split("\n").filter((l) => /Debugger warning|frozen modules|unknown msg_type/.test(l));
+    assert.deepStrictEqual(noise, [], labOut.split("\n").slice(-30).join("\n"));
+  });
 });
 
 module.exports = { problemsOf, indicatorProblems };
