@@ -30,7 +30,7 @@ export { stopRequested, requestStop, Interrupted, lastInterrupted, checkStop } f
  * period, windows, up/down labels, a split by time), and generated tasks: the adding problem, Karpathy's patterns,
  * character sequences.
  */
-export { datasetPath } from "./data/files";
+export { datasetPath, displayLocation } from "./data/files";
 export { readIdx, findMnistIdx, MNIST_DATA_FILES, mnistDataDir, verifyMnistData, loadMnist, digitCounts } from "./data/mnist";
 export type { MnistSplit, MnistTensors, MnistData, LoadMnistOptions, IdxFile } from "./data/mnist";
 export { CRYPTO_5M_COLUMNS, CANDLE_TIME_RANGE, parseDate, formatTime, formatDuration, loadCandles, joinOnTime, formatReport, timeRange } from "./data/candles";
@@ -87,11 +87,13 @@ export type { FastRecurrentArgs, NativeKernelInfo } from "./fast/layers";
 
 /**
  * Showing: figures drawn by vega-lite and shown as PNG (`rl.plotLines`, `rl.plotTrainingCurves`, ...), HTML tables
- * and live output in a notebook, the lecture's diagrams, per-epoch tables and misclassified samples, and the
+ * (danfo DataFrames too: `rl.showFrame`) and live output in a notebook, the lecture's diagrams, per-epoch tables and misclassified samples, and the
  * results a cell records for the prose to quote (`rl.record`).
  */
 export { serializeZmqSends, publish, liveOutput, showHtml, showTable } from "./show/display";
 export type { MimeBundle, LiveOutput } from "./show/display";
+export { showFrame, frameHtml, frameText } from "./show/frame";
+export type { FrameLike, FrameOptions } from "./show/frame";
 export {
   Figure, svgToPng, plotSpec, plotLines, plotScatter, plotHeatmap, plotConfusionMatrix, plotTrainingCurves, plotImageGrid, plotInteractive,
 } from "./show/plot";

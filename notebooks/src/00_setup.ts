@@ -63,7 +63,7 @@ import * as dfd from "danfojs-node";
 const daily = await dfd.readCSV(rl.datasetPath("btc-usd-daily.csv"));
 console.log(`rows: ${daily.shape[0]}, columns: ${daily.columns.join(", ")}`);
 const frame = daily.head(5).loc({ columns: ["timestamp", "open", "high", "low", "close", "volume"] });
-frame.print();
+rl.showFrame(frame); // an HTML table in the notebook (index, dtypes), plain text in a terminal
 console.log("mean close of these 5 days:", frame["close"].mean());
 
 // %% [markdown]

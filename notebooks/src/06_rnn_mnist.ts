@@ -304,7 +304,7 @@ rl.showTable(
 
 // %%
 const savedUrl = await rl.saveModel(models["lecture LSTM"], "06_lecture_lstm");
-console.log(`saved: ${savedUrl} (model.json + weights.bin)`);
+console.log(`saved: ${rl.displayLocation(savedUrl)} (model.json + weights.bin)`);
 const reloaded = await rl.loadModel("06_lecture_lstm");
 const accReloaded = (await rl.evaluate(reloaded, t.test.images, t.test.labels)).acc;
 console.log(`test accuracy: trained ${lectureAcc.toFixed(4)}, reloaded ${accReloaded.toFixed(4)} -> ${accReloaded === lectureAcc ? "the same" : "DIFFERENT"}`);

@@ -48,8 +48,8 @@ console.log(rl.formatReport(joined));
 
 // %%
 const frame = joined.toDataFrame();
-frame.head(3).print();
-frame.loc({ columns: ["BTC_close", "BTC_volume", "LTC_close", "LTC_volume"] }).describe().round(2).print();
+rl.showFrame(frame, { rows: 3 });
+rl.showFrame(frame.loc({ columns: ["BTC_close", "BTC_volume", "LTC_close", "LTC_volume"] }).describe().round(2));
 
 // %% [markdown]
 // ### 2.1 특성과 레이블 (features and labels)

@@ -35,7 +35,7 @@ console.log(`profile: ${rl.profile()}, ${ITERATIONS} iterations per model`);
 const goog = rl.loadCandles(rl.datasetPath("stock-daily-goog.csv"));
 console.log(rl.formatReport(goog));
 const frame = goog.toDataFrame();
-frame.head(3).print();
+rl.showFrame(frame, { rows: 3 });
 
 // %% [markdown]
 // 종가와 거래량을 그려 봅니다. 가장 오래된 며칠은 거래량이 아주 작은데(주식 분할 직후의 첫 거래일들로 보입니다),

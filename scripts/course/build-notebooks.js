@@ -64,6 +64,21 @@ function toSource(lines) {
   return lines.map((l, i) => (i < lines.length - 1 ? l + "\n" : l));
 }
 
+/**
+ * The language_info that the kernel (tslab 1.0.22) sends in its kernel_info_reply, key for key. The classic Notebook
+ * replaces a notebook's language_info with the kernel's when the kernel starts and marks the notebook changed when
+ * the two differ, so a lesson carrying anything else says "(unsaved changes)" as soon as it opens. tslab reports
+ * TypeScript "3.7.2" whatever TypeScript it runs (a constant in its dist/jupyter.js); test/tooling/notebooks.test.js
+ * compares this with the reply of the installed tslab.
+ */
+const LANGUAGE_INFO = {
+  name: "typescript",
+  version: "3.7.2",
+  mimetype: "text/typescript",
+  file_extension: ".ts",
+  codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
+};
+
 function buildNotebook(name, cells) {
   return {
     cells: cells.map((c, i) => {
@@ -75,11 +90,11 @@ function buildNotebook(name, cells) {
     metadata: {
       kernelspec: { display_name: "TypeScript (rnnlab)", language: "typescript", name: "tslab" },
       language_info: {
-        codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
-        file_extension: ".ts",
-        mimetype: "text/typescript",
-        name: "typescript",
-        version: "5.0.4",
+        codemirror_mode: { ...LANGUAGE_INFO.codemirror_mode },
+        file_extension: LANGUAGE_INFO.file_extension,
+        mimetype: LANGUAGE_INFO.mimetype,
+        name: LANGUAGE_INFO.name,
+        version: LANGUAGE_INFO.version,
       },
     },
     nbformat: 4,
@@ -139,5 +154,5 @@ function main() {
   process.exit(stale ? 1 : 0);
 }
 
-module.exports = { parseCells, buildNotebook, withoutOutputs };
+module.exports = { parseCells, buildNotebook, withoutOutputs, LANGUAGE_INFO };
 if (require.main === module) main();

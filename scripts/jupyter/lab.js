@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Opens Jupyter on notebooks/ with the project's kernel: JupyterLab where installed, else the classic Notebook.
-// Prints the address to open (with its token) before Jupyter starts. As root (containers, Colab-like hosts) it
+// Prints the address to open (with its token) before Jupyter starts, and again as the last line once the server
+// answers (Jupyter's own start-up lines would otherwise have pushed it out of sight). As root (containers, Colab-like hosts) it
 // passes --allow-root, which Jupyter otherwise demands. Arguments after `--` go to Jupyter (`--no-browser`,
 // `--ip=0.0.0.0`, `--port=9000`, `--notebook-dir=DIR`); JUPYTER_TOKEN sets the token (a random one otherwise).
 "use strict";
@@ -17,6 +18,36 @@ function argValue(args, name) {
     if (args[i].startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
   }
   return undefined;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Resolves true once Jupyter's server answers at `base` (its /api/status with the token), false if `child` exits or
+ * `seconds` pass first.
+ */
+async function waitForServer(base, token, child, seconds = 300) {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until && child.exitCode === null && child.signalCode === null) {
+    try {
+      const r = await fetch(`${base}/api/status?token=${token}`, { signal: AbortSignal.timeout(5000) });
+      if (r.ok) return true;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(500);
+  }
+  return false;
+}
+
+/**
+ * The server's environment. PYDEVD_DISABLE_FILE_VALIDATION: the first time a page asks for the kernelspecs, the
+ * server reads the Python kernel's through ipykernel, which imports debugpy; on Python 3.11+ its pydevd then printed
+ * a four-line "Debugger warning: It seems that frozen modules are being used", about debugging Python code, which no
+ * one does here.
+ */
+function serverEnv(token) {
+  return env.jupyterEnv({ JUPYTER_TOKEN: token, PYDEVD_DISABLE_FILE_VALIDATION: "1" });
 }
 
 /** True when something already listens on host:port. */
@@ -59,11 +90,16 @@ async function main() {
   const url = `http://${host}:${port}/${hasLab ? "lab" : "tree"}?token=${token}`;
   console.log(`Opening ${hasLab ? "JupyterLab" : "the classic Jupyter Notebook"} on notebooks/ (kernel: ${env.KERNEL_NAME})`);
   console.log(`Jupyter's address: ${url}`);
-  const child = spawn(py, [...args, ...extra], { stdio: "inherit", env: env.jupyterEnv({ JUPYTER_TOKEN: token }) });
+  const child = spawn(py, [...args, ...extra], { stdio: "inherit", env: serverEnv(token) });
   // Ctrl-C reaches Jupyter through the terminal; a plain kill of this script is passed on.
   for (const sig of ["SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
   process.on("SIGINT", () => {});
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  const local = host === "localhost" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const scheme = argValue(extra, "certfile") !== undefined ? "https" : "http";
+  if (scheme === "http" && (await waitForServer(`${scheme}://${local}:${port}`, token, child))) {
+    console.log(`Jupyter's address: ${url}`);
+  }
 }
 
 main().catch((e) => {

@@ -338,6 +338,55 @@ const PATCHES = [
     ],
   },
   {
+    id: "comm-refused",
+    file: "dist/jupyter.js",
+    what: "a comm_open is refused with comm_close, as Jupyter's messaging spec asks (no 'unknown msg_type: comm_open' at every kernel start)",
+    // tslab has no comms (widgets). The classic Notebook's widgets extension (jupyter-js-widgets) opens one,
+    // 'jupyter.widget.version', whenever a kernel starts; tslab fell through to its default case and printed
+    // "unknown msg_type: comm_open" on the terminal each time. The spec's answer for a target the kernel does not
+    // know is an immediate comm_close on iopub; comm_msg and comm_close for such comms are then ignored. The
+    // comm_info_request reply also gets its own type (tslab sent it as a complete_reply).
+    hunks: [
+      {
+        find: `                default:
+                    console.warn(\`unknown msg_type: \${msg.header.msg_type}\`);
+`,
+        replace: `                /* rnnlab patch (scripts/jupyter/patch-tslab.js): no comm targets, so a comm_open is closed at once (messaging spec) */
+                case "comm_open":
+                    this.rnnlabRefuseComm(msg);
+                    break;
+                case "comm_msg":
+                case "comm_close":
+                    break;
+                default:
+                    console.warn(\`unknown msg_type: \${msg.header.msg_type}\`);
+`,
+      },
+      {
+        find: `        reply.header.msg_type = "complete_reply";
+        // comm is not supported in tslab now. Returns an empty comms.
+        reply.content = { comms: {} };
+        reply.signAndSend(this.connInfo.key, sock);
+    }
+`,
+        replace: `        /* rnnlab patch (scripts/jupyter/patch-tslab.js): a comm_info_request is answered with a comm_info_reply */
+        reply.header.msg_type = "comm_info_reply";
+        // comm is not supported in tslab now. Returns an empty comms.
+        reply.content = { status: "ok", comms: {} };
+        reply.signAndSend(this.connInfo.key, sock);
+    }
+    /* rnnlab patch (scripts/jupyter/patch-tslab.js): a comm the kernel has no target for is closed on iopub */
+    rnnlabRefuseComm(msg) {
+        const reply = msg.createReply();
+        reply.header.msg_type = "comm_close";
+        reply.content = { comm_id: (msg.content || {}).comm_id, data: {} };
+        reply.signAndSend(this.connInfo.key, this.iopub);
+    }
+`,
+      },
+    ],
+  },
+  {
     id: "silent-empty-value",
     file: "dist/executor.js",
     what: "a cell's last value that prints as nothing (a figure already shown) adds no empty line",

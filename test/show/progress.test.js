@@ -53,6 +53,31 @@ describe("progress in a notebook", () => {
     m.dispose();
   });
 
+  it("names a checkpoint by its path in the project, not as an absolute file:// URL, and lets a long status wrap", async () => {
+    const fs = require("fs");
+    const path = require("path");
+    const rel = `build/test-progress-${process.pid}`;
+    const dir = path.join(path.resolve(__dirname, "..", ".."), rel);
+    process.env.RNNLAB_MODELS = dir;
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+    m.compile({ optimizer: "sgd", loss: "meanSquaredError" });
+    const x = tf.ones([4, 2]);
+    const y = tf.ones([4, 1]);
+    try {
+      await rl.fit(m, x, y, { epochs: 2, batchSize: 4, name: "saved", checkpoint: "ck" });
+      const last = sent[sent.length - 1].data.data;
+      assert.match(last["text/plain"], new RegExp(`^saved: done, 2 epoch\\(s\\) in [0-9.]+ s; [0-9]+ samples/s; checkpoint: ${rel}/ck\n`));
+      assert.ok(!/file:|\/work\/|\/home\//.test(last["text/plain"].split("\n")[0]), last["text/plain"]);
+      assert.match(last["text/html"], /^<div style="font-family:monospace;white-space:pre-wrap[^"]*">saved: done/);
+    } finally {
+      delete process.env.RNNLAB_MODELS;
+      fs.rmSync(dir, { recursive: true, force: true });
+      tf.dispose([x, y]);
+      m.optimizer?.dispose();
+      m.dispose();
+    }
+  });
+
   it("figures go to the notebook as PNG with a text alternative", async () => {
     await rl.plotLines({ name: "a", y: [1, 2] }, { title: "inline" });
     assert.strictEqual(sent.length, 1);

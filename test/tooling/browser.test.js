@@ -4,7 +4,9 @@
 // with Cell > Run All. Checks per notebook: no error and no stderr except in cells marked for it (cell tags
 // "raises-exception", "expect-stderr"), no empty stdout line, figures are loaded images, the kernel indicator
 // shows busy whenever output arrives and turns idle only when the last cell has ended, and live progress stays one
-// output updated in place. Screenshots go to build/browser/. The notebooks run from a copy in build/browser/, so
+// output updated in place; opening a notebook leaves it unmodified (no "(unsaved changes)" before anything runs); no
+// output is wider than the output area at 1280 px (a DataFrame's table scrolls inside its own box, which is allowed).
+// Screenshots go to build/browser/. The notebooks run from a copy in build/browser/, so
 // nothing is saved into notebooks/.
 //
 // Skips with one line where Chromium, puppeteer-core or Jupyter is missing, unless RNNLAB_REQUIRE_BROWSER_TESTS=1
@@ -18,6 +20,7 @@ const path = require("path");
 const { spawn } = require("child_process");
 const env = require("../../scripts/jupyter/jupyter-env");
 const { parseCells, buildNotebook } = require("../../scripts/course/build-notebooks");
+const { FRAME_SCROLL_CLASS } = require("rnnlab/dist/show/frame");
 
 const ROOT = env.ROOT;
 const OUT = path.join(ROOT, "build", "browser");
@@ -114,6 +117,7 @@ function problemsOf(run) {
     }
     const loaded = c.images.filter((im) => im.complete && im.naturalWidth > 0).length;
     if (loaded < c.pngOutputs) problems.push(`${cellName(c)}: ${c.pngOutputs} figure(s) sent, ${loaded} shown as loaded images`);
+    for (const w of c.wide ?? []) problems.push(`${cellName(c)}: an output ${w.content} px wide in an output area of ${w.width} px: '${w.text}'`);
     if (c.domOutputs !== c.outputs.length) problems.push(`${cellName(c)}: ${c.outputs.length} outputs but ${c.domOutputs} output areas on the page`);
     // Live progress: one display per display_id, updated in place; the page shows its last state exactly once.
     const mine = run.log.filter((m) => m.parent === c.msgId && m.displayId);
@@ -189,8 +193,10 @@ function installRecorder() {
   };
 }
 
-// Runs in the page after the run: what each cell shows.
-async function collectCells() {
+// Runs in the page after the run: what each cell shows. An output is too wide when an element in it has content
+// wider than its box (scrollWidth > clientWidth): a line running past the edge or a scroll bar under it; a
+// DataFrame's own scrolling box (`scrollClass`) and what is in it are left out.
+async function collectCells(scrollClass) {
   const nb = window.Jupyter.notebook;
   const replies = new Map(window.__rnnlabLog.filter((m) => m.ch === "shell" && m.type === "execute_reply").map((m) => [m.parent, m.status]));
   let codeNo = 0;
@@ -212,6 +218,12 @@ async function collectCells() {
       domOutputs: c.element.find(".output_area").length,
       pngOutputs: outputs.filter((o) => o.data && o.data["image/png"]).length,
       images: imgs.map((im) => ({ complete: im.complete, naturalWidth: im.naturalWidth, naturalHeight: im.naturalHeight })),
+      wide: c.element
+        .find(".output_area .output_subarea")
+        .toArray()
+        .map((sub) => [sub, ...sub.querySelectorAll("*")].find((el) => !el.closest("." + scrollClass) && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1))
+        .filter(Boolean)
+        .map((el) => ({ width: el.clientWidth, content: el.scrollWidth, text: el.textContent.trim().split("\n")[0].slice(0, 120) })),
     });
   }
   return cells;
@@ -279,7 +291,8 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
       fs.copyFileSync(path.join(ROOT, "notebooks", f), path.join(nbDir, f));
     }
     // The checks' own fixture: an unmarked stderr line, an empty stdout line, stderr and a failure on purpose
-    // (tagged). The failing cell is last: tslab cancels the cells queued behind a failed one, whatever its tags.
+    // (tagged), an output wider than the page and a wide table in a DataFrame's scrolling box (allowed). The failing
+    // cell is last: tslab cancels the cells queued behind a failed one, whatever its tags.
     const fixture = buildNotebook(
       "markers",
       parseCells(
@@ -294,6 +307,11 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
           'console.error("a marked warning");',
           "// %%",
           "6 * 7",
+          "// %%",
+          'import * as tslab from "tslab";',
+          'tslab.display.html(`<div style="white-space:pre">too wide: ${"x".repeat(300)}</div>`);',
+          "// %%",
+          `tslab.display.html(\`<div class="${FRAME_SCROLL_CLASS}" style="overflow-x:auto;max-width:100%"><table><tr><td style="white-space:nowrap">\${"y".repeat(300)}</td></tr></table></div>\`);`,
           '// %% tags=["raises-exception"]',
           'throw new Error("shown on purpose");',
         ].join("\n"),
@@ -301,6 +319,10 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
       ),
     );
     fs.writeFileSync(path.join(OUT, "markers.ipynb"), JSON.stringify(fixture));
+    // A notebook whose language_info is not the kernel's (as the lessons carried before): opening it marks it changed.
+    const stale = buildNotebook("stale", parseCells("// %%\n1 + 1", "stale"));
+    stale.metadata.language_info.version = "5.0.4";
+    fs.writeFileSync(path.join(OUT, "stale-language.ipynb"), JSON.stringify(stale));
 
     const port = await freePort();
     token = crypto.randomBytes(16).toString("hex");
@@ -356,19 +378,43 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
     fs.rmSync(userData, { recursive: true, force: true });
   });
 
+  /**
+   * Whether the notebook counts as changed once its kernel is ready, before anything runs: the Notebook compares the
+   * kernel's language_info with the notebook's when the kernel starts and marks the notebook dirty on a difference,
+   * which the title bar shows as "(unsaved changes)". Read after a moment, as a learner would see it.
+   */
+  async function openedState(page) {
+    await sleep(1500);
+    return page.evaluate(() => ({ dirty: Jupyter.notebook.dirty, status: (document.querySelector("#save_widget .autosave_status") || {}).textContent || "" }));
+  }
+
+  /** Opens a notebook in a 1280 px wide page and waits until its kernel is ready and idle. */
+  async function openNotebook(page, rel) {
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(`${base}/notebooks/${rel}?token=${token}`, { waitUntil: "load", timeout: 120000 });
+    await page.waitForFunction(
+      () => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() && document.querySelector("#kernel_indicator_icon.kernel_idle_icon"),
+      { timeout: 180000, polling: 200 },
+    );
+  }
+
+  /** Problems with the notebook as opened, before Run All (empty when unmodified). */
+  function openedProblems(rel, opened) {
+    const problems = [];
+    if (opened.dirty) problems.push(`${rel}: marked changed as soon as it opened, before anything ran (Jupyter.notebook.dirty)`);
+    if (/unsaved changes/.test(opened.status)) problems.push(`${rel}: the title bar says '${opened.status.trim()}' as soon as it opened`);
+    return problems;
+  }
+
   /** Opens a notebook, runs Cell > Run All, waits for the last cell, returns what the page showed. */
   async function runInBrowser(rel, shots) {
     const page = await browser.newPage();
     const pageErrors = [];
     page.on("pageerror", (e) => pageErrors.push(String(e.message || e)));
     try {
-      await page.setViewport({ width: 1280, height: 900 });
-      await page.goto(`${base}/notebooks/${rel}?token=${token}`, { waitUntil: "load", timeout: 120000 });
-      await page.waitForFunction(
-        () => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() && document.querySelector("#kernel_indicator_icon.kernel_idle_icon"),
-        { timeout: 180000, polling: 200 },
-      );
+      await openNotebook(page, rel);
       const kernelName = await page.evaluate(() => document.querySelector(".kernel_indicator_name").textContent.trim());
+      const opened = await openedState(page);
       await page.evaluate(() => Jupyter.notebook.set_autosave_interval(0));
       await page.evaluate(installRecorder);
       // Cell > Run All, as a learner clicks it.
@@ -386,9 +432,9 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
       );
       const seconds = (Date.now() - started) / 1000;
       await sleep(300); // output sent after a cell's idle (tslab forwards late stdout) would land now
-      const cells = await page.evaluate(collectCells);
+      const cells = await page.evaluate(collectCells, FRAME_SCROLL_CLASS);
       const log = await page.evaluate(() => window.__rnnlabLog);
-      const run = { cells, log, kernelName, seconds, pageErrors };
+      const run = { cells, log, kernelName, seconds, pageErrors, opened };
       // Evidence: the first figure and the end of the notebook; a failing cell too.
       const shoot = async (cellIndex, name) => {
         await page.evaluate((i) => Jupyter.notebook.get_cell(i).element[0].scrollIntoView({ block: "start" }), cellIndex);
@@ -419,15 +465,36 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
     await shutdownKernels();
     assert.strictEqual(run.kernelName, "TypeScript (rnnlab)");
     assert.strictEqual(outputText(run.cells[0].outputs[0]), "profile: quick\n");
-    assert.strictEqual(run.cells[5].reply, "error");
-    assert.match(run.cells[5].outputs.map(outputText).join(""), /shown on purpose/);
-    assert.deepStrictEqual(problemsOf(run), [
+    assert.strictEqual(run.cells[7].reply, "error");
+    assert.match(run.cells[7].outputs.map(outputText).join(""), /shown on purpose/);
+    const problems = problemsOf(run);
+    assert.deepStrictEqual(problems.slice(0, 2), [
       "cell 2 (code cell 2, first line 'console.error(\"an unmarked warning\");'): stderr output: an unmarked warning",
       "cell 3 (code cell 3, first line 'console.log();'): an empty stdout line (stray output)",
     ]);
+    // The line wider than the page is named; the wide table in its own scrolling box is not.
+    assert.strictEqual(problems.length, 3, problems.join("\n"));
+    assert.match(problems[2], /^cell 6 \(code cell 6, first line 'import \* as tslab from "tslab";'\): an output (\d+) px wide in an output area of (\d+) px: 'too wide: xxx/);
+    const [, content, width] = /(\d+) px wide in an output area of (\d+) px/.exec(problems[2]).map(Number);
+    assert.ok(content > width, problems[2]);
+    // Opened unmodified: the fixture carries the kernel's language_info, as the lessons do.
+    assert.deepStrictEqual(openedProblems("markers.ipynb", run.opened), []);
     // Without its tag, the failing cell is named too.
-    const untagged = { ...run, cells: run.cells.map((c) => (c.index === 5 ? { ...c, tags: [] } : c)) };
-    assert.match(problemsOf(untagged).join("\n"), /cell 6 \(code cell 6, first line 'throw new Error\("shown on purpose"\);'\): failed \(error\): .*shown on purpose/);
+    const untagged = { ...run, cells: run.cells.map((c) => (c.index === 7 ? { ...c, tags: [] } : c)) };
+    assert.match(problemsOf(untagged).join("\n"), /cell 8 \(code cell 8, first line 'throw new Error\("shown on purpose"\);'\): failed \(error\): .*shown on purpose/);
+  });
+
+  it("the opening check: a notebook whose language_info differs from the kernel's is named as changed on opening", async () => {
+    const page = await browser.newPage();
+    try {
+      await openNotebook(page, "stale-language.ipynb");
+      const problems = openedProblems("stale-language.ipynb", await openedState(page));
+      assert.ok(problems.some((p) => /marked changed as soon as it opened/.test(p)), problems.join("\n"));
+      assert.ok(problems.some((p) => /the title bar says '\(unsaved changes\)'/.test(p)), problems.join("\n"));
+    } finally {
+      await page.close();
+      await shutdownKernels();
+    }
   });
 
   const notebooks = fs
@@ -440,7 +507,7 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
       const { run, page } = await runInBrowser(path.join("notebooks", f), shots);
       try {
         assert.strictEqual(run.kernelName, "TypeScript (rnnlab)");
-        const problems = problemsOf(run);
+        const problems = [...problemsOf(run), ...openedProblems(f, run.opened)];
         if (run.pageErrors.length) problems.push(`the page threw: ${run.pageErrors.slice(0, 3).join(" | ")}`);
         const live = run.log.filter((m) => m.type === "update_display_data");
         console.log(`      ${f}: Run All took ${run.seconds.toFixed(1)} s, ${run.cells.length} code cells, ${run.cells.reduce((n, c) => n + c.pngOutputs, 0)} figures, ${new Set(live.map((m) => m.displayId)).size} live outputs (${live.length} updates); screenshots: ${shots.map((s) => path.relative(ROOT, s)).join(", ")}`);
@@ -455,6 +522,13 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
       }
     });
   }
+
+  it("npm run lab's log, after every page and kernel above: no debugger warning, no 'unknown msg_type: comm_open'", () => {
+    // The classic Notebook's widgets extension opens a comm at every kernel start; the first page's request for the
+    // kernelspecs made the server's debugpy warn about frozen modules.
+    const noise = labOut.split("\n").filter((l) => /Debugger warning|frozen modules|unknown msg_type/.test(l));
+    assert.deepStrictEqual(noise, [], labOut.split("\n").slice(-30).join("\n"));
+  });
 });
 
 module.exports = { problemsOf, indicatorProblems };

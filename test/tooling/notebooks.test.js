@@ -51,6 +51,17 @@ describe("notebooks", function () {
     assert.deepStrictEqual(offenders, [], `synchronous reads:\n${offenders.join("\n")}`);
   });
 
+  it("carry the language_info the kernel reports, so opening one in the classic Notebook leaves it unmodified", () => {
+    // The Notebook sets metadata.language_info to the kernel_info_reply's and marks the notebook changed when they
+    // differ (deep equality): the reply of this project's tslab, asked directly.
+    const { JupyterHandlerImpl } = require("tslab/dist/jupyter");
+    const reported = new JupyterHandlerImpl(null, false).handleKernel().language_info;
+    for (const f of fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => /^\d\d_.*\.ipynb$/.test(f))) {
+      const nb = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", f), "utf8"));
+      assert.deepStrictEqual(nb.metadata.language_info, reported, `${f}: language_info differs from the kernel's`);
+    }
+  });
+
   it("name the tslab kernel and carry no outputs in the repository", () => {
     for (const f of fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"))) {
       const nb = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", f), "utf8"));

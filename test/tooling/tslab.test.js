@@ -1,7 +1,7 @@
 "use strict";
 // tslab's rough edges that scripts/jupyter/patch-tslab.js fixes at install (scripts/jupyter/setup.js runs it after `npm install`):
-// an object shorthand naming an earlier cell's variable, sends on closed sockets at kernel shutdown, the status
-// shown while cells are queued, the empty line a figure cell printed, and an Interrupt that abandoned a running
+// an object shorthand naming an earlier cell's variable, sends on closed sockets at kernel shutdown, a comm_open
+// answered with a warning instead of comm_close, the status shown while cells are queued, the empty line a figure cell printed, and an Interrupt that abandoned a running
 // cell instead of asking it to stop (test/tooling/interrupt.test.js: the same through the real kernel, with training).
 // Cells run through tslab's own converter and executor, and the shutdown through tslab's own ZmqServer, each in a
 // child process (tslab's executor sets globals). Every case also runs on tslab's text as published (the patches
@@ -527,6 +527,66 @@ function idleWhileQueued(log) {
   });
   return found;
 }
+
+// tslab's ZmqServer with a stub handler, on real zeromq sockets: a client opens a comm (as the classic Notebook's
+// widgets extension does at every kernel start), sends a message on it and asks for the comms. Records the kernel's
+// warnings, what iopub carried for the comm, and the type of the comm_info reply.
+const COMM_CHILD = `${KERNEL_CHILD}
+const warnings = [];
+console.warn = (...a) => warnings.push(a.join(" "));
+const handler = { close() {}, handleKernel() { return { status: "ok", protocol_version: "5.3" }; } };
+(async () => {
+  const server = new ZmqServer(handler, cfg);
+  await server.init();
+  const iopub = new zmq.Subscriber();
+  iopub.connect("tcp://127.0.0.1:" + cinfo.iopub_port);
+  iopub.subscribe();
+  const shell = new zmq.Dealer();
+  shell.connect("tcp://127.0.0.1:" + cinfo.shell_port);
+  const published = [];
+  let ready = false;
+  (async () => {
+    for await (const frames of iopub) {
+      const at = frames.findIndex((f) => String(f) === "<IDS|MSG>");
+      const header = JSON.parse(String(frames[at + 2])), content = JSON.parse(String(frames[at + 5]));
+      if (header.msg_type === "status") { ready = true; continue; }
+      published.push({ type: header.msg_type, content });
+    }
+  })().catch(() => {});
+  // A subscriber misses what is published before its subscription is live: wait until a status arrives.
+  for (let i = 0; i < 50 && !ready; i++) {
+    await shell.send(signed("kernel_info_request", {}));
+    await shell.receive();
+    await sleep(100);
+  }
+  if (!ready) throw new Error("iopub never delivered a status");
+  await shell.send(signed("comm_open", { comm_id: "c1", target_name: "jupyter.widget.version", data: {} }));
+  await sleep(300);
+  await shell.send(signed("comm_msg", { comm_id: "c1", data: {} }));
+  await shell.send(signed("comm_info_request", {}));
+  const reply = await shell.receive();
+  const at = reply.findIndex((f) => String(f) === "<IDS|MSG>");
+  const infoType = JSON.parse(String(reply[at + 2])).msg_type;
+  await sleep(300);
+  process.stdout.write("\\n@@RESULT@@" + JSON.stringify({ warnings, published, infoType }));
+  iopub.close(); shell.close(); server.close(); fs.rmSync(cfg, { force: true });
+  process.exit(0);
+})().catch((e) => { console.error(e); process.exit(2); });
+`;
+
+describe("tslab: a comm_open is refused with comm_close ('unknown msg_type: comm_open' at every kernel start)", function () {
+  this.timeout(60000);
+
+  it("closes the comm on iopub, as the messaging spec asks, and prints nothing", () => {
+    const before = runChild("comm", COMM_CHILD, [], { timeout: 60000, unpatched: true });
+    assert.ok(before.warnings.includes("unknown msg_type: comm_open"), `tslab as published should warn: ${JSON.stringify(before)}`);
+    assert.strictEqual(before.infoType, "complete_reply", JSON.stringify(before));
+    const after = runChild("comm", COMM_CHILD, [], { timeout: 60000 });
+    assert.deepStrictEqual(after.warnings, []);
+    assert.deepStrictEqual(after.published, [{ type: "comm_close", content: { comm_id: "c1", data: {} } }]);
+    assert.strictEqual(after.infoType, "comm_info_reply");
+  });
+});
 
 // tslab's ZmqServer on real zeromq sockets, with iopub's bind slowed down (as on a busy machine): a client sends
 // kernel_info_request as soon as it connects to the shell socket. Records whether anything was sent on iopub

@@ -7,6 +7,7 @@ import { Interrupted, recordStop, stopRequested } from "./interrupt";
 import { CheckpointCallback, EarlyStoppingCallback, NanGuardCallback } from "./callbacks";
 import { withNativeAdam } from "./models";
 import { shareCores, updateShare } from "./cores";
+import { displayLocation } from "../data/files";
 
 export { checkpointInfo } from "./callbacks";
 export type { CheckpointInfo } from "./callbacks";
@@ -177,7 +178,7 @@ export async function fit(model: tf.LayersModel, x: Tensors, y: Tensors, opts: F
   progress?.finish(
     `${Math.round(result.samplesPerSecond)} samples/s` +
       (es && bestEpoch ? `; kept the weights of epoch ${bestEpoch} (best ${monitor} ${best.toFixed(4)})` : "") +
-      (checkpointUrl ? `; checkpoint: ${checkpointUrl}` : ""),
+      (checkpointUrl ? `; checkpoint: ${displayLocation(checkpointUrl)}` : ""),
   );
   if (opts.plot) result.figure = await plotTrainingCurves(history, { title: `${name}: training curves` });
   return result;
@@ -207,7 +208,7 @@ function fitInterrupted(
   const epochsRun = result.epochs;
   const place = e.at.epoch ? `epoch ${e.at.epoch}, batch ${e.at.batch}${e.at.batches ? ` of ${e.at.batches}` : ""}` : "its next batch";
   run.progress?.stopped(`stopped at ${place} (Interrupt)`);
-  const saved = run.checkpointUrl ? `; checkpoint ${run.checkpointUrl} holds epoch ${epochsRun}` : "";
+  const saved = run.checkpointUrl ? `; checkpoint ${displayLocation(run.checkpointUrl)} holds epoch ${epochsRun}` : "";
   const stop = new Interrupted(
     `fit(${run.name}) stopped at ${place}; the model keeps its weights; ${epochsRun} epoch${epochsRun === 1 ? "" : "s"} finished (their history: rl.lastInterrupted().history)${saved}`,
     e.at,

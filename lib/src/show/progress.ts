@@ -97,7 +97,8 @@ export class TrainingProgress {
     const hidden = this.rows.length - shown.length;
     const note = hidden > 0 ? `(${hidden} earlier epoch${hidden > 1 ? "s" : ""} not shown)` : "";
     const text = [status, ...(note ? [note] : []), ...shown.map((r) => Object.entries(r).map(([k, v]) => `${k} ${k === "seconds" ? Number(v).toFixed(1) : typeof v === "number" ? fmt(v) : v}`).join("  "))].join("\n");
-    const html = `<div style="font-family:monospace;white-space:pre">${status.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</div>${note ? `<div>${note}</div>` : ""}${shown.length ? htmlTable(shown) : ""}`;
+    // pre-wrap: a status longer than the output's width wraps at a space instead of running past the page's edge.
+    const html = `<div style="font-family:monospace;white-space:pre-wrap;overflow-wrap:anywhere">${status.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</div>${note ? `<div>${note}</div>` : ""}${shown.length ? htmlTable(shown) : ""}`;
     this.out.update(text, html);
   }
 }
