@@ -23,6 +23,19 @@ const LONG = [
   "test/tooling/kernel-anywhere.test.js",
 ];
 
+// The suites that run the course's lessons or need Jupyter or a browser; `npm run test:unit` runs every other file
+// (what CI runs again under a second Node.js version).
+const NOTEBOOK_SUITES = [
+  "test/tooling/browser.test.js",
+  "test/tooling/notebooks.test.js",
+  "test/tooling/grade.test.js",
+  "test/tooling/webgpu.test.js",
+  "test/tooling/device-check.test.js",
+  "test/tooling/interrupt.test.js",
+  "test/tooling/kernel-anywhere.test.js",
+];
+const UNIT_ONLY = process.env.npm_lifecycle_event === "test:unit";
+
 function testFiles(dir) {
   return fs
     .readdirSync(path.join(__dirname, dir), { withFileTypes: true })
@@ -44,7 +57,9 @@ function ordered() {
   const guess = (f) => (LONG.includes(f) ? 1e9 - LONG.indexOf(f) : /deno/i.test(f) ? 1e9 + 1 : 0);
   // A file the last run did not time (new, or skipped) goes before the short ones: it may be long.
   const weight = (f) => (f in times ? times[f] : Object.keys(times).length ? Math.max(guess(f), 6e4) : guess(f));
-  return testFiles("test").sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
+  return testFiles("test")
+    .filter((f) => !(UNIT_ONLY && (NOTEBOOK_SUITES.includes(f) || /deno/i.test(f))))
+    .sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
 }
 
 const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
