@@ -21,9 +21,12 @@ const FALLBACK = "the WebAssembly kernels run instead, more slowly (apt-get inst
 
 const firstExisting = (paths) => paths.find((p) => fs.existsSync(p));
 
-/** Folder that holds include/node/node_api.h: npm's nodedir, /usr (Debian's nodejs), or beside the node binary. */
+/**
+ * Folder that holds include/node/node_api.h: npm's nodedir, beside the node binary that runs this (the headers of
+ * this very Node: a Node unpacked from its release or npm package next to a system one), or /usr (Debian's nodejs).
+ */
 function nodeDir() {
-  const candidates = [process.env.npm_config_nodedir, "/usr", path.dirname(path.dirname(process.execPath))].filter(Boolean);
+  const candidates = [process.env.npm_config_nodedir, path.dirname(path.dirname(process.execPath)), "/usr"].filter(Boolean);
   return candidates.find((d) => fs.existsSync(path.join(d, "include", "node", "node_api.h")));
 }
 

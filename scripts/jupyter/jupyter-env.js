@@ -37,7 +37,11 @@ function userDataDir() {
 function writeKernelSpec(dataDir) {
   const dir = path.join(dataDir, "kernels", KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  // Written aside and renamed into place: a Jupyter starting a kernel meanwhile reads the old file or the new one,
+  // never half of one (npm test runs the setup beside suites that start kernels).
+  const tmp = path.join(dir, `.kernel.json.${process.pid}`);
+  fs.writeFileSync(tmp, JSON.stringify(kernelSpec(), null, 2) + "\n");
+  fs.renameSync(tmp, path.join(dir, "kernel.json"));
   return dir;
 }
 

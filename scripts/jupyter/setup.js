@@ -3,6 +3,11 @@
 // the Jupyter kernel "tslab" and says whether Jupyter itself is here. It never fails the install: a missing Jupyter
 // is reported with the command to run, a tslab whose files differ from the patched version with one warning line.
 "use strict";
+const tooOld = require("./check-node").tooOld(process.version);
+if (tooOld) {
+  console.error(`rnnlab setup: ${tooOld}`);
+  process.exit(1);
+}
 const fs = require("fs");
 const path = require("path");
 const env = require("./jupyter-env");

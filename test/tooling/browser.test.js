@@ -329,7 +329,9 @@ describe("the notebooks in Jupyter's web UI (headless Chromium, Cell > Run All)"
     base = `http://127.0.0.1:${port}`;
     lab = spawn(process.execPath, [path.join(ROOT, "scripts", "jupyter", "lab.js"), "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--notebook-dir=${OUT}`], {
       cwd: ROOT,
-      env: { ...process.env, RNNLAB_PROFILE: "quick", JUPYTER_TOKEN: token, RNNLAB_JUPYTER_APP: "notebook" },
+      // Models in this run's own folder: another suite may run the same lesson at the same time (npm test runs
+      // test files in parallel), and lesson 06 loads back the model it saved.
+      env: { ...process.env, RNNLAB_PROFILE: "quick", JUPYTER_TOKEN: token, RNNLAB_JUPYTER_APP: "notebook", RNNLAB_MODELS: path.join(OUT, "models") },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });

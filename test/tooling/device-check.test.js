@@ -13,7 +13,9 @@ describe("device-check (smoke mode)", function () {
   this.timeout(180000);
   it("runs lesson 06 and the bench on wasm and reports accuracy and speed read from their output", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-device-check-"));
-    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "device", "device-check.js"), "--smoke", "--out", out], { cwd: ROOT, encoding: "utf8" });
+    // Models in its own folder: lesson 06 loads back the model it saved, and other suites run it at the same time.
+    const env = { ...process.env, RNNLAB_MODELS: path.join(out, "models") };
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "device", "device-check.js"), "--smoke", "--out", out], { cwd: ROOT, encoding: "utf8", env });
     const text = r.stdout + r.stderr;
     assert.strictEqual(r.status, 0, text);
     assert.match(text, /^backend webgpu: (OK|unavailable) — .+$/m);

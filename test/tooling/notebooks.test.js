@@ -131,47 +131,66 @@ describe("notebooks", function () {
     .sort();
   const outDir = path.join(ROOT, "build", "notebooks-test");
 
-  for (const f of notebooks) {
-    it(`${f} runs in the quick profile`, function () {
-      this.timeout(20 * 60 * 1000);
-      const r = runNotebooks(["--out", outDir, path.join("notebooks", f)], { RNNLAB_PROFILE: "quick" });
-      assert.strictEqual(r.status, 0, r.out);
-      const executed = JSON.parse(fs.readFileSync(path.join(outDir, f), "utf8"));
-      const outs = outputsOf(executed);
-      assert.ok(!outs.some((o) => o.output_type === "error"), "an error output");
-      // Nothing a learner has to read past: stderr only in cells tagged for it, no empty stdout line.
-      executed.cells.forEach((c, i) => {
-        const tags = (c.metadata && c.metadata.tags) || [];
-        for (const o of c.outputs || []) {
-          const text = [].concat(o.text ?? "").join("");
-          if (o.name === "stderr") assert.ok(tags.includes("expect-stderr") || tags.includes("raises-exception"), `${f} cell ${i + 1}: stderr output: ${text.trim().split("\n")[0]}`);
-          if (o.name === "stdout") assert.ok(text.trim() !== "", `${f} cell ${i + 1}: an empty stdout line`);
+  describe("every lesson, in one run of the runner (as `npm run notebooks -- --quick --keep-going`)", function () {
+    this.timeout(40 * 60 * 1000);
+    let run;
+    // One runner for all the lessons: one Jupyter start-up instead of one per lesson, two lessons at a time where
+    // there are two cores (the runner's default), and every lesson runs even when one fails. Models go to the run's
+    // own folder, so that another suite running a lesson at the same time cannot overwrite the one it loads back.
+    before(() => {
+      fs.rmSync(outDir, { recursive: true, force: true });
+      run = runNotebooks(["--quick", "--keep-going", "--out", outDir, ...notebooks.map((f) => path.join("notebooks", f))], {
+        RNNLAB_PROFILE: "quick",
+        RNNLAB_MODELS: path.join(outDir, "models"),
+      });
+    });
+
+    for (const f of notebooks) {
+      it(`${f} runs in the quick profile`, function () {
+        const row = run.out.match(new RegExp(`^\\S*${f.replace(/\./g, "\\.")}\\s+[\\d.]+\\s+\\d+\\s+(\\S+)$`, "m"));
+        assert.ok(row, `${f} is not in the runner's table:\n${run.out}`);
+        assert.strictEqual(row[1], "ok", run.out);
+        const executed = JSON.parse(fs.readFileSync(path.join(outDir, f), "utf8"));
+        const outs = outputsOf(executed);
+        assert.ok(!outs.some((o) => o.output_type === "error"), "an error output");
+        // Nothing a learner has to read past: stderr only in cells tagged for it, no empty stdout line.
+        executed.cells.forEach((c, i) => {
+          const tags = (c.metadata && c.metadata.tags) || [];
+          for (const o of c.outputs || []) {
+            const text = [].concat(o.text ?? "").join("");
+            if (o.name === "stderr") assert.ok(tags.includes("expect-stderr") || tags.includes("raises-exception"), `${f} cell ${i + 1}: stderr output: ${text.trim().split("\n")[0]}`);
+            if (o.name === "stdout") assert.ok(text.trim() !== "", `${f} cell ${i + 1}: an empty stdout line`);
+          }
+        });
+        // Figures are images inside the notebook file, not scripts.
+        const figures = outs.filter((o) => o.data && o.data["image/png"]);
+        assert.ok(figures.length >= 1, `${f} shows no figure`);
+        for (const o of outs) {
+          if (!o.data) continue;
+          assert.ok(!o.data["application/javascript"] && !o.data["text/javascript"], `${f} has a script output`);
         }
       });
-      // Figures are images inside the notebook file, not scripts.
-      const figures = outs.filter((o) => o.data && o.data["image/png"]);
-      assert.ok(figures.length >= 1, `${f} shows no figure`);
-      for (const o of outs) {
-        if (!o.data) continue;
-        assert.ok(!o.data["application/javascript"] && !o.data["text/javascript"], `${f} has a script output`);
-      }
+    }
+
+    it("the runner exits 0 when every lesson ran", () => {
+      assert.strictEqual(run.status, 0, run.out);
     });
-  }
 
-  it("00_setup names the backend that the library chooses on this machine", async function () {
-    const rl = require("rnnlab");
-    const { chosen } = await rl.chooseBackend();
-    const executed = JSON.parse(fs.readFileSync(path.join(outDir, "00_setup.ipynb"), "utf8"));
-    const text = streamText(executed);
-    assert.match(text, new RegExp(`rnnlab backend: ${chosen} — `));
-    assert.match(text, /tslab \d+\.\d+\.\d+, TypeScript \d+\.\d+\.\d+, Node\.js v\d+/);
-    assert.match(text, /predictions: Int32Array\(4\) \[ 0, 1, 1, 0 \]/);
-    assert.match(text, /tensors still allocated: 0\n/, "the clean-up cell frees everything, the optimizer's tensors included");
-  });
+    it("00_setup names the backend that the library chooses on this machine", async function () {
+      const rl = require("rnnlab");
+      const { chosen } = await rl.chooseBackend();
+      const executed = JSON.parse(fs.readFileSync(path.join(outDir, "00_setup.ipynb"), "utf8"));
+      const text = streamText(executed);
+      assert.match(text, new RegExp(`rnnlab backend: ${chosen} — `));
+      assert.match(text, /tslab \d+\.\d+\.\d+, TypeScript \d+\.\d+\.\d+, Node\.js v\d+/);
+      assert.match(text, /predictions: Int32Array\(4\) \[ 0, 1, 1, 0 \]/);
+      assert.match(text, /tensors still allocated: 0\n/, "the clean-up cell frees everything, the optimizer's tensors included");
+    });
 
-  it("the HTML exports name a CJK font stack (the prose is Korean)", function () {
-    if (!jupyter) this.skip(); // without nbconvert the runner writes no HTML
-    const html = fs.readFileSync(path.join(outDir, "00_setup.html"), "utf8");
-    assert.match(html, /<style id="rnnlab-cjk-fonts">[^<]*"Noto Sans CJK KR"[^<]*"Malgun Gothic"[^<]*<\/style>\s*<\/head>/);
+    it("the HTML exports name a CJK font stack (the prose is Korean)", function () {
+      if (!jupyter) this.skip(); // without nbconvert the runner writes no HTML
+      const html = fs.readFileSync(path.join(outDir, "00_setup.html"), "utf8");
+      assert.match(html, /<style id="rnnlab-cjk-fonts">[^<]*"Noto Sans CJK KR"[^<]*"Malgun Gothic"[^<]*<\/style>\s*<\/head>/);
+    });
   });
 });

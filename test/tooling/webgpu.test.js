@@ -97,7 +97,8 @@ describe("WebGPU", function () {
         // wasm on the tf-ops path, as WebGPU runs: the native kernels draw their Dropout masks their own way, so the
         // two backends would train different models; on one path they agree up to float32 rounding.
         const tfOps = backend === "wasm" ? "RNNLAB_NATIVE=0 " : "";
-        const r = withLavapipe(`${tfOps}node scripts/jupyter/run-headless.js --quick --out "${dir}" notebooks/06_rnn_mnist.ipynb`, backend);
+        // Models in the run's own folder: lesson 06 loads back the model it saved, and other suites run it too.
+        const r = withLavapipe(`${tfOps}RNNLAB_MODELS="${dir}/models" node scripts/jupyter/run-headless.js --quick --out "${dir}" notebooks/06_rnn_mnist.ipynb`, backend);
         assert.strictEqual(r.status, 0, r.out);
         const lesson = lessonResult(path.join(dir, "06_rnn_mnist.ipynb"));
         assert.match(lesson.backend, new RegExp(`^${backend} — `));
