@@ -153,7 +153,7 @@ describe("notebooks", function () {
     const executed = JSON.parse(fs.readFileSync(path.join(outDir, "00_setup.ipynb"), "utf8"));
     const text = streamText(executed);
     assert.match(text, new RegExp(`rnnlab backend: ${chosen} — `));
-    assert.match(text, /tslab \d+\.\d+\.\d+, TypeScript \d+\.\d+\.\d+, Node\.js v\d+/);
+    assert.match(text, /^kernel: tslab \d+\.\d+\.\d+, TypeScript \d+\.\d+\.\d+, Node\.js v\d+/m);
     assert.match(text, /predictions: Int32Array\(4\) \[ 0, 1, 1, 0 \]/);
     assert.match(text, /tensors still allocated: 0\n/, "the clean-up cell frees everything, the optimizer's tensors included");
   });

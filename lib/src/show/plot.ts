@@ -29,6 +29,11 @@ export class Figure {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return "";
   }
+
+  /** Deno's kernel shows a cell's last value through this: again nothing, the figure is already shown. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return {};
+  }
 }
 
 export interface FigureOptions {
