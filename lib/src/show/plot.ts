@@ -30,9 +30,12 @@ export class Figure {
     return "";
   }
 
-  /** Deno's kernel shows a cell's last value through this: again nothing, the figure is already shown. */
+  /**
+   * Deno's kernel shows a cell's last value through this: an empty text, as the figure is already shown (Deno
+   * always sends a result for a value; an empty bundle is one that nbconvert warns it cannot represent).
+   */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
-    return {};
+    return { "text/plain": "" };
   }
 }
 
