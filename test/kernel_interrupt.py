@@ -81,6 +81,10 @@ def run_cell(km, kc, pid, cell):
         time.sleep(1.0)
         c1, w1 = cpu_seconds(pid), time.time()
         out["cpu"] = (c1 - c0) / (w1 - w0)
+    if cell.get("alive"):
+        # Whether the kernel process is still there a moment after the cell (an Interrupt can end Deno's kernel).
+        time.sleep(cell.get("alive"))
+        out["alive"] = bool(km.is_alive())
     return out
 
 
@@ -96,7 +100,7 @@ def main():
         pid = kernel_pid(km)
         for cell in spec["cells"]:
             results.append(run_cell(km, kc, pid, cell))
-            if results[-1]["status"] == "timeout":
+            if results[-1]["status"] == "timeout" or results[-1].get("alive") is False:
                 break
     finally:
         kc.stop_channels()

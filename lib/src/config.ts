@@ -14,8 +14,6 @@
 //   RNNLAB_FIGURES          where figures go outside a notebook (default: build/figures under the current folder)
 //   RNNLAB_NATIVE_THREADS   threads of the recurrent passes, native or WebAssembly: a whole number, or all (default: every core)
 //   RNNLAB_SHARE_CORES      1 (default) | 0: rl.fit shares the cores with other rnnlab kernels training at the same time
-//   RNNLAB_NOTEBOOK_DIR     set by the Deno kernel's launcher (scripts/jupyter/deno-kernel.sh), not by hand: the notebook's
-//                           folder, made the working folder when rnnlab loads (show/kernel.ts)
 import * as os from "os";
 import * as path from "path";
 import { BACKEND_ALIASES, BACKENDS, BackendKind } from "./course/vocabulary";
@@ -160,11 +158,6 @@ export function modelsDir(env: Env = process.env): string {
 /** RNNLAB_RESULTS, else build/results in the project. */
 export function resultsDir(env: Env = process.env): string {
   return given("RNNLAB_RESULTS", env) ?? path.join(PROJECT_ROOT, "build", "results");
-}
-
-/** RNNLAB_NOTEBOOK_DIR: the folder of the notebook a Deno kernel was started for outside the project, if any. */
-export function notebookDirSetting(env: Env = process.env): string | undefined {
-  return given("RNNLAB_NOTEBOOK_DIR", env);
 }
 
 /** RNNLAB_FIGURES, else build/figures under the current folder. */

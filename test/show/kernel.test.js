@@ -3,12 +3,8 @@
 // under Deno's kernel, plain text elsewhere. Deno's API is stood in for by a recorder on globalThis.Deno (the real
 // kernel runs in test/tooling/deno.test.js).
 const assert = require("assert");
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
 const rl = require("rnnlab");
 const jupyter = require("tslab/dist/jupyter");
-const kernel = require("../../lib/dist/show/kernel");
 
 describe("the display layer under each kernel", () => {
   let sent;
@@ -95,25 +91,5 @@ describe("the display layer under each kernel", () => {
     assert.strictEqual(rl.currentKernel(), null);
     assert.strictEqual(rl.publish({ "text/plain": "x" }), false);
     assert.strictEqual(rl.kernelLine(), "kernel: none (Deno 9.8.7)");
-  });
-
-  it("RNNLAB_NOTEBOOK_DIR (a Deno kernel started in the project for a notebook elsewhere) becomes the working folder", () => {
-    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-nbdir-")));
-    const cwd = process.cwd();
-    const prev = process.env.RNNLAB_NOTEBOOK_DIR;
-    try {
-      process.env.RNNLAB_NOTEBOOK_DIR = dir;
-      assert.strictEqual(kernel.enterNotebookFolder(), undefined, "not under Deno: nothing moves");
-      assert.strictEqual(process.cwd(), cwd);
-      globalThis.Deno = { version: { deno: "9.8.7" } };
-      assert.strictEqual(kernel.enterNotebookFolder(), dir);
-      assert.strictEqual(process.cwd(), dir);
-      assert.strictEqual(kernel.enterNotebookFolder(), undefined, "already there");
-    } finally {
-      process.chdir(cwd);
-      if (prev === undefined) delete process.env.RNNLAB_NOTEBOOK_DIR;
-      else process.env.RNNLAB_NOTEBOOK_DIR = prev;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

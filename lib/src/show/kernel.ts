@@ -1,8 +1,6 @@
 // Which Jupyter kernel runs this code, and how rich output reaches its notebook. The course runs under two kernels:
 // tslab (Node.js) and Deno's own (`deno jupyter`). This is the one place that tells them apart; display.ts sends
 // every figure, table, progress update and exercise result through `kernelWriter()`.
-import * as fs from "fs";
-import { notebookDirSetting } from "../config";
 
 /** The kernels the course runs under. */
 export type KernelName = "tslab" | "deno";
@@ -109,21 +107,3 @@ export function kernelLine(): string {
   return onDeno() ? `kernel: none (Deno ${d?.deno})` : `kernel: none (Node.js ${process.version})`;
 }
 
-/**
- * Deno's kernel for a notebook outside the project starts in the project (scripts/jupyter/deno-kernel.sh: there Deno
- * finds the course's packages) and names the notebook's folder in RNNLAB_NOTEBOOK_DIR: that folder becomes the
- * working folder, as under tslab, so that the notebook's relative paths are its own. Returns the folder moved to.
- */
-export function enterNotebookFolder(): string | undefined {
-  const dir = notebookDirSetting();
-  if (!dir || !onDeno() || process.cwd() === dir) return undefined;
-  try {
-    if (!fs.statSync(dir).isDirectory()) return undefined;
-    process.chdir(dir);
-    return dir;
-  } catch {
-    return undefined; // gone, or a worker thread (which cannot change the folder and shares the main thread's)
-  }
-}
-
-enterNotebookFolder();
