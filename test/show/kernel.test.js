@@ -85,11 +85,29 @@ describe("the display layer under each kernel", () => {
     assert.deepStrictEqual(errors, ["rnnlab: a display could not be sent to the notebook (socket closed)"]);
   });
 
+  it("Deno: console output goes out as stream messages, in order with the displays, formatted as Node.js does", () => {
+    fakeDeno(async (type, content) => sent.push({ type, content }));
+    const restore = require("../../lib/dist/show/kernel").routeConsoleToKernel();
+    try {
+      console.log("a", { b: [1, 2] });
+      rl.showHtml("<i>t</i>", "t");
+      console.error("oops", 3);
+    } finally {
+      restore();
+    }
+    assert.deepStrictEqual(sent, [
+      { type: "stream", content: { name: "stdout", text: "a { b: [ 1, 2 ] }\n" } },
+      { type: "display_data", content: { data: { "text/html": "<i>t</i>", "text/plain": "t" }, metadata: {}, transient: {} } },
+      { type: "stream", content: { name: "stderr", text: "oops 3\n" } },
+    ]);
+  });
+
   it("Deno outside its kernel (a script): plain output, as under Node.js", () => {
     globalThis.Deno = { version: { deno: "9.8.7" } };
     jupyter.lastWriteDisplayData = () => assert.fail("tslab's writer must not be used under Deno");
     assert.strictEqual(rl.currentKernel(), null);
     assert.strictEqual(rl.publish({ "text/plain": "x" }), false);
     assert.strictEqual(rl.kernelLine(), "kernel: none (Deno 9.8.7)");
+    assert.strictEqual(require("../../lib/dist/show/kernel").routeConsoleToKernel(), null, "the console stays as it is");
   });
 });

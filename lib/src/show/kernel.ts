@@ -107,3 +107,44 @@ export function kernelLine(): string {
   return onDeno() ? `kernel: none (Deno ${d?.deno})` : `kernel: none (Node.js ${process.version})`;
 }
 
+
+/**
+ * Deno's kernel forwards what a cell prints from a pipe read on its own, so a line printed just before a cell ends
+ * can reach Jupyter after the cell's end; Jupyter's headless executors (nbclient, nbconvert) stop listening there
+ * and lose it. Inside Deno's kernel, rnnlab sends console.log/info/debug (stdout) and console.warn/error (stderr)
+ * as Jupyter stream messages through Deno.jupyter.broadcast instead: in order with the displays, before the cell's
+ * end, formatted as Node.js formats them (as under tslab). Returns a function that puts the console back.
+ */
+export function routeConsoleToKernel(): (() => void) | null {
+  const jupyter = denoJupyter();
+  if (!jupyter) return null;
+  const util = require("util") as { format(...args: unknown[]): string };
+  const con = console as unknown as Record<string, (...args: unknown[]) => void>;
+  const originals: Record<string, (...args: unknown[]) => void> = {};
+  const streams: [string, "stdout" | "stderr"][] = [
+    ["log", "stdout"],
+    ["info", "stdout"],
+    ["debug", "stdout"],
+    ["warn", "stderr"],
+    ["error", "stderr"],
+  ];
+  for (const [method, name] of streams) {
+    const original = con[method];
+    originals[method] = original;
+    con[method] = (...args: unknown[]) => {
+      try {
+        const sent: unknown = jupyter.broadcast("stream", { name, text: util.format(...args) + "\n" });
+        if (sent && typeof (sent as Promise<void>).then === "function") (sent as Promise<void>).then(undefined, () => original(...args));
+      } catch {
+        original(...args);
+      }
+    };
+  }
+  return () => Object.assign(con, originals);
+}
+
+const CONSOLE_KEY = Symbol.for("rnnlab.kernelConsole");
+{
+  const g = globalThis as unknown as Record<symbol, boolean>;
+  if (!g[CONSOLE_KEY] && routeConsoleToKernel()) g[CONSOLE_KEY] = true;
+}
