@@ -6,13 +6,13 @@
 # or above it, and `deno jupyter` takes no --config. Jupyter starts the kernel in the notebook's folder: where Deno
 # finds such a file there (the course's own notebooks, or a project of the learner's), the kernel starts there.
 # Elsewhere it starts in the course's folder, whose package.json and node_modules hold rnnlab and the course's
-# packages, and RNNLAB_NOTEBOOK_DIR names the notebook's folder: importing rnnlab makes it the working folder again.
-# `exec` keeps one process, so Jupyter's Interrupt (SIGINT) and shutdown reach Deno itself.
+# packages: there the kernel's working folder is the course's, not the notebook's (Deno resolves a cell's imports
+# from its working folder, so moving it later would break the next import). `exec` keeps one process, so Jupyter's
+# Interrupt (SIGINT) and shutdown reach Deno itself.
 deno=$1
 project=$2
 connection=$3
-dir=$(pwd)
-d=$dir
+d=$(pwd)
 while :; do
   for f in deno.json deno.jsonc package.json; do
     if [ -f "$d/$f" ]; then
@@ -22,7 +22,5 @@ while :; do
   [ "$d" = / ] && break
   d=$(dirname "$d")
 done
-RNNLAB_NOTEBOOK_DIR=$dir
-export RNNLAB_NOTEBOOK_DIR
 cd "$project" || exit 1
 exec "$deno" jupyter --kernel --conn "$connection"

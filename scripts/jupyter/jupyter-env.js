@@ -84,7 +84,7 @@ function findDeno() {
  * The kernelspec of Deno's kernel with the course's packages. It starts scripts/jupyter/deno-kernel.sh, which runs
  * `deno jupyter --kernel` in the notebook's folder where Deno finds a deno.json or package.json there or above it (the
  * project's own notebooks), and otherwise in the project, so that `rnnlab` and the course's packages resolve from
- * its package.json and node_modules; rnnlab then moves the kernel to the notebook's folder (RNNLAB_NOTEBOOK_DIR).
+ * its package.json and node_modules (there the working folder is the course's: see the README's kernel section).
  */
 function denoKernelSpec(deno) {
   return {
@@ -182,6 +182,7 @@ module.exports = {
   userDataDir,
   writeKernelSpec,
   findDeno,
+  denoPlatformPackage,
   denoKernelSpec,
   writeDenoKernelSpec,
   jupyterEnv,
