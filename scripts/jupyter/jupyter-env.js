@@ -64,20 +64,25 @@ function findDeno() {
     } catch {
       /* keep the name found */
     }
-    // npm's global `deno` is a Node wrapper (bin.cjs) until its install script replaced it: use the binary beside it.
-    if (file.endsWith(".cjs")) file = path.join(path.dirname(file), process.platform === "win32" ? "deno.exe" : "deno");
+    // npm's global `deno` is a Node wrapper (bin.cjs) until its install script replaced it: use the binary of its
+    // platform package instead (the wrapper would put a Node process between Jupyter and Deno).
+    if (file.endsWith(".cjs")) file = denoInPackages(path.dirname(file)) ?? file;
     const version = denoVersionOf(file);
     if (version) return { path: file, version, from: "PATH" };
   }
+  const file = denoInPackages(ROOT);
+  const version = file && denoVersionOf(file);
+  return version ? { path: file, version, from: "this project's node_modules" } : null;
+}
+
+/** The binary of Deno's npm platform package as seen from `dir` (node_modules there or above), or null. */
+function denoInPackages(dir) {
   try {
-    const pkg = require.resolve(`${denoPlatformPackage()}/package.json`, { paths: [ROOT] });
-    const file = path.join(path.dirname(pkg), process.platform === "win32" ? "deno.exe" : "deno");
-    const version = denoVersionOf(file);
-    if (version) return { path: file, version, from: "this project's node_modules" };
+    const pkg = require.resolve(`${denoPlatformPackage()}/package.json`, { paths: [dir] });
+    return path.join(path.dirname(pkg), process.platform === "win32" ? "deno.exe" : "deno");
   } catch {
-    /* not installed here */
+    return null;
   }
-  return null;
 }
 
 /**
