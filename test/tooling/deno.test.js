@@ -193,7 +193,7 @@ console.log("ready");
         cpu: true,
         alive: 1,
       },
-      { code: 'const w1 = Array.from(await model.getWeights()[0].data()); await new Promise((r) => setTimeout(r, 1000)); const w2 = Array.from(await model.getWeights()[0].data());\nconsole.log("@@CHECK@@" + JSON.stringify({ same: w1.every((v, i) => v === w2[i]), tensors: tf.memory().numTensors === tensorsBefore, epochs: rl.lastInterrupted()?.history.loss?.length, pending: rl.stopRequested() }));' },
+      { settle: 1, code: 'const w1 = Array.from(await model.getWeights()[0].data()); await new Promise((r) => setTimeout(r, 1000)); const w2 = Array.from(await model.getWeights()[0].data());\nconsole.log("@@CHECK@@" + JSON.stringify({ same: w1.every((v, i) => v === w2[i]), tensors: tf.memory().numTensors === tensorsBefore, epochs: rl.lastInterrupted()?.history.loss?.length, pending: rl.stopRequested() }));' },
       { code: 'console.log("@@TRAINING@@");\nfor (let i = 0; i < 1e7; i++) await model.trainOnBatch(x.slice(0, 64), y.slice(0, 64));', interrupt_on: "@@TRAINING@@", interrupt_after: 1.0, alive: 1 },
       { code: 'console.log("@@WAIT@@");\nawait new Promise((r) => setTimeout(r, 30000));', interrupt_on: "@@WAIT@@", interrupt_after: 1.0, timeout: 20, alive: 3 },
     ];
@@ -206,7 +206,10 @@ console.log("ready");
     });
     const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
     assert.ok(at >= 0, `the kernel driver failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-    const [first, fit, check, loop, wait] = JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+    const results = JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+    const late = results.filter((c) => c.late && c.late.length);
+    if (late.length) console.log(`      (messages that came after their cell's end: ${late.map((c) => c.late.join("+")).join(", ")})`);
+    const [first, fit, check, loop, wait] = results;
     assert.strictEqual(first.status, "ok", JSON.stringify(first));
 
     assert.strictEqual(fit.status, "error", "an interrupted cell ends as failed, so queued cells do not run");
@@ -215,7 +218,9 @@ console.log("ready");
     assert.strictEqual(fit.alive, true, "the kernel is still there");
     assert.ok(fit.cpu < 0.3, `the kernel's CPU use after the cell: ${fit.cpu.toFixed(2)} of a core (should be idle)`);
     const finished = Number(fit.stderr.match(/; (\d+) epochs? finished/)[1]);
-    const c = JSON.parse(check.stdout.split("\n").find((l) => l.startsWith("@@CHECK@@")).slice("@@CHECK@@".length));
+    const line = check.stdout.split("\n").find((l) => l.startsWith("@@CHECK@@"));
+    assert.ok(line, `the check cell printed nothing: ${JSON.stringify(check)}`);
+    const c = JSON.parse(line.slice("@@CHECK@@".length));
     assert.deepStrictEqual(c, { same: true, tensors: true, epochs: finished, pending: false });
 
     assert.strictEqual(loop.status, "error");
