@@ -71,6 +71,24 @@ def run_cell(km, kc, pid, cell):
             if reply and reply.get("parent_header", {}).get("msg_id") == msg_id:
                 reply_at = time.time()
                 out["status"] = reply["content"]["status"]
+    # "settle": S seconds more of listening after the cell's end, for messages a kernel sends late (Deno's kernel
+    # forwards what is printed through a pipe of its own); what came then is listed in "late".
+    settle_until = time.time() + cell.get("settle", 0)
+    out["late"] = []
+    while reply_at is not None and time.time() < settle_until:
+        try:
+            msg = kc.get_iopub_msg(timeout=0.05)
+        except Exception:
+            continue
+        if msg.get("parent_header", {}).get("msg_id") == msg_id and msg["msg_type"] in ("stream", "error", "display_data", "update_display_data"):
+            out["late"].append(msg["msg_type"])
+            content = msg["content"]
+            if msg["msg_type"] == "stream":
+                out[content["name"]] += content["text"]
+            elif msg["msg_type"] == "error":
+                out["stderr"] += "\n".join(content.get("traceback", []))
+            else:
+                out["displays"].append(content["data"].get("text/plain", ""))
     if reply_at is None:
         out["status"] = "timeout"
     if t_int is not None:
@@ -81,6 +99,10 @@ def run_cell(km, kc, pid, cell):
         time.sleep(1.0)
         c1, w1 = cpu_seconds(pid), time.time()
         out["cpu"] = (c1 - c0) / (w1 - w0)
+    if cell.get("alive"):
+        # Whether the kernel process is still there a moment after the cell (an Interrupt can end Deno's kernel).
+        time.sleep(cell.get("alive"))
+        out["alive"] = bool(km.is_alive())
     return out
 
 
@@ -96,7 +118,7 @@ def main():
         pid = kernel_pid(km)
         for cell in spec["cells"]:
             results.append(run_cell(km, kc, pid, cell))
-            if results[-1]["status"] == "timeout":
+            if results[-1]["status"] == "timeout" or results[-1].get("alive") is False:
                 break
     finally:
         kc.stop_channels()

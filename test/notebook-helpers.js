@@ -20,4 +20,30 @@ function writeNotebook(dir, name, source) {
   return file;
 }
 
-module.exports = { ROOT, runScript, writeNotebook };
+/**
+ * What is wrong with an executed lesson, as a list of sentences (empty: nothing). The checks every kernel's run of a
+ * lesson must pass: no error output; stderr only in cells tagged for it (`expect-stderr`, `raises-exception`); no
+ * empty stdout line; at least one figure, as a PNG inside the notebook; no script outputs.
+ */
+function lessonProblems(executed, name) {
+  const problems = [];
+  const outs = executed.cells.filter((c) => c.cell_type === "code").flatMap((c) => c.outputs);
+  for (const o of outs) if (o.output_type === "error") problems.push(`${name}: an error output: ${o.ename}: ${o.evalue}`);
+  executed.cells.forEach((c, i) => {
+    const tags = (c.metadata && c.metadata.tags) || [];
+    for (const o of c.outputs || []) {
+      const text = [].concat(o.text ?? "").join("");
+      if (o.name === "stderr" && !(tags.includes("expect-stderr") || tags.includes("raises-exception"))) {
+        problems.push(`${name} cell ${i + 1}: stderr output: ${text.trim().split("\n")[0]}`);
+      }
+      if (o.name === "stdout" && text.trim() === "") problems.push(`${name} cell ${i + 1}: an empty stdout line`);
+    }
+  });
+  if (!outs.some((o) => o.data && o.data["image/png"])) problems.push(`${name} shows no figure`);
+  for (const o of outs) {
+    if (o.data && (o.data["application/javascript"] || o.data["text/javascript"])) problems.push(`${name} has a script output`);
+  }
+  return problems;
+}
+
+module.exports = { ROOT, runScript, writeNotebook, lessonProblems };

@@ -91,6 +91,8 @@ export type { FastRecurrentArgs, NativeKernelInfo } from "./fast/layers";
  * results a cell records for the prose to quote (`rl.record`).
  */
 export { serializeZmqSends, publish, liveOutput, showHtml, showTable } from "./show/display";
+export { currentKernel, kernelLine } from "./show/kernel";
+export type { KernelName } from "./show/kernel";
 export type { MimeBundle, LiveOutput } from "./show/display";
 export { showFrame, frameHtml, frameText } from "./show/frame";
 export type { FrameLike, FrameOptions } from "./show/frame";

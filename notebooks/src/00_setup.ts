@@ -9,14 +9,14 @@
 // %% [markdown]
 // ## 1. 커널과 버전 (kernel and versions)
 //
-// 이 노트북은 **tslab** 커널 위에서 TypeScript로 실행됩니다. 코스의 공용 라이브러리는 패키지 이름 `rnnlab`으로 불러옵니다.
+// 이 노트북은 TypeScript 커널 위에서 실행됩니다: **tslab**(Node.js 위의 커널) 또는 **Deno**에 들어 있는 커널이며, 어느 쪽을
+// 골라도 셀은 같습니다. 첫 줄이 지금 어느 커널인지와 그 버전을 알려 줍니다. 코스의 공용 라이브러리는 패키지 이름 `rnnlab`으로 불러옵니다.
 
 // %%
-import * as tslab from "tslab";
 import * as rl from "rnnlab";
 const tf = rl.tf;
 
-console.log(`tslab ${tslab.versions.tslab}, TypeScript ${tslab.versions.typescript}, Node.js ${tslab.versions.node}`);
+console.log(rl.kernelLine());
 console.log(`profile: ${rl.profile()}  (RNNLAB_PROFILE=quick gives smaller data and fewer epochs)`);
 
 // %% [markdown]
@@ -134,7 +134,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // - **TypeScript**는 옵션 이름을 잘못 쓰면 셀을 실행하기 **전에** 알려 줍니다. Keras도 `return_sequence` 같은 오타를
 //   오류로 알려 주지만, 그것은 그 줄이 실행될 때, 곧 앞의 셀들이 몇 분씩 돈 뒤일 수 있습니다.
 // - **tslab**은 Jupyter에서 TypeScript를 실행하는 커널(kernel)입니다. Colab과 같은 노트북 화면에서 셀을 하나씩 실행하고,
-//   최상위 `await`를 쓸 수 있습니다.
+//   최상위 `await`를 쓸 수 있습니다. **Deno**에 들어 있는 Jupyter 커널로도 같은 노트북이 그대로 돕니다(README의 커널 절).
 //
 // **이름 대응표.** 파이썬의 `snake_case` 인자가 TypeScript에서는 `camelCase` 속성이 되고, 위치 인자는 객체 하나로 모입니다.
 //

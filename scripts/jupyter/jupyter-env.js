@@ -7,6 +7,12 @@ const { spawnSync } = require("child_process");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const KERNEL_NAME = "tslab";
+/** The second kernel: Deno's own Jupyter kernel, with the course's packages. */
+const DENO_KERNEL_NAME = "rnnlab-deno";
+const DENO_DISPLAY_NAME = "TypeScript (rnnlab, Deno)";
+/** The Deno release CI runs the lessons with (from npm: the `deno` package and its platform binary). */
+const DENO_CI_VERSION = "2.9.6";
+const DENO_INSTALL_HINT = "npm install -g deno";
 const PROJECT_JUPYTER_PATH = path.join(ROOT, "build", "jupyter");
 const APT_PACKAGES = ["jupyter-nbconvert", "python3-nbclient", "jupyter-notebook"];
 const PIP_ALTERNATIVE = "python3 -m pip install --user jupyterlab nbclient nbconvert";
@@ -24,6 +30,81 @@ function kernelSpec() {
     env: { NODE_PATH: path.join(ROOT, "node_modules") },
     metadata: { rnnlab_root: ROOT },
   };
+}
+
+/** Deno's binary inside its npm platform package (@deno/linux-x64-glibc, @deno/darwin-arm64, ...), as npm installs it. */
+function denoPlatformPackage() {
+  const os_ = process.platform === "win32" ? "win32" : process.platform;
+  const libc = process.platform === "linux" ? "-glibc" : "";
+  return `@deno/${os_}-${process.arch}${libc}`;
+}
+
+function denoVersionOf(file) {
+  const r = spawnSync(file, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30000 });
+  const m = r.status === 0 && /^deno (\d+\.\d+\.\d+)/.exec(r.stdout);
+  return m ? m[1] : null;
+}
+
+/**
+ * Deno for the second kernel, as { path, version, from }, or null. RNNLAB_DENO names the one binary to use (no other
+ * is tried); otherwise `deno` on PATH (`npm install -g deno`, or Deno's own installer), then the binary of the npm
+ * package `deno` installed in this project (`npm install --no-save deno`, as CI does).
+ */
+function findDeno() {
+  const given = process.env.RNNLAB_DENO;
+  if (given) {
+    const version = denoVersionOf(given);
+    return version ? { path: given, version, from: "RNNLAB_DENO" } : null;
+  }
+  const which = spawnSync("sh", ["-c", "command -v deno"], { encoding: "utf8" });
+  if (which.status === 0 && which.stdout.trim()) {
+    let file = which.stdout.trim();
+    try {
+      file = fs.realpathSync(file);
+    } catch {
+      /* keep the name found */
+    }
+    // npm's global `deno` is a Node wrapper (bin.cjs) until its install script replaced it: use the binary of its
+    // platform package instead (the wrapper would put a Node process between Jupyter and Deno).
+    if (file.endsWith(".cjs")) file = denoInPackages(path.dirname(file)) ?? file;
+    const version = denoVersionOf(file);
+    if (version) return { path: file, version, from: "PATH" };
+  }
+  const file = denoInPackages(ROOT);
+  const version = file && denoVersionOf(file);
+  return version ? { path: file, version, from: "this project's node_modules" } : null;
+}
+
+/** The binary of Deno's npm platform package as seen from `dir` (node_modules there or above), or null. */
+function denoInPackages(dir) {
+  try {
+    const pkg = require.resolve(`${denoPlatformPackage()}/package.json`, { paths: [dir] });
+    return path.join(path.dirname(pkg), process.platform === "win32" ? "deno.exe" : "deno");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The kernelspec of Deno's kernel with the course's packages. It starts scripts/jupyter/deno-kernel.sh, which runs
+ * `deno jupyter --kernel` in the notebook's folder where Deno finds a deno.json or package.json there or above it (the
+ * project's own notebooks), and otherwise in the project, so that `rnnlab` and the course's packages resolve from
+ * its package.json and node_modules (there the working folder is the course's: see the README's kernel section).
+ */
+function denoKernelSpec(deno) {
+  return {
+    argv: ["/bin/sh", path.join(ROOT, "scripts", "jupyter", "deno-kernel.sh"), deno.path, ROOT, "{connection_file}"],
+    display_name: DENO_DISPLAY_NAME,
+    language: "typescript",
+    metadata: { rnnlab_root: ROOT, deno_version: deno.version },
+  };
+}
+
+function writeDenoKernelSpec(dataDir, deno) {
+  const dir = path.join(dataDir, "kernels", DENO_KERNEL_NAME);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(denoKernelSpec(deno), null, 2) + "\n");
+  return dir;
 }
 
 /** The user's Jupyter data folder, as Jupyter computes it on Linux/macOS. */
@@ -99,12 +180,20 @@ function missingJupyterMessage() {
 module.exports = {
   ROOT,
   KERNEL_NAME,
+  DENO_KERNEL_NAME,
+  DENO_DISPLAY_NAME,
+  DENO_CI_VERSION,
+  DENO_INSTALL_HINT,
   PROJECT_JUPYTER_PATH,
   APT_PACKAGES,
   PIP_ALTERNATIVE,
   kernelSpec,
   userDataDir,
   writeKernelSpec,
+  findDeno,
+  denoPlatformPackage,
+  denoKernelSpec,
+  writeDenoKernelSpec,
   jupyterEnv,
   findJupyterPython,
   jupyterRequired,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs after `npm install`: patches tslab's rough edges (scripts/jupyter/patch-tslab.js), registers the project's tslab as
-// the Jupyter kernel "tslab" and says whether Jupyter itself is here. It never fails the install: a missing Jupyter
-// is reported with the command to run, a tslab whose files differ from the patched version with one warning line.
+// the Jupyter kernel "tslab" and, where Deno is installed, Deno's kernel as "rnnlab-deno" ("TypeScript (rnnlab, Deno)"),
+// and says whether Jupyter itself is here. It never fails the install: a missing Jupyter or Deno is reported with the
+// command to run, a tslab whose files differ from the patched version with one warning line.
 "use strict";
 const tooOld = require("./check-node").tooOld(process.version);
 if (tooOld) {
@@ -32,6 +33,14 @@ function main() {
   } else {
     const user = env.writeKernelSpec(env.userDataDir());
     console.log(`rnnlab setup: and registered for your Jupyter in ${user} (opens as "TypeScript (rnnlab)")`);
+  }
+  const deno = env.findDeno();
+  if (deno) {
+    const where = [env.writeDenoKernelSpec(env.PROJECT_JUPYTER_PATH, deno)];
+    if (!process.env.RNNLAB_NO_USER_KERNEL) where.push(env.writeDenoKernelSpec(env.userDataDir(), deno));
+    console.log(`rnnlab setup: Deno ${deno.version} (${deno.path}): kernelspec '${env.DENO_KERNEL_NAME}' written to ${where.join(" and ")} (opens as "${env.DENO_DISPLAY_NAME}")`);
+  } else {
+    console.log(`rnnlab setup: Deno not found, so "${env.DENO_DISPLAY_NAME}" is not registered; to add it: ${env.DENO_INSTALL_HINT} && npm run setup`);
   }
   const py = env.findJupyterPython();
   if (py) console.log(`rnnlab setup: Jupyter found (${py}); run the notebooks with: npm run notebooks`);

@@ -1,5 +1,6 @@
 // Stopping on Jupyter's Interrupt. The course's kernel (tslab, patched at install by scripts/jupyter/patch-tslab.js) does not
-// abandon a running cell at once: it sets a stop request and gives the cell a moment to end by itself. This module
+// abandon a running cell at once: it sets a stop request and gives the cell a moment to end by itself. Under Deno's
+// kernel, rnnlab sets the same request itself while a run is in progress (listenForInterrupt, below). This module
 // reads that request between batches: rl.fit, tfjs's model.fit, fitDataset and trainOnBatch stop there, the model
 // keeps the weights it has, and the cell ends with one line ("Interrupted: ... stopped at epoch 3, batch 120 of
 // 625; ..."). Loops of one's own call `await rl.checkStop(...)` once per step to get the same.
@@ -48,6 +49,8 @@ export class Interrupted extends Error {
     readonly history: Record<string, number[]> = {},
   ) {
     super(message);
+    // A stop is not a bug: a kernel that prints the stack (Deno's) shows this one line, as tslab does.
+    this.stack = `${this.name}: ${message}`;
   }
   /** rl.fit's partial result (history of the finished epochs, time, speed), for runs of rl.fit. */
   result?: FitResult;
@@ -63,7 +66,77 @@ export function lastInterrupted(): Interrupted | undefined {
 /** Records a stop and returns it, for `throw`. */
 export function recordStop(e: Interrupted): Interrupted {
   last = e;
+  signalSeen();
+  if (denoStop) {
+    // Deno's kernel has no next-cell hook to withdraw the request, as tslab's does: the stop it asked for is done.
+    denoStop = false;
+    state().requested = false;
+  }
   return e;
+}
+
+// Deno's kernel. Jupyter's Interrupt is a SIGINT, which ends a Deno kernel (every variable gone). While a run that
+// checks for stops is in progress (rl.fit, model.fit, fitDataset, trainOnBatch, rl.checkStop), rnnlab listens for it
+// instead: the Interrupt asks the run to stop at its next batch, as under tslab. If the run has not stopped after
+// the grace period, if a second Interrupt comes, or once nothing of rnnlab's runs, the listener is gone and the
+// Interrupt ends the kernel as Deno does, after one line on stderr saying what that means.
+let denoStop = false;
+let graceTimer: ReturnType<typeof setTimeout> | undefined;
+let denoListener: (() => void) | undefined;
+
+interface DenoSignals {
+  pid: number;
+  jupyter?: unknown;
+  addSignalListener(signal: string, handler: () => void): void;
+  removeSignalListener(signal: string, handler: () => void): void;
+  kill(pid: number, signal: string): void;
+}
+
+/** Deno's signal API inside Deno's Jupyter kernel; null elsewhere (tslab, Node.js, a Deno script). */
+function denoKernel(): DenoSignals | null {
+  const deno = (globalThis as unknown as { Deno?: DenoSignals }).Deno;
+  return deno?.jupyter && typeof deno.addSignalListener === "function" ? deno : null;
+}
+
+/** The stop was seen by the run: no need to end the kernel. */
+function signalSeen(): void {
+  if (graceTimer !== undefined) clearTimeout(graceTimer);
+  graceTimer = undefined;
+}
+
+/** What the learner reads when an Interrupt ends Deno's kernel. */
+export const DENO_KERNEL_ENDS =
+  "Interrupt: Deno's kernel ends here (nothing running stops at a batch): every variable is gone; run the notebook's cells again from the top";
+
+/** Deno's kernel: from now until the run ends, an Interrupt asks it to stop instead of ending the kernel. */
+function listenForInterrupt(): void {
+  const deno = denoKernel();
+  if (!deno || denoListener) return;
+  const endKernel = () => {
+    stopListening();
+    console.error(DENO_KERNEL_ENDS);
+    // A moment for the line to reach the notebook, then the Interrupt again, now with Deno's own handling.
+    setTimeout(() => deno.kill(deno.pid, "SIGINT"), 300);
+  };
+  denoListener = () => {
+    const s = state();
+    const running = lastCheck > 0 && Date.now() - lastCheck < MAX_STEP_MS;
+    if (!running || s.requested) return endKernel();
+    s.requested = true;
+    denoStop = true;
+    graceTimer = setTimeout(() => {
+      graceTimer = undefined;
+      if (denoStop && state().requested) endKernel();
+    }, s.graceMs);
+  };
+  deno.addSignalListener("SIGINT", denoListener);
+}
+
+/** The run ended: an Interrupt ends Deno's kernel again, as Deno does. */
+function stopListening(): void {
+  const deno = denoKernel();
+  if (deno && denoListener) deno.removeSignalListener("SIGINT", denoListener);
+  denoListener = undefined;
 }
 
 // Pacing: the kernel only sees Interrupt (a signal) when the event loop turns, and tfjs's training loops can run
@@ -74,6 +147,7 @@ let lastYield = 0;
 let lastCheck = 0;
 
 async function pace(): Promise<void> {
+  listenForInterrupt();
   const now = Date.now();
   const s = state();
   if (lastCheck > 0 && now - lastCheck < MAX_STEP_MS) {
@@ -92,11 +166,13 @@ async function pace(): Promise<void> {
 
 /** The start of a run that checks for stops: its first step is measured from here. */
 function started(): void {
+  listenForInterrupt();
   lastCheck = Date.now();
 }
 
 /** The end of a run that checked for stops: the next run's first step is not measured against this one. */
 function done(): void {
+  stopListening();
   lastCheck = 0;
   state().graceMs = DEFAULT_GRACE_MS;
 }
@@ -133,6 +209,7 @@ class StopWatch extends tf.Callback {
   override async onBatchEnd(batch: number): Promise<void> {
     await pace();
     if (stopRequested() && this.model) {
+      signalSeen();
       this.stoppedAt = { epoch: this.epoch, batch };
       this.model.stopTraining = true;
     }

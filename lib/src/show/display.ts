@@ -1,23 +1,11 @@
-// Display: show rich output in a tslab notebook, and fall back to plain text (and files) in a Node script.
+// Display: show rich output in a notebook (tslab's kernel or Deno's: show/kernel.ts decides which and how), and
+// fall back to plain text (and files) in a script.
+import { insideTslab, kernelWriter } from "./kernel";
 
 type Bytes = Uint8Array;
 
 /** A Jupyter MIME bundle: several representations of one output; the front end picks the richest it can show. */
 export type MimeBundle = Record<string, string>;
-
-type WriteDisplayData = (data: { data: MimeBundle; metadata: object; transient: { display_id?: string } }, update: boolean) => void;
-
-function kernelWriter(): WriteDisplayData | null {
-  try {
-    // The kernel runs the project's own tslab, so this resolves to the very module it loaded. tslab's public
-    // display sends one MIME type per output; its writer sends a whole bundle (text/plain beside an image), so
-    // a console, an HTML export and GitHub each get a form they can show.
-    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: WriteDisplayData | null };
-    return jupyter.lastWriteDisplayData ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * zeromq 6 refuses a second send on a socket while the first is still in flight ("Socket is busy writing", EBUSY),
@@ -54,9 +42,9 @@ export function serializeZmqSends(): boolean {
 }
 
 // Inside a tslab kernel (its jupyter module is loaded before any cell runs), make its sends safe at once.
-if (Object.keys(require.cache).some((k) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(k))) serializeZmqSends();
+if (insideTslab()) serializeZmqSends();
 
-/** True inside a running tslab kernel, where rich output (images, updating displays) works. */
+/** True inside a running notebook kernel (tslab or Deno), where rich output (images, updating displays) works. */
 export function inNotebook(): boolean {
   return kernelWriter() !== null;
 }

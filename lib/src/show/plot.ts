@@ -29,6 +29,14 @@ export class Figure {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return "";
   }
+
+  /**
+   * Deno's kernel shows a cell's last value through this: an empty text, as the figure is already shown (Deno
+   * always sends a result for a value; an empty bundle is one that nbconvert warns it cannot represent).
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/plain": "" };
+  }
 }
 
 export interface FigureOptions {
