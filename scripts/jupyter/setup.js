@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// Runs after `npm install`: patches tslab's rough edges (scripts/jupyter/patch-tslab.js), registers the project's tslab as
+// Runs after `npm install` (after patch-package has applied patches/, tslab's fixes): registers the project's tslab as
 // the Jupyter kernel "tslab" and says whether Jupyter itself is here. It never fails the install: a missing Jupyter
-// is reported with the command to run, a tslab whose files differ from the patched version with one warning line.
+// is reported with the command to run.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const env = require("./jupyter-env");
-const { patchTslab, summary } = require("./patch-tslab");
 
 function main() {
   const tslab = path.join(env.ROOT, "node_modules", "tslab", "bin", "tslab");
@@ -14,11 +13,6 @@ function main() {
     console.log(`rnnlab setup: ${tslab} is missing; run npm install first.`);
     process.exitCode = 1;
     return;
-  }
-  try {
-    for (const line of summary(patchTslab())) console.log(`rnnlab setup: ${line}`);
-  } catch (e) {
-    console.log(`rnnlab setup: warning: tslab was not patched (${e.message.split("\n")[0]})`);
   }
   const local = env.writeKernelSpec(env.PROJECT_JUPYTER_PATH);
   console.log(`rnnlab setup: kernelspec '${env.KERNEL_NAME}' for this project's tslab written to ${local}`);
