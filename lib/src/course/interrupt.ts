@@ -1,4 +1,4 @@
-// Stopping on Jupyter's Interrupt. The course's kernel (tslab, patched at install by scripts/jupyter/patch-tslab.js) does not
+// Stopping on Jupyter's Interrupt. The course's kernel (tslab, patched at install by patches/tslab+1.0.22.patch) does not
 // abandon a running cell at once: it sets a stop request and gives the cell a moment to end by itself. This module
 // reads that request between batches: rl.fit, tfjs's model.fit, fitDataset and trainOnBatch stop there, the model
 // keeps the weights it has, and the cell ends with one line ("Interrupted: ... stopped at epoch 3, batch 120 of
