@@ -66,14 +66,18 @@ let published = null;
 
 /**
  * tslab 1.0.22's text of `file` ("dist/executor.js") as published. Throws when node_modules/tslab does not hold the
- * patch (then nothing can show what it fixes): run `npx patch-package` in the project.
+ * patch (then nothing can show what it fixes), saying how to apply it.
  */
 function publishedText(file) {
   if (!published) {
     try {
       published = applyPatchToTexts(installedTexts(), { reverse: true });
     } catch (e) {
-      throw new Error(`node_modules/tslab does not hold ${path.relative(ROOT, PATCH_FILE)} (run: npx patch-package): ${e.message}`);
+      const name = path.relative(ROOT, PATCH_FILE);
+      throw new Error(
+        `node_modules/tslab does not hold ${name}. Run \`npx patch-package\`; where it cannot apply the patch either (tslab holds ` +
+          `other changes, such as an earlier version of the patch), reinstall tslab: rm -rf node_modules/tslab && npm install.\n${e.message}`,
+      );
     }
   }
   if (!(file in published)) throw new Error(`${path.relative(ROOT, PATCH_FILE)} does not change ${file}`);
