@@ -101,7 +101,7 @@ function lastValue(result) {
 
 /**
  * A project in `dir` as npm leaves it before postinstall: package.json, patches/ with the course's patch, and
- * node_modules/tslab with `version` and `texts` ({ "dist/converter.js": text, ... }; a file set to null is left out).
+ * node_modules/tslab with `version` and `texts` ({ "dist/converter.js": text, ... }).
  */
 function writeProject(dir, version, texts) {
   fs.mkdirSync(path.join(dir, "patches"), { recursive: true });
@@ -110,7 +110,7 @@ function writeProject(dir, version, texts) {
   const tslab = path.join(dir, "node_modules", "tslab");
   fs.mkdirSync(path.join(tslab, "dist"), { recursive: true });
   fs.writeFileSync(path.join(tslab, "package.json"), JSON.stringify({ name: "tslab", version }));
-  for (const [f, text] of Object.entries(texts)) if (text !== null) fs.writeFileSync(path.join(tslab, f), text);
+  for (const [f, text] of Object.entries(texts)) fs.writeFileSync(path.join(tslab, f), text);
   return tslab;
 }
 
