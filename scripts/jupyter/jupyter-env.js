@@ -20,7 +20,7 @@ const PIP_ALTERNATIVE = "python3 -m pip install --user jupyterlab nbclient nbcon
 /**
  * The kernelspec that runs this project's own tslab with this Node. NODE_PATH names the project's node_modules, so
  * that a notebook in any folder can import rnnlab, tfjs and danfo: Node's require falls back to it, and so does
- * tslab's type check (the 'node-path' patch in patch-tslab.js). The kernel's working folder stays the notebook's.
+ * tslab's type check (the node-path fix in patches/tslab+1.0.22.patch). The kernel's working folder stays the notebook's.
  */
 function kernelSpec() {
   return {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs after `npm install`: patches tslab's rough edges (scripts/jupyter/patch-tslab.js), registers the project's tslab as
+// Runs after `npm install` (after patch-package has applied patches/, tslab's fixes): registers the project's tslab as
 // the Jupyter kernel "tslab" and, where Deno is installed, Deno's kernel as "rnnlab-deno" ("TypeScript (rnnlab, Deno)"),
 // and says whether Jupyter itself is here. It never fails the install: a missing Jupyter or Deno is reported with the
-// command to run, a tslab whose files differ from the patched version with one warning line.
+// command to run.
 "use strict";
 const tooOld = require("./check-node").tooOld(process.version);
 if (tooOld) {
@@ -12,7 +12,6 @@ if (tooOld) {
 const fs = require("fs");
 const path = require("path");
 const env = require("./jupyter-env");
-const { patchTslab, summary } = require("./patch-tslab");
 
 function main() {
   const tslab = path.join(env.ROOT, "node_modules", "tslab", "bin", "tslab");
@@ -20,11 +19,6 @@ function main() {
     console.log(`rnnlab setup: ${tslab} is missing; run npm install first.`);
     process.exitCode = 1;
     return;
-  }
-  try {
-    for (const line of summary(patchTslab())) console.log(`rnnlab setup: ${line}`);
-  } catch (e) {
-    console.log(`rnnlab setup: warning: tslab was not patched (${e.message.split("\n")[0]})`);
   }
   const local = env.writeKernelSpec(env.PROJECT_JUPYTER_PATH);
   console.log(`rnnlab setup: kernelspec '${env.KERNEL_NAME}' for this project's tslab written to ${local}`);

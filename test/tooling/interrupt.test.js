@@ -284,19 +284,20 @@ describe("Interrupt through the real kernel (jupyter_client's interrupt_kernel)"
   });
 
   it("tslab as published: the cell ends with 'Interrupted asynchronously' and a stack while training goes on", () => {
-    // A kernelspec that runs the same tslab with the patch undone in memory (the other patches stay).
+    // A kernelspec that runs the same tslab with executor.js as published, the patch undone in memory (its fixes to
+    // tslab's other files stay).
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-kernel-"));
     try {
       const preload = path.join(dir, "unpatched-executor.js");
       fs.writeFileSync(
         preload,
-        `const fs = require("fs"), path = require("path"), Module = require("module");
+        `const path = require("path"), Module = require("module");
 const file = require.resolve("tslab/dist/executor.js", { paths: [${JSON.stringify(ROOT)}] });
-const { unpatchText } = require(${JSON.stringify(path.join(ROOT, "scripts", "jupyter", "patch-tslab.js"))});
+const { publishedText } = require(${JSON.stringify(path.join(ROOT, "test", "tslab-published.js"))});
 const m = new Module(file, module);
 m.filename = file;
 m.paths = Module._nodeModulePaths(path.dirname(file));
-m._compile(unpatchText("dist/executor.js", fs.readFileSync(file, "utf8")), file);
+m._compile(publishedText("dist/executor.js"), file);
 m.loaded = true;
 require.cache[file] = m;
 `,

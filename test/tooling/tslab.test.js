@@ -1,39 +1,39 @@
 "use strict";
-// tslab's rough edges that scripts/jupyter/patch-tslab.js fixes at install (scripts/jupyter/setup.js runs it after `npm install`):
-// an object shorthand naming an earlier cell's variable, sends on closed sockets at kernel shutdown, a comm_open
-// answered with a warning instead of comm_close, the status shown while cells are queued, the empty line a figure cell printed, and an Interrupt that abandoned a running
-// cell instead of asking it to stop (test/tooling/interrupt.test.js: the same through the real kernel, with training).
-// Cells run through tslab's own converter and executor, and the shutdown through tslab's own ZmqServer, each in a
-// child process (tslab's executor sets globals). Every case also runs on tslab's text as published (the patches
-// undone in memory), where it must fail: that shows each test catches what its patch fixes.
+// tslab's rough edges that patches/tslab+1.0.22.patch fixes (patch-package applies it at npm install; patches/README.md
+// lists the fixes): an object shorthand naming an earlier cell's variable, sends on closed sockets at kernel shutdown,
+// a comm_open answered with a warning instead of comm_close, the status shown while cells are queued, the empty line a figure cell printed, and an Interrupt that abandoned a
+// running cell instead of asking it to stop (test/tooling/interrupt.test.js: the same through the real kernel, with
+// training). Cells run through tslab's own converter and executor, and the shutdown through tslab's own ZmqServer,
+// each in a child process (tslab's executor sets globals). Every case also runs on tslab's text as published (the
+// patch undone in memory by patch-package's own code, test/tslab-published.js), where it must fail: that shows each
+// test catches what the patch fixes.
 const assert = require("assert");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { PATCHES, patchText, unpatchText, patchTslab, describe: describePatches, summary } = require("../../scripts/jupyter/patch-tslab");
+const { TSLAB, PATCH_FILE, PATCH_PACKAGE, patchedFiles, applyPatchToTexts, installedTexts, publishedText } = require("../tslab-published");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const TSLAB = path.dirname(require.resolve("tslab/package.json", { paths: [ROOT] }));
 
-// Loads one of tslab's dist modules in the child; with TSLAB_UNPATCHED=1, from its text with the patches undone.
+// Loads one of tslab's dist modules in the child; with TSLAB_UNPATCHED=1, from its text as published (the patch undone).
 const LOADER = `
 const fs = require("fs"), path = require("path"), Module = require("module");
 const TSLAB = ${JSON.stringify(TSLAB)};
 function loadTslab(name) {
   const file = path.join(TSLAB, "dist", name + ".js");
   if (process.env.TSLAB_UNPATCHED !== "1") return require(file);
-  const { unpatchText } = require(${JSON.stringify(path.join(ROOT, "scripts", "jupyter", "patch-tslab.js"))});
+  const { publishedText } = require(${JSON.stringify(path.join(ROOT, "test", "tslab-published.js"))});
   const m = new Module(file, module);
   m.filename = file;
   m.paths = Module._nodeModulePaths(path.dirname(file));
-  m._compile(unpatchText("dist/" + name + ".js", fs.readFileSync(file, "utf8")), file);
+  m._compile(publishedText("dist/" + name + ".js"), file);
   return m.exports;
 }
 `;
 
 /**
- * Runs a child script (with tslab's patches undone in memory when `unpatched`) and returns the JSON it printed after
+ * Runs a child script (with tslab's patch undone in memory when `unpatched`) and returns the JSON it printed after
  * @@RESULT@@; fails naming `what` with the child's output when it exits otherwise.
  */
 function runChild(what, code, args = [], { unpatched = false, timeout, cwd = ROOT, env = {} } = {}) {
@@ -99,95 +99,118 @@ function lastValue(result) {
   return result.logs[result.logs.length - 1];
 }
 
-describe("tslab patches (scripts/jupyter/patch-tslab.js)", function () {
-  this.timeout(600000);
+/**
+ * A project in `dir` as npm leaves it before postinstall: package.json, patches/ with the course's patch, and
+ * node_modules/tslab with `version` and `texts` ({ "dist/converter.js": text, ... }).
+ */
+function writeProject(dir, version, texts) {
+  fs.mkdirSync(path.join(dir, "patches"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "tslab-patch-check", version: "1.0.0", private: true }));
+  fs.copyFileSync(PATCH_FILE, path.join(dir, "patches", path.basename(PATCH_FILE)));
+  const tslab = path.join(dir, "node_modules", "tslab");
+  fs.mkdirSync(path.join(tslab, "dist"), { recursive: true });
+  fs.writeFileSync(path.join(tslab, "package.json"), JSON.stringify({ name: "tslab", version }));
+  for (const [f, text] of Object.entries(texts)) fs.writeFileSync(path.join(tslab, f), text);
+  return tslab;
+}
+
+/** Runs the installed patch-package as postinstall does (`patch-package`, no arguments) in `dir`. */
+function runPatchPackage(dir, { ci = false } = {}) {
+  const env = { ...process.env };
+  // patch-package fails the install on CI only (ci-info reads these) or under NODE_ENV=test.
+  for (const k of ["CI", "CONTINUOUS_INTEGRATION", "BUILD_NUMBER", "RUN_ID", "GITHUB_ACTIONS", "NODE_ENV"]) delete env[k];
+  if (ci) env.CI = "true";
+  const r = spawnSync(process.execPath, [path.join(PATCH_PACKAGE, "index.js")], { cwd: dir, encoding: "utf8", env });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe("tslab's patch (patches/tslab+1.0.22.patch, applied by patch-package at npm install)", function () {
+  this.timeout(120000);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-tslab-"));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const files = [...new Set(PATCHES.map((p) => p.file))];
+  const files = patchedFiles();
+  const published = () => Object.fromEntries(files.map((f) => [f, publishedText(f)]));
 
-  it("are in place in node_modules/tslab (npm install applies them; else run node scripts/jupyter/setup.js)", () => {
-    const results = patchTslab({ check: true });
-    assert.deepStrictEqual(
-      results.map((r) => [r.id, r.status]),
-      PATCHES.map((p) => [p.id, "already"]),
-      describePatches(results).join("\n"),
-    );
+  it("is applied in node_modules/tslab: npm install and npm ci run patch-package, a pinned dependency, first", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    assert.match(pkg.scripts.postinstall, /^patch-package && /, "postinstall applies the patch before anything loads tslab");
+    assert.match(pkg.dependencies["patch-package"] ?? "", /^\d+\.\d+\.\d+$/, "patch-package is a dependency (npm ci --omit=dev runs postinstall too), pinned");
+    assert.strictEqual(pkg.dependencies.tslab, "1.0.22", "the patch file is named for the tslab that package.json installs");
+    assert.deepStrictEqual(files, ["dist/converter.js", "dist/executor.js", "dist/jupyter.js"]);
+    // As published, then with the patch applied again: node_modules/tslab's texts exactly.
+    const original = published();
+    const installed = installedTexts();
+    for (const f of files) assert.notStrictEqual(original[f], installed[f], `${f} holds no patch`);
+    assert.deepStrictEqual(applyPatchToTexts(original), installed);
   });
 
-  it("apply to tslab 1.0.22's text exactly, and a second run changes nothing", () => {
-    const dir = path.join(tmp, "tslab-1.0.22");
-    fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
-    fs.copyFileSync(path.join(TSLAB, "package.json"), path.join(dir, "package.json"));
-    for (const f of files) fs.writeFileSync(path.join(dir, f), unpatchText(f, fs.readFileSync(path.join(TSLAB, f), "utf8")));
-    for (const f of files) assert.ok(!fs.readFileSync(path.join(dir, f), "utf8").includes("rnnlab"), `${f} still holds a patch`);
+  it("patch-package applies it to tslab 1.0.22 as published, and a second run (a second npm install) changes nothing", () => {
+    const dir = path.join(tmp, "fresh");
+    const tslab = writeProject(dir, "1.0.22", published());
+    const first = runPatchPackage(dir);
+    assert.strictEqual(first.status, 0, first.out);
+    assert.match(first.out, /^tslab@1\.0\.22 ✔$/m, first.out);
+    const installed = installedTexts();
+    for (const f of files) assert.strictEqual(fs.readFileSync(path.join(tslab, f), "utf8"), installed[f], f);
 
-    const first = patchTslab({ tslabDir: dir });
-    assert.deepStrictEqual(first.map((r) => r.status), PATCHES.map(() => "applied"));
-    for (const f of files) assert.strictEqual(fs.readFileSync(path.join(dir, f), "utf8"), fs.readFileSync(path.join(TSLAB, f), "utf8"), f);
-    const ids = PATCHES.map((p) => p.id).join(", ");
-    assert.ok(summary(first).join("\n").startsWith(`tslab patched (${ids}: ${PATCHES.length} applied now`), summary(first).join("\n"));
-
-    const before = files.map((f) => fs.statSync(path.join(dir, f)).mtimeMs);
-    const second = patchTslab({ tslabDir: dir });
-    assert.deepStrictEqual(second.map((r) => r.status), PATCHES.map(() => "already"));
-    assert.deepStrictEqual(files.map((f) => fs.statSync(path.join(dir, f)).mtimeMs), before, "an idempotent run must not rewrite the files");
-    assert.deepStrictEqual(fs.readdirSync(path.join(dir, "dist")).sort(), files.map((f) => path.basename(f)).sort(), "no temporary files left");
+    const before = files.map((f) => fs.statSync(path.join(tslab, f)).mtimeMs);
+    const second = runPatchPackage(dir);
+    assert.strictEqual(second.status, 0, second.out);
+    assert.match(second.out, /^tslab@1\.0\.22 ✔$/m, second.out);
+    assert.doesNotMatch(second.out, /error|warning/i, second.out);
+    assert.deepStrictEqual(files.map((f) => fs.statSync(path.join(tslab, f)).mtimeMs), before, "an applied patch is not written again");
+    for (const f of files) assert.strictEqual(fs.readFileSync(path.join(tslab, f), "utf8"), installed[f], f);
   });
 
-  it("leave another tslab's files alone with one warning line per patch, and never throw", () => {
-    const dir = path.join(tmp, "tslab-other");
-    fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "tslab", version: "9.9.9" }));
-    // converter.js: the first piece of the shorthand patch is there, its second piece is not (hunks go together).
-    const shorthand = PATCHES.find((p) => p.id === "shorthand");
-    const other = `// another version\n${shorthand.hunks[0].find}            }\n        }\n`;
-    fs.writeFileSync(path.join(dir, "dist", "converter.js"), other);
-    // dist/jupyter.js is missing altogether.
-    const results = patchTslab({ tslabDir: dir });
-    assert.deepStrictEqual(results.map((r) => r.status), PATCHES.map(() => "skipped"));
-    assert.strictEqual(fs.readFileSync(path.join(dir, "dist", "converter.js"), "utf8"), other, "a file that does not match is left as it was");
-    const lines = summary(results);
-    assert.strictEqual(lines.length, PATCHES.length);
-    for (const line of lines) assert.match(line, /^warning: tslab patch '[\w-]+' not applied: [^\n]+$/);
-    assert.match(lines[0], /tslab 9\.9\.9's dist\/converter\.js is not the text this patch was written for/);
-    assert.ok(lines.some((l) => /cannot read .*jupyter\.js \(ENOENT\)/.test(l)), lines.join("\n"));
-    assert.deepStrictEqual(patchTslab({ tslabDir: path.join(tmp, "nothing-here") }).map((r) => r.status), PATCHES.map(() => "skipped"));
+  it("another tslab version: nothing is changed, the message names both versions, and the install fails only on CI", () => {
+    const dir = path.join(tmp, "other");
+    // converter.js differs where the node-path fix goes; executor.js and jupyter.js are 1.0.22's and would take
+    // their hunks, but the patch goes in whole or not at all.
+    const texts = published();
+    const anchor = "    host.afterProgramCreate = function (b) {\n";
+    assert.strictEqual(texts["dist/converter.js"].split(anchor).length, 2);
+    texts["dist/converter.js"] = texts["dist/converter.js"].replace(anchor, "    host.afterProgramCreate = (b) => {\n");
+    const tslab = writeProject(dir, "9.9.9", texts);
+    const local = runPatchPackage(dir);
+    assert.strictEqual(local.status, 0, `a developer's npm install goes on: ${local.out}`);
+    assert.match(local.out, /Failed to apply patch for package tslab/, local.out);
+    assert.match(local.out, /Patch was made for version: 1\.0\.22/, local.out);
+    assert.match(local.out, /Installed version: 9\.9\.9/, local.out);
+    for (const f of files) assert.strictEqual(fs.readFileSync(path.join(tslab, f), "utf8"), texts[f], `${f} is left as it was`);
+    const ci = runPatchPackage(dir, { ci: true });
+    assert.strictEqual(ci.status, 1, `on CI the install fails: ${ci.out}`);
+    for (const f of files) assert.strictEqual(fs.readFileSync(path.join(tslab, f), "utf8"), texts[f], f);
   });
 
-  it("a file patched by an earlier version of a patch gets the current one", () => {
-    const withEarlier = PATCHES.filter((p) => p.hunks.some((h) => h.earlier));
-    assert.ok(withEarlier.length > 0, "some patch keeps an earlier version");
-    const dir = path.join(tmp, "tslab-earlier");
-    fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
-    fs.copyFileSync(path.join(TSLAB, "package.json"), path.join(dir, "package.json"));
-    for (const f of files) {
-      let text = fs.readFileSync(path.join(TSLAB, f), "utf8");
-      for (const p of withEarlier.filter((q) => q.file === f)) for (const h of p.hunks) if (h.earlier) text = text.replace(h.replace, () => h.earlier[0]);
-      fs.writeFileSync(path.join(dir, f), text);
-    }
-    const results = patchTslab({ tslabDir: dir });
-    assert.deepStrictEqual(
-      results.map((r) => [r.id, r.status]),
-      PATCHES.map((p) => [p.id, withEarlier.includes(p) ? "applied" : "already"]),
-    );
-    for (const f of files) assert.strictEqual(fs.readFileSync(path.join(dir, f), "utf8"), fs.readFileSync(path.join(TSLAB, f), "utf8"), f);
-  });
-
-  it("patchText and unpatchText are inverses on tslab's files", () => {
-    for (const f of files) {
-      const installed = fs.readFileSync(path.join(TSLAB, f), "utf8");
-      const original = unpatchText(f, installed);
-      assert.notStrictEqual(original, installed);
-      assert.strictEqual(patchText(f, original).text, installed);
-      assert.strictEqual(patchText(f, installed).text, installed);
-    }
+  it("tslab 1.0.22 changed otherwise (an earlier version of the patch): nothing is changed, and the message says to reinstall", () => {
+    const dir = path.join(tmp, "earlier");
+    // node_modules/tslab as the first version of the node-path fix left it (no resolution cache).
+    const texts = installedTexts();
+    texts["dist/converter.js"] = withoutResolutionCache(texts["dist/converter.js"]);
+    const tslab = writeProject(dir, "1.0.22", texts);
+    const r = runPatchPackage(dir);
+    assert.strictEqual(r.status, 0, r.out);
+    assert.match(r.out, /Failed to apply patch for package tslab/, r.out);
+    assert.match(r.out, /Try removing node_modules and trying again/, r.out);
+    for (const f of files) assert.strictEqual(fs.readFileSync(path.join(tslab, f), "utf8"), texts[f], f);
   });
 });
 
+/**
+ * converter.js as the first version of the node-path fix had it: the same NODE_PATH lookups, without the shared
+ * resolution cache (each cell looked up every import of every declaration file on disk again).
+ */
+function withoutResolutionCache(text) {
+  const cached = "rnnlabResolutionCache, redirectedReference";
+  if (text.split(cached).length !== 3) throw new Error("converter.js does not hold the node-path fix with its resolution cache");
+  return text.split(cached).join("undefined, redirectedReference");
+}
+
 // A notebook outside the project (its rnnlab found through NODE_PATH, as the kernelspec sets it): how many times
 // TypeScript (tslab's own copy) looks for a file or folder on disk while tslab compiles each of a few short cells. TSLAB_NODE_PATH_V1=1
-// loads the converter with the first version of the node-path patch (no resolution cache).
+// loads the converter with the first version of the node-path fix (no resolution cache).
 const LOOKUPS_CHILD = `${LOADER}
+${withoutResolutionCache}
 const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [TSLAB] }));
 let lookups = 0;
 for (const name of ["fileExists", "directoryExists", "readFile", "realpath"]) {
@@ -196,13 +219,11 @@ for (const name of ["fileExists", "directoryExists", "readFile", "realpath"]) {
 }
 let createConverter;
 if (process.env.TSLAB_NODE_PATH_V1 === "1") {
-  const { PATCHES } = require(${JSON.stringify(path.join(ROOT, "scripts", "jupyter", "patch-tslab.js"))});
-  const h = PATCHES.find((p) => p.id === "node-path").hunks[0];
   const file = path.join(TSLAB, "dist", "converter.js");
   const m = new Module(file, module);
   m.filename = file;
   m.paths = Module._nodeModulePaths(path.dirname(file));
-  m._compile(fs.readFileSync(file, "utf8").replace(h.replace, () => h.earlier[0]), file);
+  m._compile(withoutResolutionCache(fs.readFileSync(file, "utf8")), file);
   createConverter = m.exports.createConverter;
 } else createConverter = loadTslab("converter").createConverter;
 const conv = createConverter({ isJS: false, isBrowser: false });
@@ -220,7 +241,7 @@ process.stdout.write("\\n@@RESULT@@" + JSON.stringify(perCell));
 process.exit(0);
 `;
 
-describe("tslab: a cell's imports are resolved once, not again for every cell (node-path patch)", function () {
+describe("tslab: a cell's imports are resolved once, not again for every cell (node-path fix)", function () {
   this.timeout(300000);
 
   const lookups = (v1) => {
@@ -235,7 +256,7 @@ describe("tslab: a cell's imports are resolved once, not again for every cell (n
     }
   };
 
-  it("after the first cell, a short cell costs about a hundred disk lookups (the first version of the patch: about 63,000)", () => {
+  it("after the first cell, a short cell costs about a hundred disk lookups (the fix's first version: about 63,000)", () => {
     const now = lookups(false);
     const v1 = lookups(true);
     const [, , b, c] = now;

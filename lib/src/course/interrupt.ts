@@ -1,4 +1,4 @@
-// Stopping on Jupyter's Interrupt. The course's kernel (tslab, patched at install by scripts/jupyter/patch-tslab.js) does not
+// Stopping on Jupyter's Interrupt. The course's kernel (tslab, patched at install by patches/tslab+1.0.22.patch) does not
 // abandon a running cell at once: it sets a stop request and gives the cell a moment to end by itself. Under Deno's
 // kernel, rnnlab sets the same request itself while a run is in progress (listenForInterrupt, below). This module
 // reads that request between batches: rl.fit, tfjs's model.fit, fitDataset and trainOnBatch stop there, the model
