@@ -11,6 +11,8 @@ const path = require("path");
 const crypto = require("crypto");
 
 const ROOT = path.resolve(__dirname, "..", "..");
+// Written whole or not at all (a temporary file renamed into place): lib/src/atomic.ts.
+const { writeFileAtomic } = require(path.join(ROOT, "lib", "dist", "atomic.js"));
 const SRC = path.join(ROOT, "notebooks", "src");
 const OUT = path.join(ROOT, "notebooks");
 
@@ -103,7 +105,7 @@ function main() {
       console.error(`${rel} is out of date with notebooks/src/${f}: run npm run notebooks:build`);
       stale++;
     } else {
-      fs.writeFileSync(out, json);
+      writeFileAtomic(out, json); // Jupyter may have the notebook open
       console.log(`wrote ${rel}`);
     }
   }

@@ -6,6 +6,8 @@ const os = require("os");
 const { spawnSync } = require("child_process");
 
 const ROOT = path.resolve(__dirname, "..", "..");
+// Written whole or not at all (a temporary file renamed into place): lib/src/atomic.ts.
+const { writeFileAtomic } = require(path.join(ROOT, "lib", "dist", "atomic.js"));
 const KERNEL_NAME = "tslab";
 const PROJECT_JUPYTER_PATH = path.join(ROOT, "build", "jupyter");
 const APT_PACKAGES = ["jupyter-nbconvert", "python3-nbclient", "jupyter-notebook"];
@@ -37,7 +39,7 @@ function userDataDir() {
 function writeKernelSpec(dataDir) {
   const dir = path.join(dataDir, "kernels", KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  writeFileAtomic(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n"); // Jupyter lists kernelspecs at any time
   return dir;
 }
 
