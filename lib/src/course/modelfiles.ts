@@ -1,8 +1,9 @@
 // Model files: `model.save("file://dir")` and `tf.loadLayersModel("file://dir/model.json")` on every backend.
 // tfjs-node brings a file:// handler; plain @tensorflow/tfjs in Node.js (the wasm and cpu backends, WebGPU) has
-// none and fails with "Cannot find any save handlers". rnnlab registers one that writes the same two files
-// tfjs-node writes (model.json + weights.bin), so a model trained for minutes is not lost with the kernel, and the
-// files load in tfjs-node and in a browser too. Where tfjs-node is the backend, its own handler is left to work.
+// none and fails with "Cannot find any save handlers". rnnlab registers one that writes tfjs-node's format
+// (model.json + a weights file), so a model trained for minutes is not lost with the kernel, and the files load in
+// tfjs-node and in a browser too. Where tfjs-node is the backend, its own handler is left to `model.save`
+// (it writes in place); rl.saveModel, rl.checkpoint and rl.loadModel use rnnlab's on every backend.
 //
 // A save is atomic, so that a model loaded while a checkpoint is written (another kernel, a test), or a kernel killed
 // in the middle of a save, never meets a torn model. One rename is the only atomic step POSIX offers, and a save is
@@ -38,8 +39,6 @@ const WEIGHTS_FILE = /^weights-[0-9a-z]+-(\d+)-\d+\.bin$/;
 /** An unreferenced weights file older than this is removed even if its writer's process id runs (ids are reused). */
 const STALE_MS = 60 * 60 * 1000;
 let saves = 0;
-/** Weights files of saves of this process under way (a concurrent save into the same folder must not remove them). */
-const savingNow = new Set<string>();
 
 type Artifacts = tf.io.ModelArtifacts;
 
