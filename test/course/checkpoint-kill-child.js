@@ -2,15 +2,16 @@
 // epoch until it is killed. Before each save it appends "RUN EPOCH CHECKSUM" to the side file (the checksum of the
 // weights the save is about to write) and prints "SAVING EPOCH"; after the save it prints "SAVED EPOCH MILLISECONDS". stdout is
 // a pipe, written synchronously, so the last line the parent reads after the kill says whether it landed in a save.
-// A run resumes from the checkpoint (rl.loadModel) when there is one, as a notebook would after its kernel died.
+// A run starts from fresh weights at epoch FIRST_EPOCH (the checkpoint's epochsDone, which the parent has just read),
+// so that the epochs of the checkpoint go on; loading the checkpoint is the parent's part.
 //
-//   node checkpoint-kill-child.js DIR SIDE_FILE RUN_ID
+//   node checkpoint-kill-child.js DIR SIDE_FILE RUN_ID FIRST_EPOCH
 "use strict";
 const fs = require("fs");
 const rl = require("rnnlab");
 
 const tf = rl.tf;
-const [dir, side, run] = process.argv.slice(2);
+const [dir, side, run, first] = process.argv.slice(2);
 
 /** FNV-1a over the bits of every weight, in order: the same in the parent for the loaded model. */
 function checksum(model) {
@@ -24,17 +25,11 @@ function checksum(model) {
 
 (async () => {
   await rl.initRuntime({ force: "cpu", verbose: false });
-  let model;
-  let initialEpoch = 0;
-  if (fs.existsSync(`${dir}/model.json`)) {
-    model = await rl.loadModel(`file://${dir}`);
-    initialEpoch = rl.checkpointInfo(model).epochsDone;
-  } else {
-    // 1024*1024 + 1024 + 1024*4 + 4 = 1,053,700 weights, 4.2 MB a save. The big layer is frozen, so that an epoch
-    // is quick; the last one trains, so that every epoch's weights (and checksum) differ.
-    model = tf.sequential({ layers: [tf.layers.dense({ units: 1024, inputShape: [1024], activation: "tanh", trainable: false }), tf.layers.dense({ units: 4 })] });
-    model.compile({ optimizer: tf.train.sgd(0.01), loss: "meanSquaredError" });
-  }
+  const initialEpoch = Number(first);
+  // 1024*1024 + 1024 + 1024*4 + 4 = 1,053,700 weights, 4.2 MB a save. The big layer is frozen, so that an epoch is
+  // quick; the last one trains, so that every epoch's weights (and checksum) differ.
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1024, inputShape: [1024], activation: "tanh", trainable: false }), tf.layers.dense({ units: 4 })] });
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: "meanSquaredError" });
   const x = tf.randomNormal([8, 1024]);
   const y = tf.randomNormal([8, 4]);
   let savingAt = 0;

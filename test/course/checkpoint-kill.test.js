@@ -1,8 +1,8 @@
 // A kernel killed at any moment, in the middle of a checkpoint's save too, leaves a checkpoint that loads, and whose
 // epochsDone matches its weights. Child processes (checkpoint-kill-child.js) train a model of 4.2 MB with
 // rl.checkpoint after every epoch and are killed with SIGKILL at random moments, most of them just after the child
-// says it began a save; each next child resumes from the checkpoint. After every kill the test loads the checkpoint
-// and compares the checksum of its weights with the one the child recorded for that run and epoch before saving.
+// says it began a save; each next child goes on from the checkpoint's epoch. After every kill the test loads the
+// checkpoint and compares the checksum of its weights with the one the child recorded for that run and epoch before saving.
 // While the children train, the test also loads their checkpoints again and again, as another kernel would.
 const assert = require("assert");
 const fs = require("fs");
@@ -41,7 +41,7 @@ describe("checkpoints survive SIGKILL at any moment, mid-save included", functio
     let runs = 0;
     let failed = false;
 
-    /** Loads the checkpoint in `dir` and checks it against the side file; returns a problem or undefined. */
+    /** Loads the checkpoint in `dir` and checks it against the side file; returns a problem, or its epochsDone. */
     async function check(dir, side, what) {
       let model;
       try {
@@ -63,7 +63,7 @@ describe("checkpoints survive SIGKILL at any moment, mid-save included", functio
           counts.mismatched++;
           return `${what}: the checkpoint says run ${info.name} epoch ${info.epochsDone}, whose weights had checksum ${want}; its weights have ${got}`;
         }
-        return undefined;
+        return info.epochsDone;
       } finally {
         model.dispose();
       }
@@ -73,12 +73,14 @@ describe("checkpoints survive SIGKILL at any moment, mid-save included", functio
       const dir = path.join(tmp, `ck${w}`);
       const side = path.join(tmp, `side${w}.txt`);
       let everSaved = false;
+      let epochsDone = 0;
       while (counts.kills < KILLS && !failed) {
         const run = `r${++runs}`;
-        const child = spawn(process.execPath, [CHILD, dir, side, run], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [CHILD, dir, side, run, String(epochsDone)], { stdio: ["ignore", "pipe", "pipe"] });
         let out = "";
         let err = "";
-        const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+        // "close", not "exit": the child's last output is read by then.
+        const exited = new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
         // Kill after the first or second save began (a random delay into it) or at a random moment after start.
         const mode = Math.random() < 0.85 ? "save" : "any";
         const saveNumber = 1 + Math.floor(Math.random() * 2);
@@ -114,7 +116,7 @@ describe("checkpoints survive SIGKILL at any moment, mid-save included", functio
           }
         });
         const safety = setTimeout(kill, 30000); // a child that never reaches its save
-        child.on("exit", () => clearTimeout(safety));
+        child.on("close", () => clearTimeout(safety));
         child.stderr.on("data", (d) => (err += d));
         // Meanwhile, load the checkpoint again and again, as another kernel would.
         let done = false;
@@ -123,14 +125,14 @@ describe("checkpoints survive SIGKILL at any moment, mid-save included", functio
           if (everSaved && w === 0 && counts.concurrentLoads < CONCURRENT_LOADS) {
             counts.concurrentLoads++;
             const p = await check(dir, side, `a load while run ${run} trained`);
-            if (p) problems.push(p);
+            if (typeof p === "string") problems.push(p);
           }
           await sleep(50);
         }
-        const { signal } = await exited;
+        const { code, signal } = await exited;
         if (signal !== "SIGKILL") {
           failed = true;
-          throw new Error(`run ${run} ended by itself (${signal ?? "exit"}):\n${err.slice(-2000)}`);
+          throw new Error(`run ${run} ended by itself (${signal ?? `exit code ${code}`}, last output: ${JSON.stringify(out.slice(-200))}):\n${err.slice(-2000)}`);
         }
         counts.kills++;
         const lines = out.split("\n").filter(Boolean);
@@ -144,13 +146,15 @@ describe("checkpoints survive SIGKILL at any moment, mid-save included", functio
         }
         counts.checked++;
         const p = await check(dir, side, `after the kill of run ${run} (${last || "before READY"})`);
-        if (p) {
+        if (typeof p === "string") {
           problems.push(p);
           // A torn checkpoint would stop the next run: start the folder afresh, and count on.
           fs.rmSync(dir, { recursive: true, force: true });
           everSaved = false;
+          epochsDone = 0;
           continue;
         }
+        epochsDone = p;
         // Bounded: model.json, the current and previous weights, and what one killed save can leave (its new
         // weights and one temporary file); the next save removes those.
         const entries = fs.readdirSync(dir);
