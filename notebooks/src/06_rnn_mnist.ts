@@ -296,15 +296,17 @@ rl.showTable(
 // ## 8. 학습한 모델 저장하고 다시 불러오기 (save and load)
 //
 // 커널(kernel)을 다시 시작할 때마다 몇 분씩 걸리는 학습을 처음부터 다시 할 필요는 없습니다. `rl.saveModel`이 모델의
-// 구조(`model.json`)와 가중치(`weights.bin`)를, Adam 옵티마이저의 상태까지 함께 파일로 쓰고(그래서 불러온 모델로 학습을
-// 이어 갈 수 있습니다), `rl.loadModel`이 다시 읽습니다. 이름만 주면 노트북을 어디서 열든 프로젝트의 `build/models/`
+// 구조(`model.json`)와 가중치(`weights-….bin`)를, Adam 옵티마이저의 상태까지 함께 파일로 쓰고(그래서 불러온 모델로 학습을
+// 이어 갈 수 있습니다), `rl.loadModel`이 다시 읽습니다. 가중치는 저장할 때마다 새 이름의 파일에 쓰고 `model.json`을 맨
+// 마지막에 한 번에 바꿔 넣으므로, 저장 도중 커널이 죽어도 폴더에는 이전 저장이나 새 저장 중 하나가 온전히 남습니다.
+// 이름만 주면 노트북을 어디서 열든 프로젝트의 `build/models/`
 // 아래에 저장합니다. TensorFlow.js의 표준 API `model.save("file://폴더")`와 `tf.loadLayersModel("file://폴더")`도 같은
 // 파일을 쓰고 읽습니다(`file://`은 원래 tfjs-node에만 있지만, rnnlab이 wasm·cpu·WebGPU 백엔드에서도 쓸 수 있게 해 둡니다).
 // 불러온 모델의 테스트 정확도는 저장한 모델과 같아야 합니다.
 
 // %%
 const savedUrl = await rl.saveModel(models["lecture LSTM"], "06_lecture_lstm");
-console.log(`saved: ${rl.displayLocation(savedUrl)} (model.json + weights.bin)`);
+console.log(`saved: ${rl.displayLocation(savedUrl)} (model.json + weights-….bin)`);
 const reloaded = await rl.loadModel("06_lecture_lstm");
 const accReloaded = (await rl.evaluate(reloaded, t.test.images, t.test.labels)).acc;
 console.log(`test accuracy: trained ${lectureAcc.toFixed(4)}, reloaded ${accReloaded.toFixed(4)} -> ${accReloaded === lectureAcc ? "the same" : "DIFFERENT"}`);

@@ -14,6 +14,8 @@ const path = require("path");
 const crypto = require("crypto");
 
 const ROOT = path.resolve(__dirname, "..", "..");
+// Written whole or not at all (a temporary file renamed into place): lib/src/atomic.ts.
+const { writeFileAtomic } = require(path.join(ROOT, "lib", "dist", "atomic.js"));
 const SRC = path.join(ROOT, "notebooks", "src");
 const OUT = path.join(ROOT, "notebooks");
 
@@ -137,7 +139,7 @@ function main() {
       console.error(`${rel} is out of date with notebooks/src/${f}: run npm run notebooks:build`);
       stale++;
     } else {
-      fs.writeFileSync(out, json);
+      writeFileAtomic(out, json); // Jupyter may have the notebook open
       const dropped = current !== null && /"outputs": \[\n/.test(current);
       console.log(`wrote ${rel}${dropped ? " (its outputs were from other code and are gone: npm run notebooks:outputs puts a full run's back)" : ""}`);
     }

@@ -22,6 +22,8 @@ const { spawnSync } = require("child_process");
 const { tslabExecutor } = require("../jupyter/tslab-executor");
 
 const ROOT = path.resolve(__dirname, "..", "..");
+// Written whole or not at all (a temporary file renamed into place): lib/src/atomic.ts.
+const { writeFileAtomic } = require(path.join(ROOT, "lib", "dist", "atomic.js"));
 const EXERCISE_MIME = "application/vnd.rnnlab.exercise+json";
 const CHECK_RE = /rl\.checkExercise\(\s*"(\d\d-\d+)"/;
 const HEADING_RE = /^#+\s*연습 문제/m;
@@ -255,7 +257,7 @@ function writeTables(rows, ids, outDir, contain) {
     const e = r.exercises[id];
     return e ? [SHORT[e.status], e.status === "pass" ? "" : `${e.code}: ${e.message}`] : ["", ""];
   }), r.notes.join("; ")])];
-  fs.writeFileSync(path.join(outDir, "grades.csv"), csv.map((row) => row.map(csvField).join(",")).join("\n") + "\n");
+  writeFileAtomic(path.join(outDir, "grades.csv"), csv.map((row) => row.map(csvField).join(",")).join("\n") + "\n");
   const colour = { pass: "#d4f4d4", fail: "#f8d0d0", "not-solved": "#eeeeee", "not-run": "#f8e4b0", "library-call": "#f0e0f8" };
   const html = `<!doctype html><meta charset="utf-8"><title>grades</title>
 <style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 6px;vertical-align:top;font-size:13px}small{color:#444}</style>
@@ -267,7 +269,7 @@ ${rows.map((r) => `<tr><td>${escapeHtml(r.student)}</td><td>${escapeHtml(r.lesso
     return `<td style="background:${colour[e.status]}"><b>${SHORT[e.status]}</b>${e.status === "pass" ? "" : `<br><small>${escapeHtml(`${e.code}: ${e.message}`)}</small>`}</td>`;
   }).join("")}<td><small>${escapeHtml(r.notes.join("; "))}</small></td></tr>`).join("\n")}
 </table>\n`;
-  fs.writeFileSync(path.join(outDir, "grades.html"), html);
+  writeFileAtomic(path.join(outDir, "grades.html"), html);
 }
 
 function printTable(rows, ids) {

@@ -12,6 +12,8 @@ const fs = require("fs");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
+// Written whole or not at all (a temporary file renamed into place): lib/src/atomic.ts.
+const { writeFileAtomic } = require(path.join(ROOT, "lib", "dist", "atomic.js"));
 const SNAPSHOT = path.join(ROOT, "notebooks", "results.full.json");
 const MARKER = /<!--r:([0-9]{2}\.[A-Za-z0-9_.]+)-->([^<]*)<!--\/r-->/g;
 
@@ -127,12 +129,12 @@ function checkAll(results = readJson(SNAPSHOT)) {
 
 function update(from) {
   const results = readJson(from);
-  fs.writeFileSync(SNAPSHOT, JSON.stringify(results, null, 2) + "\n");
+  writeFileAtomic(SNAPSHOT, JSON.stringify(results, null, 2) + "\n");
   for (const f of proseFiles().filter((f) => f.endsWith(".md"))) {
     const text = fs.readFileSync(f, "utf8");
     const next = text.replace(MARKER, (all, key) => (key in results ? `<!--r:${key}-->${results[key]}<!--/r-->` : all));
     if (next !== text) {
-      fs.writeFileSync(f, next);
+      writeFileAtomic(f, next);
       console.log(`results: updated ${path.relative(ROOT, f)}`);
     }
   }

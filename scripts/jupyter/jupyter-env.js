@@ -6,6 +6,8 @@ const os = require("os");
 const { spawnSync } = require("child_process");
 
 const ROOT = path.resolve(__dirname, "..", "..");
+// Written whole or not at all (a temporary file renamed into place): lib/src/atomic.ts.
+const { writeFileAtomic } = require(path.join(ROOT, "lib", "dist", "atomic.js"));
 const KERNEL_NAME = "tslab";
 /** The second kernel: Deno's own Jupyter kernel, with the course's packages. */
 const DENO_KERNEL_NAME = "rnnlab-deno";
@@ -103,7 +105,7 @@ function denoKernelSpec(deno) {
 function writeDenoKernelSpec(dataDir, deno) {
   const dir = path.join(dataDir, "kernels", DENO_KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(denoKernelSpec(deno), null, 2) + "\n");
+  writeFileAtomic(path.join(dir, "kernel.json"), JSON.stringify(denoKernelSpec(deno), null, 2) + "\n");
   return dir;
 }
 
@@ -118,11 +120,7 @@ function userDataDir() {
 function writeKernelSpec(dataDir) {
   const dir = path.join(dataDir, "kernels", KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  // Written aside and renamed into place: a Jupyter starting a kernel meanwhile reads the old file or the new one,
-  // never half of one (npm test runs the setup beside suites that start kernels).
-  const tmp = path.join(dir, `.kernel.json.${process.pid}`);
-  fs.writeFileSync(tmp, JSON.stringify(kernelSpec(), null, 2) + "\n");
-  fs.renameSync(tmp, path.join(dir, "kernel.json"));
+  writeFileAtomic(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n"); // Jupyter lists kernelspecs at any time
   return dir;
 }
 

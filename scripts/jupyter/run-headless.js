@@ -12,6 +12,8 @@ const { spawn } = require("child_process");
 const { tslabExecutor } = require("./tslab-executor");
 
 const ROOT = path.resolve(__dirname, "..", "..");
+// Written whole or not at all (a temporary file renamed into place): lib/src/atomic.ts.
+const { writeFileAtomic } = require(path.join(ROOT, "lib", "dist", "atomic.js"));
 
 function usage() {
   console.log(`usage: node scripts/jupyter/run-headless.js [--quick] [--out DIR] [--timeout S] [--keep-going] [--echo] [--jobs N] [NOTEBOOK ...]
@@ -138,10 +140,10 @@ async function runChild(nbPath, outDir, timeoutS, echo) {
   fs.mkdirSync(outDir, { recursive: true });
   const base = path.basename(nbPath, ".ipynb");
   nb.metadata = { ...nb.metadata, rnnlab_headless: { executed: new Date().toISOString(), seconds, node: process.version } };
-  fs.writeFileSync(path.join(outDir, `${base}.ipynb`), JSON.stringify(nb, null, 1) + "\n");
+  writeFileAtomic(path.join(outDir, `${base}.ipynb`), JSON.stringify(nb, null, 1) + "\n");
   const cells = nb.cells.filter((c) => c.cell_type === "code").length;
   const result = { notebook: nbPath, seconds, cells, status: failed ? (/ran past/.test(failed) ? "TIMEOUT" : "FAILED") : "ok", detail: failed ?? "", cellSeconds: results };
-  fs.writeFileSync(path.join(outDir, `${base}.result.json`), JSON.stringify(result) + "\n");
+  writeFileAtomic(path.join(outDir, `${base}.result.json`), JSON.stringify(result) + "\n");
   tslab.close();
   // Open handles (a backend's thread pool, timers) must not keep a finished notebook alive.
   process.exit(failed ? 1 : 0);

@@ -51,19 +51,104 @@ describe("model files (file:// save and load without tfjs-node)", function () {
     });
   }
 
-  it("writes tfjs-node's layout: model.json (format, topology, manifest naming ./weights.bin) and weights.bin of the right size", async () => {
+  it("writes tfjs-node's layout: model.json (format, topology, a manifest naming its weights file) and that file, of the right size", async () => {
     const m = rl.buildRnnRegressor({ units: 4, inputShape: [7, 5] });
     const dir = path.join(tmp, "layout");
     await m.save(`file://${dir}`);
-    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["model.json", "weights.bin"]);
     const json = JSON.parse(fs.readFileSync(path.join(dir, "model.json"), "utf8"));
     assert.strictEqual(json.format, "layers-model");
     assert.strictEqual(json.modelTopology.config.layers[0].class_name, "RnnlabLSTM");
-    assert.deepStrictEqual(json.weightsManifest[0].paths, ["./weights.bin"]);
-    assert.strictEqual(fs.statSync(path.join(dir, "weights.bin")).size, 4 * m.countParams());
+    const [weights] = json.weightsManifest[0].paths;
+    assert.match(weights, /^\.\/weights-[0-9a-z]+-\d+-\d+\.bin$/);
+    assert.deepStrictEqual(json.weightsManifest[0].paths, [weights]);
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["model.json", weights.slice(2)]);
+    assert.strictEqual(fs.statSync(path.join(dir, weights)).size, 4 * m.countParams());
     assert.strictEqual(tf.io.getSaveHandlers(`file://${dir}`).length, 1, "exactly one file:// handler on this backend");
     m.optimizer.dispose();
     m.dispose();
+  });
+
+  it("saves again into a folder: the previous save's weights stay until the next one, leftovers of killed saves go, earlier versions' folders load", async () => {
+    const m = rl.buildRnnRegressor({ units: 3, inputShape: [4, 2] });
+    const dir = path.join(tmp, "generations");
+    const named = () => JSON.parse(fs.readFileSync(path.join(dir, "model.json"), "utf8")).weightsManifest[0].paths[0].slice(2);
+    await rl.saveModel(m, `file://${dir}`);
+    const first = named();
+    // What a save killed mid-way leaves: a temporary file and weights no model.json names, of a process that is gone.
+    const dead = 2 ** 22 + 12345; // above Linux's largest process id
+    fs.writeFileSync(path.join(dir, `.model.json.${dead}-abc.tmp`), "{ half");
+    fs.writeFileSync(path.join(dir, `weights-zz-${dead}-1.bin`), "half");
+    // A live process's save under way: its weights are not yet named by model.json, and must stay.
+    const live = `weights-zz-${process.ppid}-7.bin`;
+    fs.writeFileSync(path.join(dir, live), "being written");
+    await rl.saveModel(m, `file://${dir}`);
+    const second = named();
+    assert.notStrictEqual(second, first);
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), [first, second, live, "model.json"].sort());
+    await rl.saveModel(m, `file://${dir}`);
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), [second, named(), live, "model.json"].sort());
+    fs.rmSync(path.join(dir, live));
+
+    // The layout of earlier versions (model.json naming ./weights.bin, written in place) loads, and the next saves
+    // keep weights.bin as the previous one, then remove it.
+    const old = path.join(tmp, "earlier-layout");
+    fs.mkdirSync(old);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, "model.json"), "utf8"));
+    json.weightsManifest[0].paths = ["./weights.bin"];
+    fs.writeFileSync(path.join(old, "model.json"), JSON.stringify(json));
+    fs.copyFileSync(path.join(dir, named()), path.join(old, "weights.bin"));
+    const loaded = await rl.loadModel(`file://${old}`);
+    const probe = tf.ones([1, 4, 2]);
+    const [a, b] = [m, loaded].map((model) => tf.tidy(() => model.predict(probe)));
+    assert.deepStrictEqual(Array.from(await b.data()), Array.from(await a.data()));
+    await rl.saveModel(loaded, `file://${old}`);
+    const newName = JSON.parse(fs.readFileSync(path.join(old, "model.json"), "utf8")).weightsManifest[0].paths[0].slice(2);
+    assert.deepStrictEqual(fs.readdirSync(old).sort(), ["model.json", newName, "weights.bin"].sort());
+    await rl.saveModel(loaded, `file://${old}`);
+    assert.ok(!fs.readdirSync(old).includes("weights.bin"), "weights.bin of the earlier layout is removed after two saves");
+    tf.dispose([probe, a, b]);
+    for (const model of [m, loaded]) model.dispose();
+  });
+
+  it("a load that saves overtake (the weights it read of removed before it reads them) reads model.json again", async () => {
+    rl.seedEverything(5);
+    const [m1, m2] = [0, 1].map(() => rl.buildRnnRegressor({ units: 3, inputShape: [4, 2] }));
+    const dir = path.join(tmp, "overtaken");
+    const other = path.join(tmp, "overtaken-next");
+    await rl.saveModel(m1, `file://${dir}`);
+    await rl.saveModel(m2, `file://${other}`);
+    const named = (d) => JSON.parse(fs.readFileSync(path.join(d, "model.json"), "utf8")).weightsManifest[0].paths[0].slice(2);
+    // When the load first reads the weights, saves have run meanwhile: m2's pair is in place, m1's weights are gone.
+    const [first, next] = [named(dir), named(other)];
+    const read = fs.readFileSync;
+    let overtaken = 0;
+    fs.readFileSync = function (file, ...rest) {
+      if (!overtaken && String(file) === path.join(dir, first)) {
+        overtaken++;
+        fs.copyFileSync(path.join(other, next), path.join(dir, next));
+        fs.copyFileSync(path.join(other, "model.json"), path.join(dir, ".next.json"));
+        fs.renameSync(path.join(dir, ".next.json"), path.join(dir, "model.json"));
+        fs.rmSync(String(file));
+      }
+      return read.call(this, file, ...rest);
+    };
+    let loaded;
+    try {
+      loaded = await rl.loadModel(`file://${dir}`);
+    } finally {
+      fs.readFileSync = read;
+    }
+    assert.strictEqual(overtaken, 1, "the load read the weights through fs.readFileSync");
+    const probe = tf.ones([1, 4, 2]);
+    const [a, b] = [m2, loaded].map((model) => tf.tidy(() => model.predict(probe)));
+    assert.deepStrictEqual(Array.from(await b.data()), Array.from(await a.data()), "the load got the new pair");
+    // A model.json naming a missing file that stays missing: an error naming the file, no endless retry.
+    const stale = JSON.parse(fs.readFileSync(path.join(dir, "model.json"), "utf8"));
+    stale.weightsManifest[0].paths = ["./weights-gone-1-1.bin"];
+    fs.writeFileSync(path.join(dir, "model.json"), JSON.stringify(stale));
+    await assert.rejects(rl.loadModel(`file://${dir}`), /its weights file '.*weights-gone-1-1\.bin' does not exist/);
+    tf.dispose([probe, a, b]);
+    for (const model of [m1, m2, loaded]) model.dispose();
   });
 
   it("saveModel / loadModel by name: same predictions, and no tensor left behind by the save (tfjs's model.save leaves one)", async () => {
@@ -108,11 +193,12 @@ describe("model files (file:// save and load without tfjs-node)", function () {
     assert.strictEqual(m.countParams(), 76);
     const dir = path.join(tmp, "truncated");
     await m.save(`file://${dir}`);
-    const weights = path.join(dir, "weights.bin");
+    const name = JSON.parse(fs.readFileSync(path.join(dir, "model.json"), "utf8")).weightsManifest[0].paths[0];
+    const weights = path.join(dir, name);
     fs.writeFileSync(weights, fs.readFileSync(weights).subarray(0, 20));
-    await assert.rejects(tf.loadLayersModel(`file://${dir}/model.json`), /weights file\(s\) \.\/weights\.bin hold 20 bytes; the manifest's 5 weights need 304 \(truncated, or from another model\?\)/);
+    await assert.rejects(tf.loadLayersModel(`file://${dir}/model.json`), (e) => e.message.endsWith(`: weights file(s) ${name} hold 20 bytes; the manifest's 5 weights need 304 (truncated, or from another model?)`));
     fs.unlinkSync(weights);
-    await assert.rejects(tf.loadLayersModel(`file://${dir}`), /its weights file '.*weights\.bin' does not exist/);
+    await assert.rejects(tf.loadLayersModel(`file://${dir}`), (e) => e.message === `${path.join(dir, "model.json")}: its weights file '${weights}' does not exist`);
 
     const broken = path.join(tmp, "broken");
     fs.mkdirSync(broken);
@@ -137,12 +223,18 @@ describe("model files (file:// save and load without tfjs-node)", function () {
       json = fs.readFileSync(path.join(dir, "model.json"), "utf8");
     });
     after(() => m.dispose());
-    /** A copy of the saved model in its own folder, model.json changed by `edit`, weights.bin by `bin`. */
+    /**
+     * A copy of the saved model in its own folder, in the layout of earlier versions (model.json naming
+     * ./weights.bin), model.json changed by `edit`, weights.bin by `bin`.
+     */
     const variant = (name, edit = (j) => j, bin = (b) => b) => {
       const d = path.join(tmp, `damaged-${name}`);
       fs.mkdirSync(d, { recursive: true });
-      fs.writeFileSync(path.join(d, "model.json"), JSON.stringify(edit(JSON.parse(json))));
-      fs.writeFileSync(path.join(d, "weights.bin"), bin(fs.readFileSync(path.join(dir, "weights.bin"))));
+      const j = JSON.parse(json);
+      const saved = j.weightsManifest[0].paths[0];
+      j.weightsManifest[0].paths = ["./weights.bin"];
+      fs.writeFileSync(path.join(d, "model.json"), JSON.stringify(edit(j)));
+      fs.writeFileSync(path.join(d, "weights.bin"), bin(fs.readFileSync(path.join(dir, saved))));
       return d;
     };
     const firstWeight = (j) => j.weightsManifest[0].weights[0];

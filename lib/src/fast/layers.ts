@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import { orthogonal } from "../course/initializers";
 import { kernelsSetting, nativeSetting, nativeThreadsSetting, PROJECT_ROOT } from "../config";
 import { loadWasmKernels, WasmWorkspace } from "./wasm-kernels";
+import { checkRecurrentInput, emptyBatchOutput } from "./input-checks";
 import { ACTIVATION_CODE, CELL_CODE, CellActivation, CellKind, HOST_MEMORY_TF_BACKENDS, JS_MEMORY_TF_BACKENDS } from "../course/vocabulary";
 
 type Tensor = tf.Tensor;
@@ -800,6 +801,8 @@ abstract class FastRecurrent extends tf.layers.Layer {
     return tf.tidy(() => {
       let x = Array.isArray(inputs) ? inputs[0] : inputs;
       if (x.rank !== 3) throw new Error(`rnnlab ${this.getClassName()} '${this.name}': expected input [batch, steps, features], got [${x.shape}]`);
+      x = checkRecurrentInput(this, x); // dtype, no steps, no features: errors naming the layer (input-checks.ts)
+      if (x.shape[0] === 0) return emptyBatchOutput(this, x, this.weights.map((w) => w.read()));
       if (kwargs?.training && this.dropout > 0 && this.dropout < 1) {
         const [b, , i] = x.shape;
         x = tf.mul(x, tf.dropout(tf.ones([b, 1, i]), this.dropout));

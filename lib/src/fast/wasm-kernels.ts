@@ -29,9 +29,17 @@ interface Held extends WasmWorkspace {
   parts: number;
 }
 
+/** How an error names a value that is not a Float32Array: "an Int32Array", "a number", ... (as addon.cc's). */
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (ArrayBuffer.isView(v)) return /^[AEIOU]/.test(v.constructor.name) ? `an ${v.constructor.name}` : `a ${v.constructor.name}`;
+  const t = typeof v;
+  return t === "undefined" ? t : t === "object" ? "an object" : `a ${t}`;
+}
+
 function checkFloats(v: unknown, expected: number, what: string): Float32Array {
   if (!(v instanceof Float32Array) || (expected && v.length !== expected)) {
-    const got = v instanceof Float32Array ? `, got ${v.length}` : "";
+    const got = v instanceof Float32Array ? `, got ${v.length}` : `, got ${typeName(v)}`;
     throw new TypeError(`${PREFIX}${what} must be a Float32Array${expected ? ` of ${expected} floats` : ""}${got}`);
   }
   return v;
@@ -47,9 +55,18 @@ function checkDims(dims: unknown): number[] {
   if (!Array.isArray(dims) || dims.length < 8 || !dims.slice(0, 8).every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31)) {
     throw new TypeError(`${PREFIX}dims must be [cell, rec, act, B, T, I, u, returnSequences] integers`);
   }
-  const [cell, , , B, T, I, u] = dims as number[];
-  if (cell < 0 || cell > 2 || B <= 0 || T <= 0 || I <= 0 || u <= 0) throw new RangeError(`${PREFIX}bad dims`);
-  return (dims as number[]).slice(0, 8);
+  const d = (dims as number[]).slice(0, 8);
+  const [cell, , , B, T, I, u] = d;
+  // The same words as addon.cc's readDims: which entry is wrong, its value, what it must be.
+  const bad =
+    cell < 0 || cell > 2 ? `cell (0 SimpleRNN, 1 LSTM, 2 GRU) is ${cell}, expected 0, 1 or 2`
+    : B <= 0 ? `B (batch) is ${B}, expected 1 or more`
+    : T <= 0 ? `T (time steps) is ${T}, expected 1 or more`
+    : I <= 0 ? `I (input features) is ${I}, expected 1 or more`
+    : u <= 0 ? `u (units) is ${u}, expected 1 or more`
+    : undefined;
+  if (bad) throw new RangeError(`${PREFIX}dims [cell, rec, act, B, T, I, u, returnSequences] = [${d.join(", ")}]: ${bad}`);
+  return d;
 }
 
 const outArg = (args: unknown[], i: number, n: number, what: string): Float32Array | undefined => (args[i] == null ? undefined : checkFloats(args[i], n, what));

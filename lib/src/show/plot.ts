@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { inNotebook, showPng } from "./display";
 import { figuresDir as settingsFiguresDir } from "../config";
+import { writeFileAtomic } from "../atomic";
 
 // vega and vega-lite ship CommonJS builds at version 5 (6 is ESM-only, which tslab cannot import).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -110,7 +111,7 @@ export function showSvg(svg: string, title: string, show = true): Figure {
     const dir = figuresDir();
     fs.mkdirSync(dir, { recursive: true });
     fig.file = path.join(dir, `${String(++figureCount).padStart(2, "0")}-${slug(title)}.png`);
-    fs.writeFileSync(fig.file, png);
+    writeFileAtomic(fig.file, png); // a figure viewer may be reading the previous run's
     console.log(`[figure: ${title}] saved to ${fig.file}`);
   }
   return fig;

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { profile } from "../course/profile";
 import { resultsDir as settingsResultsDir } from "../config";
+import { writeFileAtomic } from "../atomic";
 
 export type RecordedValue = number | string;
 
@@ -69,7 +70,7 @@ export function record(key: string, value: RecordedValue, opts: { digits?: numbe
   const file = resultsFile();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Notebooks that run at once (npm run notebooks --jobs) record into the same file: one at a time, under a lock,
-  // and each write goes to a file beside it that is renamed over it, so that no reader sees half a file.
+  // and each write goes to a file beside it that is renamed over it (writeFileAtomic), so that no reader sees half a file.
   withLock(`${file}.lock`, () => {
     let all: Record<string, string> = {};
     if (fs.existsSync(file)) {
@@ -81,9 +82,7 @@ export function record(key: string, value: RecordedValue, opts: { digits?: numbe
     }
     all[key] = text;
     const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(sorted, null, 2) + "\n");
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(sorted, null, 2) + "\n");
   });
   if (!opts.quiet) console.log(`recorded ${key} = ${text}`);
   return text;
