@@ -117,6 +117,7 @@ function withoutOutputs(text) {
     c.outputs = [];
     c.execution_count = null;
   }
+  if (nb.metadata) delete nb.metadata.rnnlab; // which run the outputs came from
   return JSON.stringify(nb, null, 1) + "\n";
 }
 

@@ -228,6 +228,7 @@ function maskTimingText(text) {
     .replace(/\b\d[\d,]*(?:\.\d+)? samples\/s\b/g, `${ELLIPSIS} samples/s`)
     .replace(/\bseconds (\d+(?:\.\d+)?)\b/g, `seconds ${ELLIPSIS}`)
     .replace(/, (\d+(?:\.\d+)?) s$/gm, `, ${ELLIPSIS} s`)
+    .replace(/(\bbatch \d+\/\d+\b[^<\n]*\s)\d+(?:\.\d+)? s(?=$|<)/gm, `$1${ELLIPSIS} s`)
     .replace(/\b(\d+) min (\d+) s\b/g, `${ELLIPSIS} min ${ELLIPSIS} s`);
 }
 
@@ -324,6 +325,11 @@ const sourceOf = (c) => asText(c.source);
 /** The committed form of one executed lesson: the built notebook with the run's outputs, cleaned. */
 function withOutputs(name, executed) {
   const nb = builtNotebook(name);
+  const run = executed.metadata?.rnnlab ?? {};
+  if (run.profile !== "full" || run.status !== "ok") {
+    throw new Error(`${name}: the run was ${run.profile ? `the ${run.profile} profile` : "not made by npm run notebooks"}${run.status && run.status !== "ok" ? `, ${run.status}` : ""}: only a full-profile run that ended ok goes into the committed notebooks`);
+  }
+  nb.metadata.rnnlab = { profile: "full" };
   if (executed.cells.length !== nb.cells.length) throw new Error(`${name}: the run has ${executed.cells.length} cells, notebooks/src/${name}.ts builds ${nb.cells.length}: run it again from these sources`);
   nb.cells.forEach((c, i) => {
     const e = executed.cells[i];
@@ -350,7 +356,7 @@ function checkNotebook(name, nb, results) {
   const withOut = code.filter((c) => (c.outputs ?? []).length > 0);
   if (withOut.length < code.length / 2) problems.push(`${where}: only ${withOut.length} of ${code.length} code cells have outputs: commit a full run's outputs (npm run notebooks:outputs)`);
   const text = code.flatMap((c) => (c.outputs ?? []).flatMap((o) => (o.output_type === "stream" ? [asText(o.text)] : Object.entries(o.data ?? {}).filter(([m]) => m.startsWith("text/")).map(([, v]) => asText(v))))).join("\n");
-  if (withOut.length && !/profile: full\b/.test(text) && name !== "00_setup") problems.push(`${where}: the outputs are not from a full-profile run (no "profile: full" line)`);
+  if (withOut.length && nb.metadata?.rnnlab?.profile !== "full") problems.push(`${where}: the outputs are not from a full-profile run (metadata.rnnlab.profile is ${JSON.stringify(nb.metadata?.rnnlab?.profile)})`);
   for (const c of code) {
     for (const o of c.outputs ?? []) {
       if (o.output_type === "error") problems.push(`${where}: an error output (${o.ename}: ${o.evalue})`);
@@ -364,7 +370,7 @@ function checkNotebook(name, nb, results) {
   for (const bad of [ROOT, os.homedir(), os.tmpdir(), os.hostname()].filter((s) => s && s.length > 1 && s !== "/")) {
     if (text.includes(bad)) problems.push(`${where}: the outputs name ${bad} (a path or host name of the machine that ran them)`);
   }
-  const timing = /\bin \d+(?:\.\d+)? s\b|\b\d[\d,]* samples\/s\b|\bseconds \d/.exec(text.replace(/^recorded .*$/gm, ""));
+  const timing = /\bin \d+(?:\.\d+)? s\b|\b\d[\d,]* samples\/s\b|\bseconds \d|\bbatch \d+\/\d+\b[^<\n]*\s\d+(?:\.\d+)? s(?=$|<)/m.exec(text.replace(/^recorded .*$/gm, ""));
   if (timing) problems.push(`${where}: a run-to-run timing in the outputs ("${timing[0]}")`);
   return problems;
 }

@@ -94,6 +94,8 @@ def run_one(path, out_dir, timeout, kernel, announce=False):
     cells = sum(1 for c in nb.cells if c.cell_type == "code")
     base = os.path.splitext(os.path.basename(path))[0]
     os.makedirs(out_dir, exist_ok=True)
+    # Which profile produced these outputs (npm run notebooks:outputs commits only a full run's).
+    nb.metadata["rnnlab"] = {"profile": os.environ.get("RNNLAB_PROFILE", "full"), "status": status}
     nbformat.write(nb, os.path.join(out_dir, base + ".ipynb"))
     try:
         html, _ = HTMLExporter().from_notebook_node(nb)

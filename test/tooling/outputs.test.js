@@ -13,6 +13,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 /** A notebook built from lesson 01's source, with outputs as a full run would leave them. */
 function fakeRun(extraText = "") {
   const nb = out.builtNotebook("01_perceptron");
+  nb.metadata.rnnlab = { profile: "full" };
   let first = true;
   for (const c of nb.cells) {
     if (c.cell_type !== "code") continue;
@@ -40,7 +41,7 @@ describe("committed notebook outputs (npm run notebooks:outputs)", function () {
     assert.match(out.checkNotebook("01_perceptron", fakeRun(`saved to ${ROOT}/build/x\n`), { "01.x": "0.5" }).join("\n"), /the outputs name /);
     assert.match(out.checkNotebook("01_perceptron", fakeRun("done, 3 epoch(s) in 2.7 s\n"), { "01.x": "0.5" }).join("\n"), /a run-to-run timing/);
     const quick = fakeRun();
-    quick.cells.find((c) => c.cell_type === "code").outputs[0].text = ["profile: quick\n"];
+    quick.metadata.rnnlab = { profile: "quick" };
     assert.match(out.checkNotebook("01_perceptron", quick, {}).join("\n"), /not from a full-profile run/);
     const empty = out.builtNotebook("01_perceptron");
     assert.match(out.checkNotebook("01_perceptron", empty, {}).join("\n"), /code cells have outputs/);
@@ -52,6 +53,7 @@ describe("committed notebook outputs (npm run notebooks:outputs)", function () {
   it("takes out timings and paths, and keeps recorded results", () => {
     assert.strictEqual(out.maskTimingText("LSTM 5m: done, 10 epoch(s) in 123.4 s; 1,900 samples/s"), "LSTM 5m: done, 10 epoch(s) in … s; … samples/s");
     assert.strictEqual(out.maskTimingText("epoch 1  loss 0.25  seconds 0.8"), "epoch 1  loss 0.25  seconds …");
+    assert.strictEqual(out.maskTimingText("run: epoch 1/10 [==>   ] batch 1/16  loss 1034.6  0.1 s"), "run: epoch 1/10 [==>   ] batch 1/16  loss 1034.6  … s");
     assert.strictEqual(out.maskTimingText("training MSE (scaled units) 0.00123, 4.5 s"), "training MSE (scaled units) 0.00123, … s");
     assert.strictEqual(out.cleanText("recorded 06.lecture_lstm.samples_per_s = 1900\ntrained in 3 s"), "recorded 06.lecture_lstm.samples_per_s = 1900\ntrained in … s");
     const table = ["model  test accuracy  train seconds  samples/s", "-----  -------------  -------------  ---------", "  GRU         0.9812            123       1900", "", "after"].join("\n");
