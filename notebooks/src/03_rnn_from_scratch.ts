@@ -360,6 +360,7 @@ for (const [name, clipnorm] of [["no clipping", Infinity], ["clipnorm 1", 1]] as
   } catch (e) {
     stopped = (e as Error).message.split(";")[0];                             // the NaN guard's first sentence
   }
+  await optimizer.readGradientNorms();                                       // the norms are read without blocking
   explodeRuns[name] = { model, optimizer, losses, stopped };
   console.log(`${name}: ${stopped || `trained ${losses.length} epochs, loss ${losses[0].toFixed(1)} -> ${losses[losses.length - 1].toFixed(2)}`}`);
 }

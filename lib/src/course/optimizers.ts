@@ -61,8 +61,13 @@ export function adamDecay(learningRate = 1e-3, decay = 0): AdamDecay {
 /** What withClipNorm adds to an optimizer: the clip, and the gradients' norm before clipping at each update. */
 export interface ClipNormInfo {
   readonly clipnorm: number;
-  /** Global norm sqrt(Σ‖g‖²) of all gradients of each update so far, before clipping (NaN once they hold NaN). */
+  /**
+   * Global norm sqrt(Σ‖g‖²) of all gradients of each update so far, before clipping (NaN once they hold NaN). Read
+   * without blocking (a GPU backend has no synchronous read-back), so the last entries may still be NaN while they
+   * are read: `await readGradientNorms()` gives the list complete.
+   */
   readonly gradientNorms: number[];
+  readGradientNorms(): Promise<number[]>;
 }
 
 /**
@@ -74,24 +79,39 @@ export interface ClipNormInfo {
  */
 export function withClipNorm<O extends tf.Optimizer>(optimizer: O, clipnorm: number): O & ClipNormInfo {
   if (!(clipnorm > 0)) throw new Error(`withClipNorm: clipnorm must be a number > 0 (or Infinity), got ${clipnorm}`);
-  const o = optimizer as O & { clipnorm: number; gradientNorms: number[] };
+  const o = optimizer as O & { clipnorm: number; gradientNorms: number[]; readGradientNorms: () => Promise<number[]> };
   if (Object.prototype.hasOwnProperty.call(o, "gradientNorms")) throw new Error("withClipNorm: this optimizer already clips; make a new optimizer for another clipnorm");
   o.clipnorm = clipnorm;
   o.gradientNorms = [];
+  const reads: Promise<void>[] = [];
+  o.readGradientNorms = async () => {
+    await Promise.all(reads);
+    return o.gradientNorms;
+  };
   const apply = optimizer.applyGradients.bind(optimizer);
   optimizer.applyGradients = (variableGradients) => {
     const named = Array.isArray(variableGradients)
       ? variableGradients
       : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
-    const clipped = tf.tidy(() => {
+    const { total, clipped } = tf.tidy(() => {
       const norms = named.map((g) => tf.norm(g.tensor));
-      o.gradientNorms.push(Math.sqrt(norms.reduce((s, n) => s + n.dataSync()[0] ** 2, 0)));
-      return named.map((g, k) => {
-        // scale = clipnorm / max(‖g‖, clipnorm): 1 for a short gradient, < 1 for a long one (NaN stays NaN).
-        const scale = Number.isFinite(clipnorm) ? tf.div(clipnorm, tf.maximum(norms[k], clipnorm)) : tf.scalar(1);
-        return { name: g.name, tensor: tf.keep(tf.mul(g.tensor, scale)) };
-      });
+      const sum = tf.sqrt(tf.addN(norms.map((n) => tf.square(n))));
+      return {
+        total: tf.keep(sum),
+        clipped: named.map((g, k) => {
+          // scale = clipnorm / max(‖g‖, clipnorm): 1 for a short gradient, < 1 for a long one (NaN stays NaN).
+          const scale = Number.isFinite(clipnorm) ? tf.div(clipnorm, tf.maximum(norms[k], clipnorm)) : tf.scalar(1);
+          return { name: g.name, tensor: tf.keep(tf.mul(g.tensor, scale)) };
+        }),
+      };
     });
+    const at = o.gradientNorms.push(NaN) - 1;
+    reads.push(
+      total.data().then((v) => {
+        o.gradientNorms[at] = v[0];
+        total.dispose();
+      }),
+    );
     try {
       apply(clipped);
     } finally {
