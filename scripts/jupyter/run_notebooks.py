@@ -17,6 +17,7 @@ import time
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async, run_sync
 from nbconvert import HTMLExporter
 
 
@@ -63,6 +64,30 @@ def with_cjk_fonts(html):
     return html[:at] + CJK_CSS + html[at:] if at >= 0 else CJK_CSS + html
 
 
+# Output that Deno's kernel sends after it has reported the cell done (its Deno.jupyter.broadcast messages can trail
+# the cell's idle status under load) still belongs to that cell: the Notebook UI shows it there, and so does the run.
+LATE_OUTPUT = ("stream", "display_data", "update_display_data", "execute_result", "error")
+
+
+async def ensure_async_msg(client, timeout):
+    return await ensure_async(client.kc.get_iopub_msg(timeout=timeout))
+
+
+def collect_late_output(client, cell, index, wait=0.5):
+    """Adds to `cell` the outputs that arrive within `wait` seconds after the kernel said it was idle."""
+    deadline = time.time() + wait
+    while True:
+        left = deadline - time.time()
+        if left <= 0:
+            return
+        try:
+            msg = run_sync(ensure_async_msg)(client, left)
+        except Exception:  # queue.Empty: nothing more came
+            return
+        if msg.get("msg_type") in LATE_OUTPUT:
+            client.process_message(msg, cell, index)
+
+
 def run_one(path, out_dir, timeout, kernel, announce=False):
     if announce:
         print(f"running {path} ...", flush=True)
@@ -81,6 +106,8 @@ def run_one(path, out_dir, timeout, kernel, announce=False):
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
+                if "deno" in kernel and cell.cell_type == "code":
+                    collect_late_output(client, cell, index)
     except CellTimeoutError as e:
         status, detail = "TIMEOUT", f"cell {index + 1} ran past {timeout} s"
     except CellExecutionError:
