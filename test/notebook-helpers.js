@@ -46,4 +46,17 @@ function lessonProblems(executed, name) {
   return problems;
 }
 
-module.exports = { ROOT, runScript, writeNotebook, lessonProblems };
+/** A TCP port free on 127.0.0.1 at the time of asking (for a Jupyter server of a test's own). */
+function freePort() {
+  const net = require("net");
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+module.exports = { ROOT, runScript, writeNotebook, lessonProblems, freePort };

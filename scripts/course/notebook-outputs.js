@@ -60,15 +60,7 @@ function decodePng(buf) {
     const f = raw[y * (stride + 1)];
     const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     for (let x = 0; x < stride; x++) {
-      const a = x >= bpp ? px[y * stride + x - bpp] : 0;
-      const b = y > 0 ? px[(y - 1) * stride + x] : 0;
-      const c = x >= bpp && y > 0 ? px[(y - 1) * stride + x - bpp] : 0;
-      let pred = 0;
-      if (f === 1) pred = a;
-      else if (f === 2) pred = b;
-      else if (f === 3) pred = (a + b) >> 1;
-      else if (f === 4) pred = paeth(a, b, c);
-      px[y * stride + x] = (line[x] + pred) & 255;
+      px[y * stride + x] = (line[x] + predictor(f, px, y, x, stride, bpp)) & 255;
     }
   }
   const rgba = Buffer.alloc(width * height * 4);
@@ -89,6 +81,17 @@ function decodePng(buf) {
     }
   }
   return { width, height, rgba };
+}
+
+/** PNG filter f's prediction of byte x of row y from its left (a), upper (b) and upper-left (c) neighbours. */
+function predictor(f, px, y, x, stride, bpp) {
+  if (f === 0) return 0;
+  const a = x >= bpp ? px[y * stride + x - bpp] : 0;
+  const b = y > 0 ? px[(y - 1) * stride + x] : 0;
+  if (f === 1) return a;
+  if (f === 2) return b;
+  if (f === 3) return (a + b) >> 1;
+  return paeth(a, b, x >= bpp && y > 0 ? px[(y - 1) * stride + x - bpp] : 0);
 }
 
 function paeth(a, b, c) {
@@ -146,27 +149,20 @@ function encodePng({ width, height, rgba }) {
   const line = Buffer.alloc(stride);
   for (let y = 0; y < height; y++) {
     let bestSum = Infinity;
-    let best = 0;
     // A palette's indices are not magnitudes: no filter. Otherwise the filter with the smallest sum of |residuals|.
     for (const f of ct === 3 ? [0] : [0, 1, 2, 3, 4]) {
       let sum = 0;
       for (let x = 0; x < stride; x++) {
-        const a = x >= bpp ? px[y * stride + x - bpp] : 0;
-        const b = y > 0 ? px[(y - 1) * stride + x] : 0;
-        const c = x >= bpp && y > 0 ? px[(y - 1) * stride + x - bpp] : 0;
-        const pred = f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : f === 4 ? paeth(a, b, c) : 0;
-        const v = (px[y * stride + x] - pred) & 255;
+        const v = (px[y * stride + x] - predictor(f, px, y, x, stride, bpp)) & 255;
         line[x] = v;
         sum += v < 128 ? v : 256 - v;
       }
       if (sum < bestSum) {
         bestSum = sum;
-        best = f;
         raw[y * (stride + 1)] = f;
         line.copy(raw, y * (stride + 1) + 1);
       }
     }
-    void best;
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);

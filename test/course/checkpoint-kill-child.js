@@ -9,19 +9,11 @@
 "use strict";
 const fs = require("fs");
 const rl = require("rnnlab");
+const { checksum } = require("./weights-checksum");
 
 const tf = rl.tf;
 const [dir, side, run, first] = process.argv.slice(2);
 
-/** FNV-1a over the bits of every weight, in order: the same in the parent for the loaded model. */
-function checksum(model) {
-  let h = 0x811c9dc5;
-  for (const w of model.getWeights()) {
-    const bits = new Uint32Array(Float32Array.from(w.dataSync()).buffer);
-    for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i], 16777619) >>> 0;
-  }
-  return h.toString(16);
-}
 
 (async () => {
   await rl.initRuntime({ force: "cpu", verbose: false });

@@ -10,21 +10,13 @@ const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const rl = require("rnnlab");
+const { checksum } = require("./weights-checksum");
 
 const CHILD = path.join(__dirname, "checkpoint-kill-child.js");
 const FOLDERS = 3; // children run at once, each with its checkpoint folder
 const KILLS = 55;
 const CONCURRENT_LOADS = 40; // loads of a checkpoint while its child trains (by one of the workers)
 
-/** The same checksum as the child's. */
-function checksum(model) {
-  let h = 0x811c9dc5;
-  for (const w of model.getWeights()) {
-    const bits = new Uint32Array(Float32Array.from(w.dataSync()).buffer);
-    for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i], 16777619) >>> 0;
-  }
-  return h.toString(16);
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -14,13 +14,13 @@
 const assert = require("assert");
 const crypto = require("crypto");
 const fs = require("fs");
-const net = require("net");
 const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const env = require("../../scripts/jupyter/jupyter-env");
 const { parseCells, buildNotebook } = require("../../scripts/course/build-notebooks");
 const { FRAME_SCROLL_CLASS } = require("rnnlab/dist/show/frame");
+const { freePort } = require("../notebook-helpers");
 
 const ROOT = env.ROOT;
 const OUT = path.join(ROOT, "build", "browser");
@@ -56,16 +56,6 @@ function missing() {
   return null;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,25 +6,15 @@
 const assert = require("assert");
 const crypto = require("crypto");
 const fs = require("fs");
-const net = require("net");
 const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const env = require("../../scripts/jupyter/jupyter-env");
+const { freePort } = require("../notebook-helpers");
 
 const LAB = path.join(env.ROOT, "scripts", "jupyter", "lab.js");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** What a learner cannot act on, among lab.js's output lines. */
 function noise(out) {

@@ -277,15 +277,17 @@ export function ioShapes(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): str
   return `x ${shapeText(x.shape)} -> y ${shapeText(y.shape)};  model ${shapeText(mIn)} -> ${shapeText(mOut)}`;
 }
 
-/** Keras's snake_case of a class name, as Keras names layers: SimpleRNN -> simple_rnn, BatchNormalization -> batch_normalization. */
-function kerasSnake(name: string): string {
+/**
+ * snake_case of a class name as Keras and tfjs both write it (Keras's layer names, tfjs's generated ones):
+ * SimpleRNN -> simple_rnn, BatchNormalization -> batch_normalization, RnnlabLSTM -> rnnlab_lstm.
+ */
+function snakeCase(name: string): string {
   return name.replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
 }
 
 /** tfjs's generated layer name for a class ("lstm_LSTM3", "rnnlab_lstm_RnnlabLSTM7"), as opposed to one given by the user. */
 function isGeneratedName(name: string, className: string): boolean {
-  const snake = className.replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
-  return new RegExp(`^${snake}_${className}\\d+$`).test(name);
+  return new RegExp(`^${snakeCase(className)}_${className}\\d+$`).test(name);
 }
 
 /**
@@ -304,7 +306,7 @@ export function layerTable(model: tf.LayersModel): { layer: string; type: string
       // Numbered as Keras numbers them: per type, counting only the layers it named itself.
       const k = (seen.get(type) ?? 0) + 1;
       seen.set(type, k);
-      layer = `${kerasSnake(type)}_${k}`;
+      layer = `${snakeCase(type)}_${k}`;
     }
     return { layer, type, "output shape": shapes.map(shapeText).join(", "), params: l.countParams() };
   });
