@@ -11,6 +11,7 @@ const path = require("path");
 const { spawnSync } = require("child_process");
 const { ROOT, runScript, writeNotebook, lessonProblems } = require("../notebook-helpers");
 const env = require("../../scripts/jupyter/jupyter-env");
+const { runKernel, SETUP, CHECK, RL_FIT, LOOP, checked } = require("../interrupt-cells");
 
 const RUNNER = path.join(ROOT, "scripts", "jupyter", "run-notebooks.js");
 const deno = env.findDeno();
@@ -173,42 +174,14 @@ nbformat.write(nb, sys.argv[1] + ".out.ipynb")
 
   it("Interrupt: training stops at the next batch with one line and the kernel keeps its state; with nothing of rnnlab's running, the kernel ends", function () {
     this.timeout(10 * 60 * 1000);
-    const setup = `
-import * as rl from "rnnlab";
-const tf = rl.tf;
-await rl.initRuntime({ verbose: false });
-rl.seedEverything(1);
-const model = tf.sequential({ layers: [tf.layers.dense({ units: 128, inputShape: [32], activation: "relu" }), tf.layers.dense({ units: 1 })] });
-model.compile({ optimizer: "adam", loss: "meanSquaredError" });
-const x = tf.randomNormal([2048, 32]);
-const y = tf.randomNormal([2048, 1]);
-await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 });
-const tensorsBefore = tf.memory().numTensors;
-console.log("ready");
-`;
     const cells = [
-      { code: setup, timeout: 300 },
-      {
-        code: 'await rl.fit(model, x, y, { name: "mlp", epochs: 100000, batchSize: 16, callbacks: { onEpochBegin: async (e) => { if (e === 1) console.log("@@TRAINING@@"); } } });',
-        interrupt_on: "@@TRAINING@@",
-        interrupt_after: 0.3,
-        cpu: true,
-        alive: 1,
-      },
-      { settle: 1, code: 'const w1 = Array.from(await model.getWeights()[0].data()); await new Promise((r) => setTimeout(r, 1000)); const w2 = Array.from(await model.getWeights()[0].data());\nconsole.log("@@CHECK@@" + JSON.stringify({ same: w1.every((v, i) => v === w2[i]), tensors: tf.memory().numTensors === tensorsBefore, epochs: rl.lastInterrupted()?.history.loss?.length, pending: rl.stopRequested() }));' },
-      { code: 'console.log("@@TRAINING@@");\nfor (let i = 0; i < 1e7; i++) await model.trainOnBatch(x.slice(0, 64), y.slice(0, 64));', interrupt_on: "@@TRAINING@@", interrupt_after: 1.0, alive: 1 },
+      { code: SETUP, timeout: 300 },
+      { ...RL_FIT, alive: 1 },
+      CHECK,
+      { ...LOOP, alive: 1 },
       { code: 'console.log("@@WAIT@@");\nawait new Promise((r) => setTimeout(r, 30000));', interrupt_on: "@@WAIT@@", interrupt_after: 1.0, timeout: 20, alive: 3 },
     ];
-    const r = spawnSync(python, [path.join(ROOT, "test", "kernel_interrupt.py")], {
-      cwd: ROOT,
-      env: env.jupyterEnv(),
-      input: JSON.stringify({ kernel: env.DENO_KERNEL_NAME, cwd: path.join(ROOT, "notebooks"), cells }),
-      encoding: "utf8",
-      timeout: 600000,
-    });
-    const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
-    assert.ok(at >= 0, `the kernel driver failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-    const results = JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
+    const results = runKernel(cells, { kernel: env.DENO_KERNEL_NAME });
     const late = results.filter((c) => c.late && c.late.length);
     if (late.length) console.log(`      (messages that came after their cell's end: ${late.map((c) => c.late.join("+")).join(", ")})`);
     const [first, fit, check, loop, wait] = results;
@@ -220,10 +193,8 @@ console.log("ready");
     assert.strictEqual(fit.alive, true, "the kernel is still there");
     assert.ok(fit.cpu < 0.3, `the kernel's CPU use after the cell: ${fit.cpu.toFixed(2)} of a core (should be idle)`);
     const finished = Number(fit.stderr.match(/; (\d+) epochs? finished/)[1]);
-    const line = check.stdout.split("\n").find((l) => l.startsWith("@@CHECK@@"));
-    assert.ok(line, `the check cell printed nothing: ${JSON.stringify(check)}`);
-    const c = JSON.parse(line.slice("@@CHECK@@".length));
-    assert.deepStrictEqual(c, { same: true, tensors: true, epochs: finished, pending: false });
+    const c = checked(check);
+    assert.deepStrictEqual(c, { same: true, moved: true, tensors: c.before, before: c.before, epochs: finished, pending: false });
 
     assert.strictEqual(loop.status, "error");
     assert.match(loop.stderr.trim(), /^Interrupted: trainOnBatch stopped before this model's step \d+ \(\d+ done\); the model keeps its weights$/);

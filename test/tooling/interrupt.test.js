@@ -9,7 +9,8 @@ const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const rl = require("rnnlab");
-const { findJupyterPython, jupyterEnv, kernelSpec } = require("../../scripts/jupyter/jupyter-env");
+const { kernelSpec } = require("../../scripts/jupyter/jupyter-env");
+const { PYTHON, runKernel, SETUP, CHECK, RL_FIT, LOOP, checked } = require("../interrupt-cells");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const tf = rl.tf;
@@ -150,73 +151,12 @@ describe("stopping on Interrupt, in the library (rl.requestStop stands in for th
 
 // ---- through the real kernel and Jupyter's Interrupt ----
 
-const PYTHON = findJupyterPython();
-
-function runKernel(cells, { kernel = "tslab", jupyterPath } = {}) {
-  const env = jupyterEnv();
-  if (jupyterPath) env.JUPYTER_PATH = `${jupyterPath}${path.delimiter}${env.JUPYTER_PATH}`;
-  const r = spawnSync(PYTHON, [path.join(__dirname, "..", "kernel_interrupt.py")], {
-    cwd: ROOT,
-    env,
-    input: JSON.stringify({ kernel, cwd: path.join(ROOT, "notebooks"), cells }),
-    encoding: "utf8",
-    timeout: 600000,
-  });
-  const at = (r.stdout ?? "").lastIndexOf("@@RESULT@@");
-  assert.ok(at >= 0, `the kernel driver failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.slice(at + "@@RESULT@@".length));
-}
-
-const SETUP = `
-import * as rl from "rnnlab";
-const tf = rl.tf;
-await rl.initRuntime({ verbose: false });
-rl.seedEverything(1);
-const model = tf.sequential({ layers: [tf.layers.dense({ units: 128, inputShape: [32], activation: "relu" }), tf.layers.dense({ units: 1 })] });
-model.compile({ optimizer: "adam", loss: "meanSquaredError" });
-const x = tf.randomNormal([2048, 32]);
-const y = tf.randomNormal([2048, 1]);
-const xb = x.slice(0, 64);
-const yb = y.slice(0, 64);
-await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 }); // the optimizer's own tensors exist from here on
-const kernel0 = Array.from(await model.getWeights()[0].data());
-const tensorsBefore = tf.memory().numTensors;
-async function check() {
-  const w1 = Array.from(await model.getWeights()[0].data());
-  await new Promise((r) => setTimeout(r, 1000));
-  const w2 = Array.from(await model.getWeights()[0].data());
-  const li = rl.lastInterrupted();
-  return { same: w1.every((v, i) => v === w2[i]), moved: w1.some((v, i) => v !== kernel0[i]), tensors: tf.memory().numTensors, before: tensorsBefore, epochs: li?.history.loss?.length ?? 0 };
-}
-console.log("ready");
-`;
-const CHECK = { code: 'console.log("@@CHECK@@" + JSON.stringify(await check()));' };
-// rl.fit: the Interrupt comes during the second epoch (an epoch is 128 batches of 16).
-const RL_FIT = {
-  code: `await rl.fit(model, x, y, { name: "mlp", epochs: 100000, batchSize: 16, callbacks: { onEpochBegin: async (e) => { if (e === 1) console.log("@@TRAINING@@"); } } });`,
-  interrupt_on: "@@TRAINING@@",
-  interrupt_after: 0.3,
-  cpu: true,
-};
 const STOCK_FIT = {
   code: 'console.log("@@TRAINING@@");\nawait model.fit(x, y, { epochs: 100000, batchSize: 16, verbose: 0 });',
   interrupt_on: "@@TRAINING@@",
   interrupt_after: 1.5,
   cpu: true,
 };
-const LOOP = {
-  code: 'console.log("@@TRAINING@@");\nfor (let i = 0; i < 1e7; i++) await model.trainOnBatch(xb, yb);',
-  interrupt_on: "@@TRAINING@@",
-  interrupt_after: 1.0,
-  cpu: true,
-};
-
-function checked(result) {
-  const line = result.stdout.split("\n").find((l) => l.startsWith("@@CHECK@@"));
-  assert.ok(line, `the check cell printed nothing: ${JSON.stringify(result)}`);
-  return JSON.parse(line.slice("@@CHECK@@".length));
-}
-
 function assertStopped(cell, pattern) {
   assert.ok(cell.interrupted, "the Interrupt was sent");
   assert.strictEqual(cell.status, "error", "an interrupted cell ends as failed, so queued cells do not run");
@@ -257,7 +197,7 @@ describe("Interrupt through the real kernel (jupyter_client's interrupt_kernel)"
     const shown = new RegExp(`mlp: stopped at epoch ${epoch}, batch \\d+ of 128 \\(Interrupt\\); ${finished} epoch\\(s\\) finished`);
     assert.ok(cell.displays.some((d) => shown.test(d)), "the progress display says where it stopped");
     const c = checked(results[2]);
-    assert.deepStrictEqual(c, { same: true, moved: true, tensors: c.before, before: c.before, epochs: finished });
+    assert.deepStrictEqual(c, { same: true, moved: true, tensors: c.before, before: c.before, epochs: finished, pending: false });
   });
 
   it("stock model.fit (no callbacks): stops too, same guarantees", () => {

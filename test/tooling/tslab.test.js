@@ -376,6 +376,27 @@ function signed(msgType, content, msgId = crypto.randomUUID()) {
   for (const p of parts) h.update(p);
   return ["<IDS|MSG>", h.digest("hex"), ...parts];
 }
+/** A client socket of zeromq's Type, connected to the kernel's port. */
+function client(Type, port) {
+  const s = new Type();
+  s.connect("tcp://127.0.0.1:" + port);
+  return s;
+}
+/** A Jupyter message's header, parent header and content, out of its frames. */
+function parse(frames) {
+  const at = frames.findIndex((f) => String(f) === "<IDS|MSG>");
+  const [header, parent, , content] = frames.slice(at + 2, at + 6).map((f) => JSON.parse(String(f)));
+  return { header, parent, content };
+}
+/** Subscribes to iopub and hands every message to onMessage({ header, parent, content }); returns the socket. */
+function listen(onMessage) {
+  const iopub = client(zmq.Subscriber, cinfo.iopub_port);
+  iopub.subscribe();
+  (async () => {
+    for await (const frames of iopub) onMessage(parse(frames));
+  })().catch(() => {});
+  return iopub;
+}
 `;
 
 
@@ -401,12 +422,9 @@ const handler = {
 (async () => {
   const server = new ZmqServer(handler, cfg);
   await server.init();
-  const hb = new zmq.Request();
-  hb.connect("tcp://127.0.0.1:" + cinfo.hb_port);
-  const control = new zmq.Dealer();
-  control.connect("tcp://127.0.0.1:" + cinfo.control_port);
-  const shell = new zmq.Dealer();
-  shell.connect("tcp://127.0.0.1:" + cinfo.shell_port);
+  const hb = client(zmq.Request, cinfo.hb_port);
+  const control = client(zmq.Dealer, cinfo.control_port);
+  const shell = client(zmq.Dealer, cinfo.shell_port);
   await hb.send("ping");
   const pong = String(await hb.receive());
   await sleep(100);
@@ -491,22 +509,14 @@ function labelled(msgType, content, label) {
 (async () => {
   const server = new ZmqServer(handler, cfg);
   await server.init();
-  const iopub = new zmq.Subscriber();
-  iopub.connect("tcp://127.0.0.1:" + cinfo.iopub_port);
-  iopub.subscribe();
-  const shell = new zmq.Dealer();
-  shell.connect("tcp://127.0.0.1:" + cinfo.shell_port);
   const log = [];
   let ready = false;
-  (async () => {
-    for await (const frames of iopub) {
-      const at = frames.findIndex((f) => String(f) === "<IDS|MSG>");
-      const header = JSON.parse(String(frames[at + 2])), parent = JSON.parse(String(frames[at + 3])), content = JSON.parse(String(frames[at + 5]));
-      const label = labels.get(parent.msg_id);
-      if (label === "info") { ready = ready || content.execution_state === "idle"; continue; }
-      log.push({ type: header.msg_type, state: content.execution_state, parent: label });
-    }
-  })().catch(() => {});
+  const iopub = listen(({ header, parent, content }) => {
+    const label = labels.get(parent.msg_id);
+    if (label === "info") ready = ready || content.execution_state === "idle";
+    else log.push({ type: header.msg_type, state: content.execution_state, parent: label });
+  });
+  const shell = client(zmq.Dealer, cinfo.shell_port);
   // A subscriber misses what is published before its subscription is live: wait until a request's idle arrives.
   for (let i = 0; i < 50 && !ready; i++) {
     await shell.send(labelled("kernel_info_request", {}, "info"));
@@ -559,21 +569,13 @@ const handler = { close() {}, handleKernel() { return { status: "ok", protocol_v
 (async () => {
   const server = new ZmqServer(handler, cfg);
   await server.init();
-  const iopub = new zmq.Subscriber();
-  iopub.connect("tcp://127.0.0.1:" + cinfo.iopub_port);
-  iopub.subscribe();
-  const shell = new zmq.Dealer();
-  shell.connect("tcp://127.0.0.1:" + cinfo.shell_port);
   const published = [];
   let ready = false;
-  (async () => {
-    for await (const frames of iopub) {
-      const at = frames.findIndex((f) => String(f) === "<IDS|MSG>");
-      const header = JSON.parse(String(frames[at + 2])), content = JSON.parse(String(frames[at + 5]));
-      if (header.msg_type === "status") { ready = true; continue; }
-      published.push({ type: header.msg_type, content });
-    }
-  })().catch(() => {});
+  const iopub = listen(({ header, content }) => {
+    if (header.msg_type === "status") ready = true;
+    else published.push({ type: header.msg_type, content });
+  });
+  const shell = client(zmq.Dealer, cinfo.shell_port);
   // A subscriber misses what is published before its subscription is live: wait until a status arrives.
   for (let i = 0; i < 50 && !ready; i++) {
     await shell.send(signed("kernel_info_request", {}));
@@ -585,9 +587,7 @@ const handler = { close() {}, handleKernel() { return { status: "ok", protocol_v
   await sleep(300);
   await shell.send(signed("comm_msg", { comm_id: "c1", data: {} }));
   await shell.send(signed("comm_info_request", {}));
-  const reply = await shell.receive();
-  const at = reply.findIndex((f) => String(f) === "<IDS|MSG>");
-  const infoType = JSON.parse(String(reply[at + 2])).msg_type;
+  const infoType = parse(await shell.receive()).header.msg_type;
   await sleep(300);
   process.stdout.write("\\n@@RESULT@@" + JSON.stringify({ warnings, published, infoType }));
   iopub.close(); shell.close(); server.close(); fs.rmSync(cfg, { force: true });
@@ -637,12 +637,10 @@ const handler = { close() {}, handleKernel() { return { status: "ok", protocol_v
 (async () => {
   const server = new ZmqServer(handler, cfg);
   const init = server.init();
-  const shell = new zmq.Dealer();
-  shell.connect("tcp://127.0.0.1:" + cinfo.shell_port);
+  const shell = client(zmq.Dealer, cinfo.shell_port);
   await shell.send(signed("kernel_info_request", {}));
   const [reply] = await Promise.all([shell.receive(), init]);
-  const at = reply.findIndex((f) => String(f) === "<IDS|MSG>");
-  const type = JSON.parse(String(reply[at + 2])).msg_type;
+  const type = parse(reply).header.msg_type;
   process.stdout.write("\\n@@RESULT@@" + JSON.stringify({ type, events }));
   shell.close(); server.close(); fs.rmSync(cfg, { force: true });
   process.exit(0);
