@@ -1,6 +1,7 @@
 "use strict";
 // Shared by the notebook-runner tests: run a runner script, write a notebook from percent-format source.
 const fs = require("fs");
+const net = require("net");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const { parseCells, buildNotebook } = require("../scripts/course/build-notebooks.js");
@@ -48,7 +49,6 @@ function lessonProblems(executed, name) {
 
 /** A TCP port free on 127.0.0.1 at the time of asking (for a Jupyter server of a test's own). */
 function freePort() {
-  const net = require("net");
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once("error", reject);

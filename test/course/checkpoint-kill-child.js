@@ -14,7 +14,6 @@ const { checksum } = require("./weights-checksum");
 const tf = rl.tf;
 const [dir, side, run, first] = process.argv.slice(2);
 
-
 (async () => {
   await rl.initRuntime({ force: "cpu", verbose: false });
   const initialEpoch = Number(first);

@@ -17,7 +17,6 @@ const FOLDERS = 3; // children run at once, each with its checkpoint folder
 const KILLS = 55;
 const CONCURRENT_LOADS = 40; // loads of a checkpoint while its child trains (by one of the workers)
 
-
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("checkpoints survive SIGKILL at any moment, mid-save included", function () {

@@ -56,7 +56,6 @@ function missing() {
   return null;
 }
 
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** "cell 7 (code cell 4, first line 'const x = 1;')", as the nbclient runner names cells. */

@@ -15,7 +15,6 @@ const { freePort } = require("../notebook-helpers");
 const LAB = path.join(env.ROOT, "scripts", "jupyter", "lab.js");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-
 /** What a learner cannot act on, among lab.js's output lines. */
 function noise(out) {
   return out.split("\n").filter((l) => /Debugger warning|frozen modules|PYDEVD_DISABLE_FILE_VALIDATION|unknown msg_type/.test(l));

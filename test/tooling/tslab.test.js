@@ -399,7 +399,6 @@ function listen(onMessage) {
 }
 `;
 
-
 // tslab's ZmqServer with a stub handler, on real zeromq sockets; a client sends a heartbeat ping and a
 // shutdown_request that arrive together, optionally while a cell is still running. Prints every unhandled
 // rejection and uncaught exception as JSON.
